@@ -1,0 +1,153 @@
+"""The core's one entry point: `Assistant.respond(message)` and `Assistant.stream(message)`.
+
+Adapters call these and nothing else of the core's answering machinery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from langgraph.graph.state import CompiledStateGraph
+
+from core.graph import GraphContext, TurnState, fresh_turn
+from core.store.metrics import MetricsStore, TurnRecord
+from core.types import (
+    Citation,
+    EscalationNotice,
+    Figure,
+    IncomingMessage,
+    Progress,
+    Reply,
+    StreamEvent,
+    TextDelta,
+)
+
+__all__ = ["Assistant", "reply_from_state"]
+
+log = logging.getLogger(__name__)
+
+
+UNSURE_NOTE = "_I'm not fully sure of this answer: please check the sources or ask an advisor._"
+
+
+def reply_from_state(state: TurnState, *, threshold: int) -> Reply:
+    """Turn the graph's final state into the platform-neutral Reply."""
+    confidence = int(state.get("confidence", 0))
+    strategy = state.get("strategy") or "template"
+    text = state.get("draft", "")
+    low = strategy in ("llm", "extractive") and confidence < threshold
+    if low and text:
+        text = f"{UNSURE_NOTE}\n\n{text}"
+    escalation = state.get("escalation")
+    return Reply(
+        text=text,
+        citations=[Citation(**c) for c in state.get("citations", [])],
+        figures=[Figure(**f) for f in state.get("figures", [])],
+        confidence=confidence,
+        route=list(state.get("route", [])),
+        strategy=strategy,  # type: ignore[arg-type]
+        escalation=EscalationNotice(**escalation) if escalation else None,
+        turn_id=state["turn_id"],
+        low_confidence=low,
+        silent=bool(state.get("silent", False)),
+    )
+
+
+class Assistant:
+    """Answers messages by running the turn graph; one per process, shared by every adapter."""
+
+    def __init__(self, *, graph: CompiledStateGraph, context: GraphContext, metrics: MetricsStore) -> None:
+        self._graph = graph
+        self._context = context
+        self._metrics = metrics
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def respond(self, message: IncomingMessage) -> Reply:
+        reply: Reply | None = None
+        async for event in self.stream(message):
+            if isinstance(event, Reply):
+                reply = event
+        assert reply is not None
+        return reply
+
+    async def stream(self, message: IncomingMessage) -> AsyncIterator[StreamEvent]:
+        """Yield Progress and TextDelta events as the graph works, then the final Reply.
+
+        The final Reply's text is authoritative: it may differ from the streamed deltas when a
+        later step (the fallback chain, the grounding check) changed the answer.
+        """
+        await self._context.conversations.touch(message.person, message.conversation)
+        started = time.perf_counter()
+        first_token: float | None = None
+        turn_id = uuid.uuid4().hex
+        config: dict[str, Any] = {"configurable": {"thread_id": message.conversation.key}}
+        final: dict[str, Any] = {}
+        async for mode, chunk in self._graph.astream(
+            fresh_turn(turn_id, message.model_dump(mode="json")),
+            config,
+            context=self._context,
+            stream_mode=["custom", "values"],
+        ):
+            if mode == "values":
+                final = chunk
+            elif "delta" in chunk:
+                if first_token is None:
+                    first_token = time.perf_counter()
+                yield TextDelta(text=chunk["delta"])
+            elif "status" in chunk:
+                yield Progress(status=chunk["status"])
+        reply = reply_from_state(final, threshold=self._context.policy.confidence_threshold)  # type: ignore[arg-type]
+        latency_ms = (time.perf_counter() - started) * 1000
+        ttft_ms = (first_token - started) * 1000 if first_token is not None else None
+        self._record_in_background(message, final, reply, latency_ms, ttft_ms)
+        yield reply
+
+    def _record_in_background(
+        self,
+        message: IncomingMessage,
+        state: dict[str, Any],
+        reply: Reply,
+        latency_ms: float,
+        ttft_ms: float | None,
+    ) -> None:
+        record = TurnRecord(
+            id=reply.turn_id or "",
+            conversation_key=message.conversation.key,
+            user_id=message.person.id,
+            platform=message.conversation.platform,
+            latency_ms=latency_ms,
+            ttft_ms=ttft_ms,
+            tokens_in=int(state.get("tokens_in", 0)),
+            tokens_out=int(state.get("tokens_out", 0)),
+            model=state.get("model", ""),
+            route=",".join(reply.route),
+            strategy=reply.strategy,
+            confidence=reply.confidence,
+            grounded=bool(state.get("grounded", False)),
+            escalated=reply.escalation is not None,
+            docs_retrieved=len(state.get("passages", [])),
+            memory_tiers=",".join(state.get("memory_tiers", [])),
+        )
+        task = asyncio.create_task(self._record(record))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _record(self, record: TurnRecord) -> None:
+        try:
+            await self._metrics.record(record)
+        except Exception:  # a failure to write metrics never fails a reply
+            log.exception("could not record metrics for turn %s", record.id)
+
+    async def feedback(self, turn_id: str, value: int, note: str | None = None) -> bool:
+        """Record a thumbs up (+1) or down (-1) on an answered turn; False if the turn is unknown."""
+        return await self._metrics.set_feedback(turn_id, value, note)
+
+    async def drain(self) -> None:
+        """Wait for background writes (metrics); call before shutting down."""
+        if self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)

@@ -1,0 +1,22 @@
+"""Prompts for the language-model composer."""
+
+from __future__ import annotations
+
+__all__ = ["ANSWER_SYSTEM", "format_context", "format_history"]
+
+ANSWER_SYSTEM = """You are finbot, the assistant of a financial-advice firm. Answer the client's question \
+using ONLY the numbered context passages below. Cite the passages you use with their numbers in square \
+brackets, like [1]. If the context does not contain the answer, say you don't know and offer to bring in \
+an advisor. Never invent numbers, fees, dates or figures. Be concise and plain-spoken.{style}
+
+Context:
+{context}"""
+
+
+def format_context(passages: list[tuple[str, str]]) -> str:
+    """Passages as '[n] title\\ntext' blocks."""
+    return "\n\n".join(f"[{i}] {title}\n{text}" for i, (title, text) in enumerate(passages, start=1)) or "(none)"
+
+
+def format_history(turns: list[tuple[str, str]]) -> str:
+    return "\n".join(f"{role}: {text}" for role, text in turns)

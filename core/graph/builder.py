@@ -1,0 +1,37 @@
+"""Wiring of the turn graph. Nodes live in `nodes/`, edge decisions in `routing.py`."""
+
+from __future__ import annotations
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+
+from core.graph import nodes
+from core.graph.context import GraphContext
+from core.graph.routing import after_route
+from core.graph.state import TurnInput, TurnState
+
+__all__ = ["build_graph"]
+
+
+def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
+    graph = StateGraph(TurnState, context_schema=GraphContext, input_schema=TurnInput)
+    graph.add_node("load_memory", nodes.load_memory)
+    graph.add_node("route", nodes.route)
+    graph.add_node("knowledge", nodes.knowledge)
+    graph.add_node("compose", nodes.compose)
+    graph.add_node("check_grounding", nodes.check_grounding)
+    graph.add_node("save", nodes.save)
+
+    # Every turn starts from what finbot remembers of the conversation.
+    graph.add_edge(START, "load_memory")
+    # The supervisor sees the question with its history.
+    graph.add_edge("load_memory", "route")
+    # Questions are researched first; greetings and help are answered directly.
+    graph.add_conditional_edges("route", after_route)
+    graph.add_edge("knowledge", "compose")
+    # Every draft is checked against its sources before anyone sees the final reply.
+    graph.add_edge("compose", "check_grounding")
+    graph.add_edge("check_grounding", "save")
+    graph.add_edge("save", END)
+    return graph.compile(checkpointer=checkpointer)

@@ -1,0 +1,29 @@
+"""check_grounding: score the draft against what was retrieved and computed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from core.graph.context import GraphContext
+from core.graph.state import TurnState
+from core.grounding import check_grounding as score_draft
+
+__all__ = ["check_grounding"]
+
+
+async def check_grounding(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
+    strategy = state.get("strategy", "")
+    if strategy == "template":
+        return {"confidence": 100, "grounded": True, "unsupported": []}
+    if strategy == "human":
+        return {"confidence": 0, "grounded": False, "unsupported": []}
+    context = [f"{p['title']}\n{p['text']}" for p in state.get("passages", [])] + state.get("facts", [])
+    result = score_draft(state.get("draft", ""), context)
+    threshold = runtime.context.policy.confidence_threshold
+    return {
+        "confidence": result.confidence,
+        "unsupported": result.unsupported,
+        "grounded": result.confidence >= threshold,
+    }

@@ -1,0 +1,21 @@
+"""knowledge: find the passages of the firm's documents that answer the question."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from core.graph.context import GraphContext
+from core.graph.state import TurnState
+
+__all__ = ["knowledge"]
+
+
+async def knowledge(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    runtime.stream_writer({"status": "searching the knowledge base..."})
+    passages = await ctx.retriever.search(state["message"]["text"], ctx.policy.top_k)
+    relevant = [p for p in passages if p.relevance >= ctx.policy.min_relevance]
+    return {"passages": [asdict(p) for p in relevant]}

@@ -1,0 +1,26 @@
+"""load_memory: what finbot remembers of this conversation before it answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from core.graph.context import GraphContext
+from core.graph.state import TurnState
+
+__all__ = ["load_memory"]
+
+
+async def load_memory(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    conversation_key = _conversation_key(state)
+    # Two stored messages per turn (question and answer).
+    recent = await ctx.conversations.recent_messages(conversation_key, ctx.policy.recent_turns * 2)
+    history = [{"role": m.role, "text": m.text} for m in recent]
+    return {"history": history, "memory_tiers": ["recent"] if history else []}
+
+
+def _conversation_key(state: TurnState) -> str:
+    conv = state["message"]["conversation"]
+    return f"{conv['platform']}:{conv['tenant']}:{conv['channel_id']}:{conv.get('thread_id') or '-'}"

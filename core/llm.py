@@ -1,0 +1,54 @@
+"""Language models: the factory, and the translation of provider failures into finbot's errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import openai
+from langchain_core.language_models import BaseChatModel
+from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
+
+from core.errors import ProviderError, ProviderRateLimited, ProviderTimeout
+
+__all__ = ["make_chat_model", "provider_errors"]
+
+
+def make_chat_model(
+    *,
+    api_key: str,
+    model: str,
+    base_url: str | None = None,
+    timeout_s: float = 20.0,
+    max_retries: int = 1,
+    temperature: float | None = 0.2,
+) -> BaseChatModel:
+    """A ChatOpenAI client for any OpenAI-compatible endpoint."""
+    return ChatOpenAI(
+        model=model,
+        api_key=SecretStr(api_key),
+        base_url=base_url,
+        timeout=timeout_s,
+        max_retries=max_retries,
+        temperature=temperature,
+        stream_usage=True,
+    )
+
+
+@contextmanager
+def provider_errors() -> Iterator[None]:
+    """Re-raise the OpenAI SDK's failures as finbot's ProviderError family."""
+    try:
+        yield
+    except openai.APITimeoutError as exc:
+        raise ProviderTimeout("the language model timed out") from exc
+    except TimeoutError as exc:
+        raise ProviderTimeout("the language model timed out") from exc
+    except openai.RateLimitError as exc:
+        retry_after = exc.response.headers.get("retry-after") if exc.response is not None else None
+        raise ProviderRateLimited(
+            "the language model is rate limited", float(retry_after) if retry_after else None
+        ) from exc
+    except openai.OpenAIError as exc:
+        raise ProviderError(f"the language model failed ({exc.__class__.__name__})") from exc

@@ -1,0 +1,90 @@
+"""Ingest a folder (or file) into the knowledge base: new and changed files in, deleted ones out."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.errors import IngestError
+from core.retrieval.documents import DocumentStore, content_hash
+from core.retrieval.loaders import SUPPORTED_SUFFIXES, load_chunks
+
+__all__ = ["IngestReport", "Ingestor", "ProgressCallback"]
+
+ProgressCallback = Callable[[int, int, str], None]
+"""Called as (done, total, current source) after each file."""
+
+
+@dataclass(slots=True)
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    chunks: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def _files_under(root: Path) -> list[Path]:
+    if root.is_file():
+        return [root]
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+
+
+def _file_hash(file: Path) -> str:
+    try:
+        return content_hash(file.read_bytes().decode("utf-8", errors="replace"))
+    except OSError as exc:
+        raise IngestError(str(file), f"cannot read ({exc.__class__.__name__})") from None
+
+
+class Ingestor:
+    def __init__(self, documents: DocumentStore, *, chunk_size: int = 1200, chunk_overlap: int = 150) -> None:
+        self._documents = documents
+        self._chunk_size = chunk_size
+        self._chunk_overlap = chunk_overlap
+
+    async def ingest_path(self, path: Path, *, progress: ProgressCallback | None = None) -> IngestReport:
+        """Index every supported file under `path`; files gone from a folder are removed from the index."""
+        root = await asyncio.to_thread(path.resolve)
+        if not await asyncio.to_thread(root.exists):
+            raise IngestError(str(path), "no such file or folder")
+        files = await asyncio.to_thread(_files_under, root)
+        known = await self._documents.hashes_by_source()
+        report = IngestReport()
+        for done, file in enumerate(files, start=1):
+            source = str(file)
+            try:
+                await self._ingest_file(file, source, known.get(source), report)
+            except IngestError as exc:
+                report.failed[source] = exc.problem
+            if progress:
+                progress(done, len(files), source)
+        if await asyncio.to_thread(root.is_dir):
+            seen = {str(f) for f in files}
+            prefix = str(root) + "/"
+            for source in known:
+                if source.startswith(prefix) and source not in seen:
+                    await self._documents.delete_source(source)
+                    report.removed.append(source)
+        return report
+
+    async def _ingest_file(self, file: Path, source: str, known_hash: str | None, report: IngestReport) -> None:
+        digest = await asyncio.to_thread(_file_hash, file)
+        if digest == known_hash:
+            report.unchanged.append(source)
+            return
+        title, chunks = await asyncio.to_thread(
+            load_chunks, file, size=self._chunk_size, overlap=self._chunk_overlap
+        )
+        await self._documents.replace(
+            source=source, uri=file.as_uri(), title=title, digest=digest, chunks=chunks
+        )
+        report.chunks += len(chunks)
+        (report.updated if known_hash else report.added).append(source)

@@ -1,0 +1,29 @@
+"""What retrieval hands the rest of the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+__all__ = ["KnowledgeRetriever", "Passage"]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One retrieved chunk with where it came from (a citation) and how well it matched."""
+
+    chunk_id: str
+    title: str
+    uri: str
+    text: str
+    score: float
+    relevance: float = 0.0
+    """0..1: how much of the question this passage covers; used to decide 'I don't know'."""
+
+
+class KnowledgeRetriever(Protocol):
+    async def search(self, query: str, k: int) -> list[Passage]: ...
+
+    async def refresh(self) -> None:
+        """Re-read the index after documents changed."""
+        ...

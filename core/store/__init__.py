@@ -1,0 +1,16 @@
+"""Storage: SQLAlchemy models and the small repositories the core uses."""
+
+from core.store.conversations import ConversationStore, StoredMessage
+from core.store.db import Database, normalize_url
+from core.store.events import EventLog
+from core.store.metrics import MetricsStore, TurnRecord
+
+__all__ = [
+    "ConversationStore",
+    "Database",
+    "EventLog",
+    "MetricsStore",
+    "StoredMessage",
+    "TurnRecord",
+    "normalize_url",
+]

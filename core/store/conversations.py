@@ -1,0 +1,123 @@
+"""People, conversations and messages: the history every answer is built from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from core.store.db import Database
+from core.store.models import ConversationRow, MessageRow, UserRow, utcnow
+from core.types import Conversation, Person
+
+__all__ = ["ConversationStore", "StoredMessage"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    id: int
+    role: str
+    text: str
+    user_id: str | None
+    created_at: datetime
+    turn_id: str | None = None
+
+
+class ConversationStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def touch(self, person: Person, conversation: Conversation) -> None:
+        """Create or refresh the person and the conversation (keeping the newest reference)."""
+        now = utcnow()
+        async with self._db.session() as session:
+            user = await session.get(UserRow, person.id)
+            if user is None:
+                session.add(
+                    UserRow(
+                        id=person.id,
+                        platform=conversation.platform,
+                        display_name=person.display_name,
+                        created_at=now,
+                        last_seen_at=now,
+                    )
+                )
+            else:
+                user.last_seen_at = now
+                if person.display_name:
+                    user.display_name = person.display_name
+            row = await session.get(ConversationRow, conversation.key)
+            if row is None:
+                session.add(
+                    ConversationRow(
+                        key=conversation.key,
+                        platform=conversation.platform,
+                        tenant=conversation.tenant,
+                        channel_id=conversation.channel_id,
+                        thread_id=conversation.thread_id,
+                        is_direct=conversation.is_direct,
+                        reference=conversation.reference,
+                        created_at=now,
+                        last_activity_at=now,
+                    )
+                )
+            else:
+                row.last_activity_at = now
+                if conversation.reference is not None:
+                    row.reference = conversation.reference
+
+    async def add_message(
+        self,
+        conversation_key: str,
+        *,
+        role: str,
+        text: str,
+        user_id: str | None = None,
+        event_id: str | None = None,
+        turn_id: str | None = None,
+    ) -> int:
+        async with self._db.session() as session:
+            row = MessageRow(
+                conversation_key=conversation_key,
+                role=role,
+                text=text,
+                user_id=user_id,
+                event_id=event_id,
+                turn_id=turn_id,
+                created_at=utcnow(),
+            )
+            session.add(row)
+            await session.flush()
+            return row.id
+
+    async def recent_messages(self, conversation_key: str, limit: int) -> list[StoredMessage]:
+        """The last `limit` messages of a conversation, oldest first."""
+        if limit <= 0:
+            return []
+        async with self._db.session() as session:
+            rows = (
+                await session.scalars(
+                    select(MessageRow)
+                    .where(MessageRow.conversation_key == conversation_key)
+                    .order_by(MessageRow.id.desc())
+                    .limit(limit)
+                )
+            ).all()
+        return [
+            StoredMessage(r.id, r.role, r.text, r.user_id, r.created_at, r.turn_id) for r in reversed(rows)
+        ]
+
+    async def get_conversation(self, key: str) -> Conversation | None:
+        async with self._db.session() as session:
+            row = await session.get(ConversationRow, key)
+            if row is None:
+                return None
+            return Conversation(
+                platform=row.platform,  # type: ignore[arg-type]
+                tenant=row.tenant,
+                channel_id=row.channel_id,
+                thread_id=row.thread_id,
+                is_direct=row.is_direct,
+                reference=row.reference,
+            )

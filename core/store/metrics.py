@@ -1,0 +1,53 @@
+"""Writing turn records and the feedback people give on them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from core.store.db import Database
+from core.store.models import TurnMetricRow, utcnow
+
+__all__ = ["MetricsStore", "TurnRecord"]
+
+
+@dataclass(slots=True)
+class TurnRecord:
+    id: str
+    conversation_key: str
+    user_id: str
+    platform: str
+    latency_ms: float
+    created_at: datetime = field(default_factory=utcnow)
+    ttft_ms: float | None = None
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float = 0.0
+    model: str = ""
+    route: str = ""
+    strategy: str = ""
+    confidence: int = 0
+    grounded: bool = False
+    escalated: bool = False
+    docs_retrieved: int = 0
+    memory_tiers: str = ""
+
+
+class MetricsStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record(self, record: TurnRecord) -> None:
+        async with self._db.session() as session:
+            session.add(TurnMetricRow(**asdict(record)))
+
+    async def set_feedback(self, turn_id: str, value: int, note: str | None = None) -> bool:
+        """Store thumbs up (+1) / down (-1) on a turn; False when the turn is unknown."""
+        async with self._db.session() as session:
+            row = await session.get(TurnMetricRow, turn_id)
+            if row is None:
+                return False
+            row.feedback = 1 if value > 0 else -1
+            if note:
+                row.feedback_note = note[:2000]
+            return True

@@ -1,0 +1,265 @@
+"""A fake Slack Web API for ``AsyncWebClient(token=..., base_url=fake.url + "/api/")``.
+
+Every ``POST /api/{method}`` is recorded as a :class:`SlackCall` whose ``args`` merge the query string
+with the JSON, url-encoded or multipart body. Upload URLs handed out by ``files.getUploadURLExternal``
+point back at this fake (``/upload/{file_id}``) and the bytes land in :attr:`FakeSlackWebAPI.uploads`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from tests.fakes._base import FakeServer, RecordedRequest, fmt_seconds
+
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+TEAM_ID = "T1"
+BOT_NAME = "finbot"
+UPLOAD_METHOD = "<upload>"
+POST_METHODS = ("chat.postMessage", "chat.postEphemeral")
+STREAM_METHODS = ("chat.startStream", "chat.appendStream", "chat.stopStream")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+Answer = Callable[["SlackCall"], dict[str, Any]]
+
+
+class SlackCall(RecordedRequest):
+    """A recorded Slack API call; ``api_method`` is e.g. ``"chat.postMessage"`` (or ``"<upload>"``)."""
+
+    @property
+    def api_method(self) -> str:
+        return self.params.get("method", UPLOAD_METHOD)
+
+    @property
+    def args(self) -> dict[str, Any]:
+        return {**self.query, **self.body}
+
+    @property
+    def token(self) -> str | None:
+        auth = self.headers.get("authorization", "")
+        return auth.removeprefix("Bearer ") or self.args.get("token")
+
+    def json_arg(self, name: str) -> Any:
+        """An argument that form-encoded calls send as a JSON string (``blocks``, ``files``...), decoded."""
+        value = self.args.get(name)
+        return json.loads(value) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Upload:
+    file_id: str
+    data: bytes
+
+    @property
+    def head(self) -> bytes:
+        return self.data[:16]
+
+    @property
+    def is_png(self) -> bool:
+        return self.data.startswith(PNG_MAGIC)
+
+
+@dataclass
+class _MethodFault:
+    times: int | None
+    status: int = 200
+    error: str = ""
+    retry_after: float = 1
+
+
+class FakeSlackWebAPI(FakeServer[SlackCall]):
+    """Answers the Web API methods finbot uses; unknown methods answer ``{"ok": true}``."""
+
+    def __init__(self) -> None:
+        super().__init__(SlackCall)
+        self.users: dict[str, dict[str, Any]] = {}
+        self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.uploads: list[Upload] = []
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._method_faults: dict[str, list[_MethodFault]] = {}
+        self._answers: dict[str, Answer] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._post_message,
+            "chat.postEphemeral": lambda c: {"ok": True, "message_ts": self._next_ts()},
+            "chat.update": self._update,
+            "chat.delete": lambda c: {"ok": True, "channel": c.args.get("channel"), "ts": c.args.get("ts")},
+            "chat.startStream": lambda c: {"ok": True, "channel": c.args.get("channel"), "ts": self._next_ts()},
+            "chat.appendStream": lambda c: {"ok": True, "channel": c.args.get("channel"), "ts": c.args.get("ts")},
+            "chat.stopStream": self._stop_stream,
+            "users.info": self._users_info,
+            "conversations.replies": self._replies,
+            "conversations.open": self._open,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
+        }
+        self.add_route("POST", "/api/{method}", "api", self._api)
+        self.add_route("GET", "/api/{method}", "api", self._api)
+        self.add_route("POST", "/upload/{file_id}", "upload", self._upload)
+
+    # -- scripting ---------------------------------------------------------------------------------
+
+    def add_user(self, user_id: str, real_name: str, display_name: str | None = None, **extra: Any) -> None:
+        self.users[user_id] = {"real_name": real_name, "display_name": display_name or real_name, **extra}
+
+    def seed_thread(self, channel: str, thread_ts: str, messages: Iterable[dict[str, Any]]) -> None:
+        """Messages ``conversations.replies`` returns for the thread (replies posted later are appended)."""
+        self.threads[(channel, thread_ts)] = [{"thread_ts": thread_ts, **m} for m in messages]
+
+    def rate_limit_next(self, method: str, retry_after: float = 1, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` with HTTP 429 and ``Retry-After``."""
+        self._method_faults.setdefault(method, []).append(_MethodFault(times, 429, "ratelimited", retry_after))
+
+    def fail_method(self, method: str, error: str = "some_error", times: int | None = None) -> None:
+        """Answer ``method`` with ``{"ok": false, "error": error}`` (``times=None``: until cleared)."""
+        self._method_faults.setdefault(method, []).append(_MethodFault(times, 200, error))
+
+    def clear_failures(self) -> None:
+        self._method_faults.clear()
+
+    def set_answer(self, method: str, answer: Answer) -> None:
+        """Override how ``method`` is answered: ``answer(call) -> response dict``."""
+        self._answers[method] = answer
+
+    # -- queries -----------------------------------------------------------------------------------
+
+    def calls(self, method: str | None = None) -> list[SlackCall]:
+        return [c for c in self.requests if method is None or c.api_method == method]
+
+    def posted_texts(self, methods: Iterable[str] = POST_METHODS) -> list[str]:
+        wanted = set(methods)
+        return [str(c.args.get("text", "")) for c in self.requests if c.api_method in wanted]
+
+    def stream_text(self, ts: str | None = None) -> str:
+        """Markdown streamed into one chat stream (the latest one when ``ts`` is None)."""
+        starts = self.calls("chat.startStream")
+        if not starts:
+            return ""
+        if ts is None:
+            start = starts[-1]
+            ts = _response_ts(self, start)
+        parts: list[str] = []
+        for call in self.calls():
+            if call.api_method not in STREAM_METHODS:
+                continue
+            if call.api_method != "chat.startStream" and call.args.get("ts") != ts:
+                continue
+            if call.api_method == "chat.startStream" and _response_ts(self, call) != ts:
+                continue
+            parts.append(str(call.args.get("markdown_text") or ""))
+            parts.extend(ch.get("text", "") for ch in call.json_arg("chunks") or [] if ch.get("type") == "markdown_text")
+        return "".join(parts)
+
+    def error_response(self, status: int, retry_after: float | None) -> web.Response:
+        headers = {"Retry-After": fmt_seconds(retry_after)} if retry_after is not None else None
+        return web.json_response({"ok": False, "error": f"http_{status}"}, status=status, headers=headers)
+
+    # -- handlers ----------------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request, call: SlackCall) -> web.StreamResponse:
+        fault = self._take_method_fault(call.api_method)
+        if fault is not None and fault.status == 429:
+            headers = {"Retry-After": fmt_seconds(fault.retry_after)}
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers=headers)
+        if fault is not None:
+            return web.json_response({"ok": False, "error": fault.error})
+        answer = self._answers.get(call.api_method, lambda c: {"ok": True})
+        result = answer(call)
+        call.body.setdefault("_response", None)
+        call.body["_response"] = result
+        return web.json_response(result)
+
+    async def _upload(self, request: web.Request, call: SlackCall) -> web.StreamResponse:
+        data = call.raw
+        self.uploads.append(Upload(call.params["file_id"], data))
+        call.body.update({"file_id": call.params["file_id"], "length": len(data), "head": data[:16]})
+        return web.Response(text=f"OK - {len(data)}")
+
+    def _take_method_fault(self, method: str) -> _MethodFault | None:
+        faults = self._method_faults.get(method) or []
+        if not faults:
+            return None
+        fault = faults[0]
+        if fault.times is not None:
+            fault.times -= 1
+            if fault.times <= 0:
+                faults.pop(0)
+        return fault
+
+    def _next_ts(self) -> str:
+        micros = next(self._ts) * 100
+        return f"{1_700_000_000 + micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _auth_test(self, call: SlackCall) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://finbot-test.slack.com/",
+            "team": "Finbot Test",
+            "user": BOT_NAME,
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _post_message(self, call: SlackCall) -> dict[str, Any]:
+        args = call.args
+        ts = self._next_ts()
+        message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": args.get("text", ""), "ts": ts}
+        if args.get("thread_ts"):
+            message["thread_ts"] = args["thread_ts"]
+            self.threads.setdefault((args.get("channel", ""), args["thread_ts"]), []).append(message)
+        return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+
+    def _update(self, call: SlackCall) -> dict[str, Any]:
+        args = call.args
+        message = {"type": "message", "user": BOT_USER_ID, "text": args.get("text", ""), "ts": args.get("ts")}
+        return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": message["text"], "message": message}
+
+    def _stop_stream(self, call: SlackCall) -> dict[str, Any]:
+        args = call.args
+        message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": args.get("ts")}
+        return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "message": message}
+
+    def _users_info(self, call: SlackCall) -> dict[str, Any]:
+        user_id = str(call.args.get("user", ""))
+        known = self.users.get(user_id, {})
+        real_name = known.get("real_name", f"User {user_id}")
+        profile = {
+            "real_name": real_name,
+            "display_name": known.get("display_name", real_name),
+            "email": known.get("email", f"{user_id.lower()}@example.com"),
+        }
+        extra = {k: v for k, v in known.items() if k not in profile}
+        user = {"id": user_id, "team_id": TEAM_ID, "name": user_id.lower(), "real_name": real_name, "tz": "UTC"}
+        return {"ok": True, "user": {**user, **extra, "profile": profile}}
+
+    def _replies(self, call: SlackCall) -> dict[str, Any]:
+        key = (str(call.args.get("channel", "")), str(call.args.get("ts", "")))
+        return {"ok": True, "messages": list(self.threads.get(key, [])), "has_more": False}
+
+    def _open(self, call: SlackCall) -> dict[str, Any]:
+        users = str(call.args.get("users", "")).split(",")
+        return {"ok": True, "channel": {"id": "D" + users[0].removeprefix("U")}}
+
+    def _upload_url(self, call: SlackCall) -> dict[str, Any]:
+        file_id = f"F{next(self._ids):06d}"
+        return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
+
+    def _complete_upload(self, call: SlackCall) -> dict[str, Any]:
+        files = [{"id": f["id"], "title": f.get("title", ""), "name": f.get("title", "")} for f in call.json_arg("files")]
+        return {"ok": True, "files": files}
+
+
+def _response_ts(fake: FakeSlackWebAPI, call: SlackCall) -> str | None:
+    response = call.body.get("_response") or {}
+    return response.get("ts")
+
+
+_ = Awaitable  # re-exported type alias users may want for custom answers
