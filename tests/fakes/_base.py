@@ -24,7 +24,8 @@ class RecordedRequest:
     ``headers`` keys are lower-cased. ``body`` is the parsed JSON object or form fields (multipart file
     fields become ``{"filename", "content_type", "size", "head"}``); ``raw`` holds the undecoded bytes
     (empty for multipart). ``route`` is the fake's name for the endpoint and ``params`` its decoded
-    path parameters. ``status`` is filled in once the fake has answered.
+    path parameters. ``status`` (and, where the fake sets it, the JSON ``response``) is filled in once
+    the fake has answered.
     """
 
     method: str
@@ -36,6 +37,7 @@ class RecordedRequest:
     body: dict[str, Any] = field(default_factory=dict)
     raw: bytes = b""
     status: int | None = None
+    response: dict[str, Any] | None = None
 
 
 R = TypeVar("R", bound=RecordedRequest)
@@ -126,7 +128,9 @@ class FakeServer(Generic[R]):
                 await asyncio.wait_for(self._changed.wait_for(lambda: first() is not None), timeout)
         except TimeoutError:
             seen = [f"{r.method} {r.path}" for r in self.requests]
-            raise TimeoutError(f"{type(self).__name__}: no matching request within {timeout}s; saw {seen}") from None
+            raise TimeoutError(
+                f"{type(self).__name__}: no matching request within {timeout}s; saw {seen}"
+            ) from None
         found = first()
         assert found is not None
         return found
@@ -161,7 +165,9 @@ class FakeServer(Generic[R]):
 
     # -- routing -----------------------------------------------------------------------------------
 
-    def add_route(self, method: str, pattern: str, route: str, handler: Handler[R], *, faults: bool = True) -> None:
+    def add_route(
+        self, method: str, pattern: str, route: str, handler: Handler[R], *, faults: bool = True
+    ) -> None:
         """Register ``handler``; every request is recorded before faults and the handler run."""
 
         async def endpoint(request: web.Request) -> web.StreamResponse:

@@ -188,14 +188,21 @@ class FakeOpenAI(FakeServer[OpenAIRequest]):
             if tool_call:
                 message["tool_calls"] = [tool_call]
             choice = {"index": 0, "message": message, "finish_reason": finish, "logprobs": None}
-            return web.json_response({**envelope, "object": "chat.completion", "choices": [choice], "usage": usage})
+            return web.json_response(
+                {**envelope, "object": "chat.completion", "choices": [choice], "usage": usage}
+            )
 
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+        )
         await response.prepare(request)
         base = {**envelope, "object": "chat.completion.chunk"}
         for delta, finish_reason in _deltas(content, tool_call, finish):
-            chunk = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason, "logprobs": None}]}
+            chunk = {
+                **base,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason, "logprobs": None}],
+            }
             if include_usage:
                 chunk["usage"] = None
             await response.write(_sse(chunk))
@@ -215,7 +222,9 @@ class FakeOpenAI(FakeServer[OpenAIRequest]):
         for index, item in enumerate(record.inputs):
             vector = self.embed(item, dim)
             tokens += len(item) if isinstance(item, list) else count_tokens(item)
-            encoded: Any = base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode() if as_base64 else vector
+            encoded: Any = (
+                base64.b64encode(np.asarray(vector, dtype="<f4").tobytes()).decode() if as_base64 else vector
+            )
             data.append({"object": "embedding", "index": index, "embedding": encoded})
         return web.json_response(
             {
@@ -231,11 +240,16 @@ class FakeOpenAI(FakeServer[OpenAIRequest]):
         return web.json_response({"object": "list", "data": data})
 
     async def _unknown(self, request: web.Request, record: OpenAIRequest) -> web.StreamResponse:
-        error = {"message": f"FakeOpenAI does not serve {request.method} {request.path}", "type": "invalid_request"}
+        error = {
+            "message": f"FakeOpenAI does not serve {request.method} {request.path}",
+            "type": "invalid_request",
+        }
         return web.json_response({"error": error}, status=404)
 
 
-def _render_reply(reply: Reply, body: dict[str, Any], *, call_id: str) -> tuple[str | None, dict[str, Any] | None]:
+def _render_reply(
+    reply: Reply, body: dict[str, Any], *, call_id: str
+) -> tuple[str | None, dict[str, Any] | None]:
     """Turn a scripted reply into (content, tool_call)."""
     tools = body.get("tools") or []
     if isinstance(reply, dict) and tools:
@@ -265,7 +279,10 @@ def _deltas(
     yield {"role": "assistant", "content": "" if tool_call is None else None}, None
     if tool_call is not None:
         head = {"index": 0, "id": tool_call["id"], "type": "function"}
-        yield {"tool_calls": [{**head, "function": {"name": tool_call["function"]["name"], "arguments": ""}}]}, None
+        yield (
+            {"tool_calls": [{**head, "function": {"name": tool_call["function"]["name"], "arguments": ""}}]},
+            None,
+        )
         for piece in _pieces(tool_call["function"]["arguments"]):
             yield {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}, None
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,18 @@ class SlackCall(RecordedRequest):
     def token(self) -> str | None:
         auth = self.headers.get("authorization", "")
         return auth.removeprefix("Bearer ") or self.args.get("token")
+
+    @property
+    def response_ts(self) -> str | None:
+        return (self.response or {}).get("ts")
+
+    @property
+    def streamed_markdown(self) -> str:
+        """Markdown a ``chat.*Stream`` call carried, as ``markdown_text`` and/or ``markdown_text`` chunks."""
+        chunks = self.json_arg("chunks") or []
+        texts = [str(self.args.get("markdown_text") or "")]
+        texts += [str(c.get("text", "")) for c in chunks if c.get("type") == "markdown_text"]
+        return "".join(texts)
 
     def json_arg(self, name: str) -> Any:
         """An argument that form-encoded calls send as a JSON string (``blocks``, ``files``...), decoded."""
@@ -90,8 +102,16 @@ class FakeSlackWebAPI(FakeServer[SlackCall]):
             "chat.postEphemeral": lambda c: {"ok": True, "message_ts": self._next_ts()},
             "chat.update": self._update,
             "chat.delete": lambda c: {"ok": True, "channel": c.args.get("channel"), "ts": c.args.get("ts")},
-            "chat.startStream": lambda c: {"ok": True, "channel": c.args.get("channel"), "ts": self._next_ts()},
-            "chat.appendStream": lambda c: {"ok": True, "channel": c.args.get("channel"), "ts": c.args.get("ts")},
+            "chat.startStream": lambda c: {
+                "ok": True,
+                "channel": c.args.get("channel"),
+                "ts": self._next_ts(),
+            },
+            "chat.appendStream": lambda c: {
+                "ok": True,
+                "channel": c.args.get("channel"),
+                "ts": c.args.get("ts"),
+            },
             "chat.stopStream": self._stop_stream,
             "users.info": self._users_info,
             "conversations.replies": self._replies,
@@ -114,7 +134,9 @@ class FakeSlackWebAPI(FakeServer[SlackCall]):
 
     def rate_limit_next(self, method: str, retry_after: float = 1, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with HTTP 429 and ``Retry-After``."""
-        self._method_faults.setdefault(method, []).append(_MethodFault(times, 429, "ratelimited", retry_after))
+        self._method_faults.setdefault(method, []).append(
+            _MethodFault(times, 429, "ratelimited", retry_after)
+        )
 
     def fail_method(self, method: str, error: str = "some_error", times: int | None = None) -> None:
         """Answer ``method`` with ``{"ok": false, "error": error}`` (``times=None``: until cleared)."""
@@ -138,23 +160,16 @@ class FakeSlackWebAPI(FakeServer[SlackCall]):
 
     def stream_text(self, ts: str | None = None) -> str:
         """Markdown streamed into one chat stream (the latest one when ``ts`` is None)."""
-        starts = self.calls("chat.startStream")
-        if not starts:
+        starts = [c for c in self.calls("chat.startStream") if c.response and c.response.get("ts")]
+        start = next((c for c in reversed(starts) if ts is None or c.response_ts == ts), None)
+        if start is None:
             return ""
-        if ts is None:
-            start = starts[-1]
-            ts = _response_ts(self, start)
-        parts: list[str] = []
-        for call in self.calls():
-            if call.api_method not in STREAM_METHODS:
-                continue
-            if call.api_method != "chat.startStream" and call.args.get("ts") != ts:
-                continue
-            if call.api_method == "chat.startStream" and _response_ts(self, call) != ts:
-                continue
-            parts.append(str(call.args.get("markdown_text") or ""))
-            parts.extend(ch.get("text", "") for ch in call.json_arg("chunks") or [] if ch.get("type") == "markdown_text")
-        return "".join(parts)
+        streamed = [start] + [
+            c
+            for c in self.requests
+            if c.api_method in STREAM_METHODS[1:] and c.args.get("ts") == start.response_ts
+        ]
+        return "".join(c.streamed_markdown for c in streamed)
 
     def error_response(self, status: int, retry_after: float | None) -> web.Response:
         headers = {"Retry-After": fmt_seconds(retry_after)} if retry_after is not None else None
@@ -170,10 +185,8 @@ class FakeSlackWebAPI(FakeServer[SlackCall]):
         if fault is not None:
             return web.json_response({"ok": False, "error": fault.error})
         answer = self._answers.get(call.api_method, lambda c: {"ok": True})
-        result = answer(call)
-        call.body.setdefault("_response", None)
-        call.body["_response"] = result
-        return web.json_response(result)
+        call.response = answer(call)
+        return web.json_response(call.response)
 
     async def _upload(self, request: web.Request, call: SlackCall) -> web.StreamResponse:
         data = call.raw
@@ -211,7 +224,13 @@ class FakeSlackWebAPI(FakeServer[SlackCall]):
     def _post_message(self, call: SlackCall) -> dict[str, Any]:
         args = call.args
         ts = self._next_ts()
-        message = {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, "text": args.get("text", ""), "ts": ts}
+        message = {
+            "type": "message",
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "text": args.get("text", ""),
+            "ts": ts,
+        }
         if args.get("thread_ts"):
             message["thread_ts"] = args["thread_ts"]
             self.threads.setdefault((args.get("channel", ""), args["thread_ts"]), []).append(message)
@@ -220,7 +239,13 @@ class FakeSlackWebAPI(FakeServer[SlackCall]):
     def _update(self, call: SlackCall) -> dict[str, Any]:
         args = call.args
         message = {"type": "message", "user": BOT_USER_ID, "text": args.get("text", ""), "ts": args.get("ts")}
-        return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": message["text"], "message": message}
+        return {
+            "ok": True,
+            "channel": args.get("channel"),
+            "ts": args.get("ts"),
+            "text": message["text"],
+            "message": message,
+        }
 
     def _stop_stream(self, call: SlackCall) -> dict[str, Any]:
         args = call.args
@@ -237,7 +262,13 @@ class FakeSlackWebAPI(FakeServer[SlackCall]):
             "email": known.get("email", f"{user_id.lower()}@example.com"),
         }
         extra = {k: v for k, v in known.items() if k not in profile}
-        user = {"id": user_id, "team_id": TEAM_ID, "name": user_id.lower(), "real_name": real_name, "tz": "UTC"}
+        user = {
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": user_id.lower(),
+            "real_name": real_name,
+            "tz": "UTC",
+        }
         return {"ok": True, "user": {**user, **extra, "profile": profile}}
 
     def _replies(self, call: SlackCall) -> dict[str, Any]:
@@ -253,13 +284,8 @@ class FakeSlackWebAPI(FakeServer[SlackCall]):
         return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
 
     def _complete_upload(self, call: SlackCall) -> dict[str, Any]:
-        files = [{"id": f["id"], "title": f.get("title", ""), "name": f.get("title", "")} for f in call.json_arg("files")]
+        files = [
+            {"id": f["id"], "title": f.get("title", ""), "name": f.get("title", "")}
+            for f in call.json_arg("files")
+        ]
         return {"ok": True, "files": files}
-
-
-def _response_ts(fake: FakeSlackWebAPI, call: SlackCall) -> str | None:
-    response = call.body.get("_response") or {}
-    return response.get("ts")
-
-
-_ = Awaitable  # re-exported type alias users may want for custom answers

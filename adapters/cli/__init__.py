@@ -1,0 +1,5 @@
+"""Terminal chat."""
+
+from adapters.cli.chat import chat_loop
+
+__all__ = ["chat_loop"]

@@ -1,0 +1,45 @@
+"""The core's Reply -> what the web chat page shows (safe HTML: raw HTML in answers is escaped)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from core.types import Reply
+
+__all__ = ["render_reply"]
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def _citations_html(reply: Reply) -> str:
+    if not reply.citations:
+        return ""
+    items = "".join(
+        f'<li><a href="{html.escape(c.uri, quote=True)}" title="{html.escape(c.snippet, quote=True)}">'
+        f"{html.escape(c.title)}</a></li>"
+        for c in reply.citations
+    )
+    return f'<div class="sources"><span>Sources</span><ol>{items}</ol></div>'
+
+
+def _figures_html(reply: Reply) -> str:
+    parts = []
+    for figure in reply.figures:
+        head = "".join(f"<th>{html.escape(col)}</th>" for col in figure.columns)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row) + "</tr>" for row in figure.rows
+        )
+        parts.append(
+            f'<table class="figure"><caption>{html.escape(figure.name)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        )
+    return "".join(parts)
+
+
+def render_reply(reply: Reply) -> dict[str, Any]:
+    """The `final` frame: the Reply's fields plus ready-to-insert HTML."""
+    body = _MARKDOWN.render(reply.text) + _figures_html(reply) + _citations_html(reply)
+    return {"type": "final", "reply": reply.model_dump(mode="json"), "html": body}

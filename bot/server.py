@@ -1,0 +1,75 @@
+"""The one aiohttp server: every adapter mounted on one port, plus health checks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from adapters import web as web_chat
+from bot.config import Settings
+from bot.container import Container
+
+__all__ = ["RunningServer", "build_app", "serve_forever", "start_server"]
+
+log = logging.getLogger(__name__)
+
+CONTAINER_KEY = web.AppKey("container", Container)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    container = request.app[CONTAINER_KEY]
+    return web.json_response({"status": "ok", "llm": container.settings.llm_enabled})
+
+
+def build_app(container: Container) -> web.Application:
+    """The aiohttp application with every enabled adapter's routes."""
+    app = web.Application(client_max_size=1024**2)
+    app[CONTAINER_KEY] = container
+    app.router.add_get("/healthz", healthz)
+    web_chat.register(app, container.assistant)
+    return app
+
+
+@dataclass(slots=True)
+class RunningServer:
+    container: Container
+    runner: web.AppRunner
+    url: str
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+        await self.container.close()
+
+
+async def start_server(settings: Settings, *, host: str | None = None, port: int | None = None) -> RunningServer:
+    """Open the services, index the sample knowledge base if empty, and listen (port 0 = any free port)."""
+    container = await Container.open(settings)
+    try:
+        await container.ingest_sample_if_empty()
+        runner = web.AppRunner(build_app(container), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, host or settings.host, settings.port if port is None else port)
+        await site.start()
+    except BaseException:
+        await container.close()
+        raise
+    bound = runner.addresses[0]
+    return RunningServer(container=container, runner=runner, url=f"http://{bound[0]}:{bound[1]}")
+
+
+async def serve_forever(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
+    server = await start_server(settings, host=host, port=port)
+    log.info("finbot is listening on %s (open it in a browser to chat)", server.url)
+    print(f"finbot is running: open {server.url}/ (Ctrl+C to stop)", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await server.stop()

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.cli import main
+from bot.config import load_settings
+from core.errors import ConfigurationError
+
+
+def test_bad_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FINBOT_CONFIDENCE_THRESHOLD", "very")
+    with pytest.raises(ConfigurationError) as info:
+        load_settings()
+    assert info.value.setting == "FINBOT_CONFIDENCE_THRESHOLD"
+
+
+def test_cli_prints_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("FINBOT_CONFIDENCE_THRESHOLD", "150")
+    assert main(["doctor"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("finbot: FINBOT_CONFIDENCE_THRESHOLD")
+
+
+def test_admins_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FINBOT_ADMINS", "slack:T1:U1, teams:t:u2")
+    assert load_settings().admins == ["slack:T1:U1", "teams:t:u2"]
+
+
+def test_database_url_must_be_sqlite_or_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.store.db import Database
+
+    with pytest.raises(ConfigurationError) as info:
+        Database("mysql://x@localhost/db")
+    assert info.value.setting == "DATABASE_URL"
