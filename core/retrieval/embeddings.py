@@ -135,8 +135,14 @@ class OpenAIEmbedder:
     """OpenAI (or any compatible endpoint) embeddings through langchain_openai."""
 
     def __init__(
-        self, *, api_key: str, model: str = "text-embedding-3-small", base_url: str | None = None, dim: int = 1536,
-        timeout_s: float = 20.0, max_retries: int = 1,
+        self,
+        *,
+        api_key: str,
+        model: str = "text-embedding-3-small",
+        base_url: str | None = None,
+        dim: int = 1536,
+        timeout_s: float = 20.0,
+        max_retries: int = 1,
     ) -> None:
         from langchain_openai import OpenAIEmbeddings
         from pydantic import SecretStr
