@@ -53,7 +53,10 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             report = await container.ingestor.ingest_path(
                 Path(args.path), progress=lambda done, total, _src: bar.update(task, completed=done, total=total)
             )
-        await container.retriever.refresh()
+            embedding = bar.add_task("embedding", total=None)
+            await container.retriever.refresh(
+                progress=lambda done, total, _stage: bar.update(embedding, completed=done, total=total)
+            )
         print(
             f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
             f"removed {len(report.removed)}, failed {len(report.failed)} ({report.chunks} chunks written)"
@@ -70,7 +73,11 @@ async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
         ("database", settings.resolved_database_url.split("@")[-1]),
         ("language model", f"{settings.chat_model} via {settings.openai_base_url or 'OpenAI'}"
          if settings.llm_enabled else "none (offline mode: extractive answers)"),
-        ("slack", "on" if settings.slack_enabled else "off (SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET not set)"),
+        ("slack", "off (SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET not set)" if not settings.slack_enabled
+         else f"on: POST /slack/events, Web API {settings.slack_api_base_url}"
+         + (", Socket Mode" if settings.slack_app_token else "")
+         + f", streaming {settings.slack_streaming}"
+         + (f", advisor channel {settings.slack_advisor_channel}" if settings.slack_advisor_channel else "")),
     ]
     for name, value in lines:
         print(f"{name:>16}: {value}")
@@ -97,6 +104,14 @@ def _parser() -> argparse.ArgumentParser:
 
     doctor = commands.add_parser("doctor", help="show what is configured")
     doctor.set_defaults(handler=_doctor)
+
+    from bot.commands import eval as eval_command
+
+    eval_command.register(commands)
+
+    from bot.commands import metrics as metrics_command
+
+    metrics_command.register(commands)
     return parser
 
 

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_base_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_BASE_URL")
     slack_advisor_channel: str | None = Field(default=None, alias="SLACK_ADVISOR_CHANNEL")
+    slack_streaming: Literal["stream", "update", "off"] = Field(default="stream", alias="SLACK_STREAMING")
+    suggested_prompts: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="FINBOT_SUGGESTED_PROMPTS")
+    """Prompts offered in a new Slack assistant thread, separated by `|` (empty: finbot's defaults)."""
 
     # --- Teams (Bot Framework) ---
     microsoft_app_id: str = Field(
@@ -69,15 +72,55 @@ class Settings(BaseSettings):
     teams_enabled: bool = Field(default=True, alias="FINBOT_TEAMS")
     teams_advisor_channel: str | None = Field(default=None, alias="TEAMS_ADVISOR_CHANNEL")
 
+    # --- escalation to advisors (core.escalation) ---
+    advisor_desk: Literal["auto", "slack", "teams", "web"] = Field(default="auto", alias="FINBOT_ADVISOR_DESK")
+    """Where escalation cards go; auto: the person's own platform when it has an advisor channel, else the first
+    of Slack, Teams, the web advisor page."""
+    business_hours: str = Field(default="Mon-Fri 08:30-17:30 America/New_York", alias="FINBOT_BUSINESS_HOURS")
+    escalation_remind_min: float = Field(default=15, gt=0, alias="FINBOT_ESCALATION_REMIND_MIN")
+    escalation_expire_hours: float = Field(default=24, gt=0, alias="FINBOT_ESCALATION_EXPIRE_HOURS")
+    escalate_low_confidence: bool = Field(default=True, alias="FINBOT_ESCALATE_LOW_CONFIDENCE")
+    escalate_no_answer: bool = Field(default=True, alias="FINBOT_ESCALATE_NO_ANSWER")
+    advisor_token: SecretStr | None = Field(default=None, alias="FINBOT_ADVISOR_TOKEN")
+    """When set, the web advisor page's API needs `Authorization: Bearer <token>`."""
+
+    # --- knowledge retrieval ---
+    chunk_size: int = Field(default=1200, ge=200, le=20000, alias="FINBOT_CHUNK_SIZE")
+    chunk_overlap: int = Field(default=150, ge=0, le=5000, alias="FINBOT_CHUNK_OVERLAP")
+    fusion: Literal["dense-boost", "convex", "rrf", "weighted"] = Field(default="dense-boost", alias="FINBOT_FUSION")
+    query_rewrite: Literal["off", "heuristic", "llm"] = Field(default="heuristic", alias="FINBOT_QUERY_REWRITE")
+    grounding_judge: bool = Field(default=False, alias="FINBOT_GROUNDING_JUDGE")
+    extractive_timeout_s: float = Field(default=5.0, gt=0, alias="FINBOT_EXTRACTIVE_TIMEOUT")
+
     # --- vectors ---
+    vector_backend: Literal["local", "pinecone", "pgvector"] = Field(default="local", alias="FINBOT_VECTOR_BACKEND")
     pinecone_api_key: SecretStr | None = Field(default=None, alias="PINECONE_API_KEY")
     pinecone_index: str | None = Field(default=None, alias="PINECONE_INDEX")
+    pinecone_host: str | None = Field(default=None, alias="PINECONE_HOST")
+    pgvector_url: str | None = Field(default=None, alias="FINBOT_PGVECTOR_URL")
+
+    # --- metrics ---
+    prices: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        alias="FINBOT_PRICES",
+        description='USD per 1M tokens by model, JSON: {"gpt-4o-mini": {"input": 0.15, "output": 0.6}} '
+        "(over the built-in table in core.metrics.prices)",
+    )
+    metrics_token: SecretStr | None = Field(default=None, alias="FINBOT_METRICS_TOKEN")
+    """When set, GET /metrics needs `Authorization: Bearer <token>` (Prometheus `authorization` config)."""
 
     @field_validator("admins", mode="before")
     @classmethod
     def _split_admins(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("suggested_prompts", mode="before")
+    @classmethod
+    def _split_prompts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split("|") if item.strip()]
         return value
 
     @property

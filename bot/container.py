@@ -5,17 +5,25 @@ from __future__ import annotations
 import logging
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from bot.config import Settings
+from bot.prometheus import PrometheusMetrics
 from core.assistant import Assistant
 from core.compose.llm import LlmComposer
+from core.escalation import BusinessHours, EscalationPolicy, EscalationService, EscalationStore, NotifierRouter
 from core.fallback import FallbackChain
 from core.graph import AnswerPolicy, GraphContext, build_graph
+from core.grounding import GroundingChecker
 from core.llm import make_chat_model
-from core.retrieval import Bm25Retriever, DocumentStore, Ingestor
+from core.metrics.prices import PriceTable
+from core.retrieval import DocumentStore, FusionConfig, HybridRetriever, Ingestor, make_embedder, make_vector_index
+from core.retrieval.rewrite import QueryRewriter
 from core.store import ConversationStore, Database, EventLog, MetricsStore
 
 __all__ = ["Container", "SAMPLE_KNOWLEDGE"]
@@ -23,6 +31,8 @@ __all__ = ["Container", "SAMPLE_KNOWLEDGE"]
 log = logging.getLogger(__name__)
 
 SAMPLE_KNOWLEDGE = Path(__file__).resolve().parent.parent / "examples" / "knowledge"
+SAMPLE_VECTORS = SAMPLE_KNOWLEDGE / ".vectors"
+"""Embeddings of the sample knowledge base's chunks, by content hash (so a first start embeds nothing)."""
 
 
 @dataclass(slots=True)
@@ -36,9 +46,15 @@ class Container:
     metrics: MetricsStore
     documents: DocumentStore
     ingestor: Ingestor
-    retriever: Bm25Retriever
+    retriever: HybridRetriever
     assistant: Assistant
     _stack: AsyncExitStack
+    prometheus: PrometheusMetrics | None = None
+    """Counters and histograms behind GET /metrics (a registry per container)."""
+    escalations: EscalationService | None = None
+    """Hands conversations to advisors; adapters register their desks on `escalations.router`."""
+    slack_app: Any = None
+    """The Slack adapter's Bolt AsyncApp when Slack is configured (`slack_app.client` posts into Slack)."""
 
     @classmethod
     async def open(cls, settings: Settings) -> Container:
@@ -57,9 +73,16 @@ class Container:
         conversations = ConversationStore(db)
         metrics = MetricsStore(db)
         documents = DocumentStore(db)
-        retriever = Bm25Retriever(documents)
+        retriever = _retriever(settings, documents)
+        stack.push_async_callback(retriever.close)
         await retriever.refresh()
-        chain = FallbackChain(llm=_llm_composer(settings), llm_timeout_s=settings.llm_timeout_s)
+        chain = FallbackChain(
+            llm=_llm_composer(settings),
+            llm_timeout_s=settings.llm_timeout_s,
+            extractive_timeout_s=settings.extractive_timeout_s,
+        )
+        helper_llm = _helper_model(settings)
+        escalations = _escalations(settings, db, conversations)
         context = GraphContext(
             conversations=conversations,
             retriever=retriever,
@@ -69,9 +92,23 @@ class Container:
                 recent_turns=settings.recent_turns,
                 confidence_threshold=settings.confidence_threshold,
             ),
+            grounder=GroundingChecker.with_embedder(
+                retriever.embedder, judge=helper_llm if settings.grounding_judge else None
+            ),
+            rewriter=None
+            if settings.query_rewrite == "off"
+            else QueryRewriter(helper_llm if settings.query_rewrite == "llm" else None),
+            escalations=escalations,
         )
         checkpointer = await _checkpointer(db, stack)
-        assistant = Assistant(graph=build_graph(checkpointer=checkpointer), context=context, metrics=metrics)
+        prometheus = PrometheusMetrics()
+        assistant = Assistant(
+            graph=build_graph(checkpointer=checkpointer),
+            context=context,
+            metrics=metrics,
+            observers=[prometheus],
+            prices=PriceTable.from_settings(settings.prices),
+        )
         stack.push_async_callback(assistant.drain)
         return cls(
             settings=settings,
@@ -80,10 +117,13 @@ class Container:
             events=EventLog(db),
             metrics=metrics,
             documents=documents,
-            ingestor=Ingestor(documents),
+            ingestor=Ingestor(documents, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap),
             retriever=retriever,
             assistant=assistant,
             _stack=stack,
+            prometheus=prometheus,
+            escalations=escalations,
+            slack_app=_slack_app(settings, assistant=assistant, db=db, conversations=conversations),
         )
 
     async def ingest_sample_if_empty(self) -> None:
@@ -95,6 +135,91 @@ class Container:
 
     async def close(self) -> None:
         await self._stack.aclose()
+
+
+def _escalations(settings: Settings, db: Database, conversations: ConversationStore) -> EscalationService:
+    """Escalation to advisors; the desks and person channels are registered by the adapters when mounted."""
+    policy = EscalationPolicy(
+        hours=BusinessHours.parse(settings.business_hours),
+        remind_after=timedelta(minutes=settings.escalation_remind_min),
+        expire_after=timedelta(hours=settings.escalation_expire_hours),
+        on_low_confidence=settings.escalate_low_confidence,
+        on_no_answer=settings.escalate_no_answer,
+    )
+    return EscalationService(
+        store=EscalationStore(db),
+        conversations=conversations,
+        router=NotifierRouter(preferred=settings.advisor_desk),
+        policy=policy,
+    )
+
+
+def _slack_app(settings: Settings, *, assistant: Assistant, db: Database, conversations: ConversationStore) -> Any:
+    """The Slack adapter's Bolt app, when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set."""
+    if settings.slack_bot_token is None or settings.slack_signing_secret is None:
+        return None
+    from adapters.slack import DEFAULT_PROMPTS, SlackDeps, build_slack_app
+
+    deps = SlackDeps(
+        assistant=assistant,
+        events=EventLog(db),
+        conversations=conversations,
+        suggested_prompts=tuple(settings.suggested_prompts) or DEFAULT_PROMPTS,
+        ignored_channels=frozenset({settings.slack_advisor_channel} if settings.slack_advisor_channel else ()),
+        streaming=settings.slack_streaming,
+    )
+    return build_slack_app(
+        deps,
+        token=settings.slack_bot_token.get_secret_value(),
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        base_url=settings.slack_api_base_url,
+    )
+
+
+def _retriever(settings: Settings, documents: DocumentStore) -> HybridRetriever:
+    """Hybrid retrieval; embeddings and vectors come from factories (FINBOT_EMBEDDINGS, FINBOT_VECTOR_BACKEND)."""
+    api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    embedder = make_embedder(
+        settings.embeddings, api_key=api_key, model=settings.embeddings_model, base_url=settings.openai_base_url
+    )
+    pg_url = settings.pgvector_url or (
+        settings.database_url if settings.database_url and settings.database_url.startswith("postgres") else None
+    )
+    vectors = None
+    if settings.vector_backend != "local":
+        vectors = make_vector_index(
+            settings.vector_backend,
+            dim=embedder.dim,
+            pinecone_api_key=settings.pinecone_api_key.get_secret_value() if settings.pinecone_api_key else None,
+            pinecone_host=settings.pinecone_host,
+            pinecone_index=settings.pinecone_index,
+            pg_conninfo=pg_url.replace("+asyncpg", "").replace("+psycopg", "") if pg_url else None,
+        )
+    return HybridRetriever(
+        documents,
+        embedder,
+        vectors=vectors,
+        data_dir=settings.data_dir,
+        fusion=FusionConfig.named(settings.fusion),
+        backend_name=settings.vector_backend,
+        seed_embeddings=(SAMPLE_VECTORS,),
+    )
+
+
+def _helper_model(settings: Settings) -> BaseChatModel | None:
+    """The chat model for small jobs (grounding judge, query rewrite), when they are switched on."""
+    if not settings.llm_enabled or settings.openai_api_key is None:
+        return None
+    if not settings.grounding_judge and settings.query_rewrite != "llm":
+        return None
+    return make_chat_model(
+        api_key=settings.openai_api_key.get_secret_value(),
+        model=settings.chat_model,
+        base_url=settings.openai_base_url,
+        timeout_s=settings.llm_timeout_s,
+        max_retries=settings.llm_max_retries,
+        temperature=0.0,
+    )
 
 
 def _llm_composer(settings: Settings) -> LlmComposer | None:

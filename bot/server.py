@@ -6,10 +6,12 @@ import asyncio
 import logging
 import signal
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
 from adapters import web as web_chat
+from bot import prometheus
 from bot.config import Settings
 from bot.container import Container
 
@@ -31,6 +33,13 @@ def build_app(container: Container) -> web.Application:
     app[CONTAINER_KEY] = container
     app.router.add_get("/healthz", healthz)
     web_chat.register(app, container.assistant)
+    if container.settings.slack_enabled and container.slack_app is not None:
+        from adapters import slack
+
+        slack.mount(app, container.slack_app)
+    if container.prometheus is not None:
+        token = container.settings.metrics_token
+        prometheus.register(app, container.prometheus, token=token.get_secret_value() if token else None)
     return app
 
 
@@ -63,6 +72,7 @@ async def start_server(settings: Settings, *, host: str | None = None, port: int
 
 async def serve_forever(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
     server = await start_server(settings, host=host, port=port)
+    socket_mode = await _slack_socket_mode(server.container)
     log.info("finbot is listening on %s (open it in a browser to chat)", server.url)
     print(f"finbot is running: open {server.url}/ (Ctrl+C to stop)", flush=True)
     stop = asyncio.Event()
@@ -72,4 +82,18 @@ async def serve_forever(settings: Settings, *, host: str | None = None, port: in
     try:
         await stop.wait()
     finally:
+        if socket_mode is not None:
+            await socket_mode.close_async()
         await server.stop()
+
+
+async def _slack_socket_mode(container: Container) -> Any:
+    """With SLACK_APP_TOKEN, Slack events also arrive over Socket Mode (no public URL needed)."""
+    token = container.settings.slack_app_token
+    if token is None or container.slack_app is None:
+        return None
+    from adapters.slack import start_socket_mode
+
+    handler = await start_socket_mode(container.slack_app, token.get_secret_value())
+    log.info("Slack Socket Mode connected")
+    return handler

@@ -9,13 +9,16 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from langgraph.graph.state import CompiledStateGraph
 
 from core.graph import GraphContext, TurnState, fresh_turn
-from core.store.metrics import MetricsStore, TurnRecord
+from core.metrics.observer import ObserverList, TurnObserver
+from core.metrics.prices import PriceTable
+from core.metrics.record import build_turn_record
+from core.store.metrics import MetricsStore
 from core.types import (
     Citation,
     EscalationNotice,
@@ -61,11 +64,22 @@ def reply_from_state(state: TurnState, *, threshold: int) -> Reply:
 class Assistant:
     """Answers messages by running the turn graph; one per process, shared by every adapter."""
 
-    def __init__(self, *, graph: CompiledStateGraph, context: GraphContext, metrics: MetricsStore) -> None:
+    def __init__(
+        self,
+        *,
+        graph: CompiledStateGraph,
+        context: GraphContext,
+        metrics: MetricsStore,
+        observers: Sequence[TurnObserver] = (),
+        prices: PriceTable | None = None,
+    ) -> None:
         self._graph = graph
         self._context = context
         self._metrics = metrics
+        self._observers = ObserverList(observers)
+        self._prices = prices
         self._background: set[asyncio.Task[None]] = set()
+        self._pending: dict[str, asyncio.Task[None]] = {}
 
     async def respond(self, message: IncomingMessage) -> Reply:
         reply: Reply | None = None
@@ -82,25 +96,35 @@ class Assistant:
         later step (the fallback chain, the grounding check) changed the answer.
         """
         await self._context.conversations.touch(message.person, message.conversation)
+        escalations = self._context.escalations
+        if escalations is not None and (held := await escalations.handoff(message)) is not None:
+            # An advisor holds this conversation: the message went to them (core.escalation); the bot stays quiet.
+            notice = EscalationNotice(id=held.id, reason=held.reason)
+            yield Reply(text="", strategy="human", route=["handoff"], escalation=notice, silent=True)
+            return
         started = time.perf_counter()
         first_token: float | None = None
         turn_id = uuid.uuid4().hex
         config: dict[str, Any] = {"configurable": {"thread_id": message.conversation.key}}
         final: dict[str, Any] = {}
-        async for mode, chunk in self._graph.astream(
-            fresh_turn(turn_id, message.model_dump(mode="json")),
-            config,
-            context=self._context,
-            stream_mode=["custom", "values"],
-        ):
-            if mode == "values":
-                final = chunk
-            elif "delta" in chunk:
-                if first_token is None:
-                    first_token = time.perf_counter()
-                yield TextDelta(text=chunk["delta"])
-            elif "status" in chunk:
-                yield Progress(status=chunk["status"])
+        try:
+            async for mode, chunk in self._graph.astream(
+                fresh_turn(turn_id, message.model_dump(mode="json")),
+                config,
+                context=self._context,
+                stream_mode=["custom", "values"],
+            ):
+                if mode == "values":
+                    final = chunk
+                elif "delta" in chunk:
+                    if first_token is None:
+                        first_token = time.perf_counter()
+                    yield TextDelta(text=chunk["delta"])
+                elif "status" in chunk:
+                    yield Progress(status=chunk["status"])
+        except Exception:
+            self._observers.error("turn")  # counted, then handled at the adapter's edge
+            raise
         reply = reply_from_state(final, threshold=self._context.policy.confidence_threshold)  # type: ignore[arg-type]
         latency_ms = (time.perf_counter() - started) * 1000
         ttft_ms = (first_token - started) * 1000 if first_token is not None else None
@@ -115,37 +139,37 @@ class Assistant:
         latency_ms: float,
         ttft_ms: float | None,
     ) -> None:
-        record = TurnRecord(
-            id=reply.turn_id or "",
-            conversation_key=message.conversation.key,
-            user_id=message.person.id,
-            platform=message.conversation.platform,
-            latency_ms=latency_ms,
-            ttft_ms=ttft_ms,
-            tokens_in=int(state.get("tokens_in", 0)),
-            tokens_out=int(state.get("tokens_out", 0)),
-            model=state.get("model", ""),
-            route=",".join(reply.route),
-            strategy=reply.strategy,
-            confidence=reply.confidence,
-            grounded=bool(state.get("grounded", False)),
-            escalated=reply.escalation is not None,
-            docs_retrieved=len(state.get("passages", [])),
-            memory_tiers=",".join(state.get("memory_tiers", [])),
-        )
-        task = asyncio.create_task(self._record(record))
+        task = asyncio.create_task(self._record(message, state, reply, latency_ms, ttft_ms))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        if reply.turn_id:
+            self._pending[reply.turn_id] = task
+            task.add_done_callback(lambda _t, turn_id=reply.turn_id: self._pending.pop(turn_id, None))
 
-    async def _record(self, record: TurnRecord) -> None:
+    async def _record(
+        self, message: IncomingMessage, state: dict[str, Any], reply: Reply, latency_ms: float, ttft_ms: float | None
+    ) -> None:
+        """Build the turn's record (tokens counted when the provider gave none, cost), tell the observers, store it."""
+        turn_id = reply.turn_id
         try:
+            record = build_turn_record(
+                message, state, reply, latency_ms=latency_ms, ttft_ms=ttft_ms, prices=self._prices
+            )
+            self._observers.turn(record, list(state.get("failures") or []))
             await self._metrics.record(record)
         except Exception:  # a failure to write metrics never fails a reply
-            log.exception("could not record metrics for turn %s", record.id)
+            log.exception("could not record metrics for turn %s", turn_id)
+            self._observers.error("metrics_write")
 
     async def feedback(self, turn_id: str, value: int, note: str | None = None) -> bool:
         """Record a thumbs up (+1) or down (-1) on an answered turn; False if the turn is unknown."""
-        return await self._metrics.set_feedback(turn_id, value, note)
+        pending = self._pending.get(turn_id)
+        if pending is not None:  # a click faster than the background write: let the row land first
+            await asyncio.gather(pending, return_exceptions=True)
+        stored = await self._metrics.set_feedback(turn_id, value, note)
+        if stored:
+            self._observers.feedback(value)
+        return stored
 
     async def drain(self) -> None:
         """Wait for background writes (metrics); call before shutting down."""

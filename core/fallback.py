@@ -1,7 +1,10 @@
 """The fallback chain: LLM answer -> extractive answer -> template -> hand to a human.
 
-Each step that fails (provider error, timeout, 429, nothing to say) records why and passes the
-question to the next one, so a person always gets an answer and never a traceback.
+Each step runs under its own timeout. A step that fails (provider error, timeout, 429, nothing to
+say) records why in `Draft.failures` and passes the question to the next one, so a person always
+gets an answer and never a traceback. The strategy that answered is `Draft.strategy` (then
+`Reply.strategy` and the turn's metrics). Greetings, thanks and help are answered by the template
+step straight away: no model is needed to say hello.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ async def stream_text(text: str, on_delta: DeltaSink, *, chunk_words: int = 6) -
 class FallbackChain:
     llm: LlmComposer | None = None
     llm_timeout_s: float = 20.0
+    extractive_timeout_s: float = 5.0
 
     async def compose(
         self,
@@ -64,12 +68,19 @@ class FallbackChain:
                 failures.append(f"llm: {exc.__class__.__name__}")
             log.warning("LLM step failed, falling back: %s", failures[-1])
         if passages:
-            draft = extractive_answer(question, passages)
+            try:
+                draft = await asyncio.wait_for(
+                    asyncio.to_thread(extractive_answer, question, passages), self.extractive_timeout_s
+                )
+            except TimeoutError:
+                draft = Draft("", "extractive")
+                failures.append("extractive: timeout")
             if draft.text:
                 draft.failures = failures
                 await stream_text(draft.text, on_delta)
                 return draft
-            failures.append("extractive: nothing to extract")
+            if "extractive: timeout" not in failures:
+                failures.append("extractive: nothing to extract")
         draft = Draft(CANNOT_ANSWER, "human", failures=failures)
         await stream_text(draft.text, on_delta)
         return draft

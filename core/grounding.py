@@ -1,20 +1,44 @@
-"""The grounding check: is each claim of a draft supported by the retrieved context and figures?
+"""The grounding check: is each claim of a draft supported by the retrieved context and computed figures?
 
-Offline it is lexical: a claim is supported when most of its key terms appear in the context, and
-every number it states appears there too (a number not in the context is unsupported).
+A draft is split into claims (sentences that say something). Each claim gets a support score 0..1:
+- numbers first: a claim stating a number that appears nowhere in the context is unsupported (0);
+- offline: the stronger of lexical overlap (share of the claim's key terms found in the context) and
+  embedding similarity (best cosine between the claim and a context sentence, calibrated);
+- with a language model: also a YES/NO judgement per claim ("does the context support it?"),
+  averaged with the offline score.
+Confidence 0-100 is the mean support; claims under `claim_threshold` are listed as unsupported.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from core.retrieval.text import content_terms, sentences, stems
 
-__all__ = ["GroundingResult", "check_grounding", "split_claims"]
+__all__ = ["GroundingChecker", "GroundingResult", "check_grounding", "split_claims"]
+
+log = logging.getLogger(__name__)
 
 _CITATION = re.compile(r"\s*\[\d{1,2}\]")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+Similarity = Callable[[list[str], list[str]], np.ndarray]
+"""(claims, context sentences) -> cosine matrix, claims x sentences."""
+
+# all-MiniLM-L6-v2 cosine of a claim with the sentence it restates is ~0.7-1.0; unrelated ~0.1-0.3.
+_SIM_FLOOR = 0.35
+_SIM_FULL = 0.8
+
+JUDGE_PROMPT = (
+    "Context:\n{context}\n\nClaim: {claim}\n\n"
+    "Is the claim fully supported by the context above? Answer with one word: YES or NO."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +46,8 @@ class GroundingResult:
     confidence: int
     supported: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    """Support of each claim (supported and unsupported, in draft order)."""
 
 
 def split_claims(draft: str) -> list[str]:
@@ -32,29 +58,104 @@ def _numbers(text: str) -> set[str]:
     return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
 
 
-def _stems(text: str) -> set[str]:
-    return stems(text)
+def _lexical(claim: str, context_stems: set[str]) -> float:
+    claim_stems = stems(claim)
+    return len(claim_stems & context_stems) / len(claim_stems) if claim_stems else 1.0
 
 
-def _claim_support(claim: str, context_stems: set[str], context_numbers: set[str]) -> float:
-    if not _numbers(claim) <= context_numbers:
-        return 0.0
-    stems = _stems(claim)
-    return len(stems & context_stems) / len(stems) if stems else 1.0
+def _calibrate(cosine: float) -> float:
+    return min(1.0, max(0.0, (cosine - _SIM_FLOOR) / (_SIM_FULL - _SIM_FLOOR)))
 
 
-def check_grounding(draft: str, context: list[str], *, claim_threshold: float = 0.6) -> GroundingResult:
-    """Confidence 0-100 = mean support of the draft's claims against the context."""
-    claims = split_claims(draft)
+def _offline_supports(claims: list[str], context: Sequence[str], similarity: Similarity | None) -> list[float]:
+    joined = "\n".join(context)
+    context_stems, context_numbers = stems(joined), _numbers(joined)
+    semantic = [0.0] * len(claims)
+    context_sentences = [s for text in context for s in sentences(text)] or list(context)
+    if similarity is not None and context_sentences:
+        matrix = similarity(claims, context_sentences)
+        semantic = [_calibrate(float(row.max())) for row in np.atleast_2d(matrix)]
+    supports = []
+    for claim, sem in zip(claims, semantic, strict=True):
+        if not _numbers(claim) <= context_numbers:
+            supports.append(0.0)  # a figure that is not in the context is never grounded
+        else:
+            supports.append(max(_lexical(claim, context_stems), sem))
+    return supports
+
+
+def _result(claims: list[str], supports: list[float], claim_threshold: float) -> GroundingResult:
     if not claims:
         return GroundingResult(confidence=0)
-    joined = "\n".join(context)
-    context_stems, context_numbers = _stems(joined), _numbers(joined)
-    supported: list[str] = []
-    unsupported: list[str] = []
-    total = 0.0
-    for claim in claims:
-        support = _claim_support(claim, context_stems, context_numbers)
-        total += support
-        (supported if support >= claim_threshold else unsupported).append(claim)
-    return GroundingResult(round(100 * total / len(claims)), supported, unsupported)
+    supported = [c for c, s in zip(claims, supports, strict=True) if s >= claim_threshold]
+    unsupported = [c for c, s in zip(claims, supports, strict=True) if s < claim_threshold]
+    return GroundingResult(round(100 * sum(supports) / len(claims)), supported, unsupported, supports)
+
+
+def check_grounding(
+    draft: str, context: list[str], *, claim_threshold: float = 0.6, similarity: Similarity | None = None
+) -> GroundingResult:
+    """Confidence 0-100 = mean support of the draft's claims against the context (offline, synchronous)."""
+    claims = split_claims(draft)
+    return _result(claims, _offline_supports(claims, context, similarity) if claims else [], claim_threshold)
+
+
+class GroundingChecker:
+    """The grounding check with its optional helpers: an embedder (offline) and a chat model (the judge)."""
+
+    def __init__(
+        self,
+        *,
+        similarity: Similarity | None = None,
+        judge: object | None = None,
+        claim_threshold: float = 0.6,
+        judge_timeout_s: float = 10.0,
+    ) -> None:
+        self._similarity = similarity
+        self._judge = judge
+        self._threshold = claim_threshold
+        self._judge_timeout = judge_timeout_s
+
+    @classmethod
+    def with_embedder(cls, embedder: object, **kwargs: object) -> GroundingChecker:
+        """Similarity from any embedder with `embed_sync(texts) -> unit vectors`."""
+
+        def similarity(claims: list[str], context: list[str]) -> np.ndarray:
+            vectors = embedder.embed_sync(claims + context)  # type: ignore[attr-defined]
+            return vectors[: len(claims)] @ vectors[len(claims) :].T
+
+        return cls(similarity=similarity, **kwargs)  # type: ignore[arg-type]
+
+    async def check(self, draft: str, context: list[str]) -> GroundingResult:
+        claims = split_claims(draft)
+        if not claims:
+            return GroundingResult(confidence=0)
+        supports = await asyncio.to_thread(_offline_supports, claims, context, self._similarity)
+        if self._judge is not None:
+            verdicts = await asyncio.gather(*(self._verdict(c, context) for c in claims))
+            supports = [
+                s if v is None or s == 0.0 else (s + v) / 2 for s, v in zip(supports, verdicts, strict=True)
+            ]
+        return _result(claims, supports, self._threshold)
+
+    async def _verdict(self, claim: str, context: list[str]) -> float | None:
+        """1.0 for YES, 0.0 for NO, None when the model fails or answers neither."""
+        from langchain_core.messages import HumanMessage
+
+        from core.errors import ProviderError
+        from core.llm import provider_errors
+
+        prompt = JUDGE_PROMPT.format(context="\n\n".join(context)[:8000], claim=claim)
+        try:
+            async with asyncio.timeout(self._judge_timeout):
+                with provider_errors():
+                    answer = await self._judge.ainvoke([HumanMessage(prompt)])  # type: ignore[attr-defined]
+        except (ProviderError, TimeoutError) as exc:
+            log.info("grounding judge unavailable: %s", exc.__class__.__name__)
+            return None
+        text = str(getattr(answer, "content", "")).strip().upper()
+        if text.startswith("YES"):
+            return 1.0
+        if text.startswith("NO"):
+            return 0.0
+        return None

@@ -8,7 +8,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from core.graph import nodes
 from core.graph.context import GraphContext
-from core.graph.routing import after_route
+from core.graph.routing import after_route, decide
 from core.graph.state import TurnInput, TurnState
 
 __all__ = ["build_graph"]
@@ -21,6 +21,7 @@ def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledS
     graph.add_node("knowledge", nodes.knowledge)
     graph.add_node("compose", nodes.compose)
     graph.add_node("check_grounding", nodes.check_grounding)
+    graph.add_node("escalate", nodes.escalate)
     graph.add_node("save", nodes.save)
 
     # Every turn starts from what finbot remembers of the conversation.
@@ -32,6 +33,9 @@ def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledS
     graph.add_edge("knowledge", "compose")
     # Every draft is checked against its sources before anyone sees the final reply.
     graph.add_edge("compose", "check_grounding")
-    graph.add_edge("check_grounding", "save")
+    # decide: an unsupported answer or an empty fallback chain is handed to an advisor.
+    graph.add_conditional_edges("check_grounding", decide)
+    # The escalation notice is kept in the history like any answer.
+    graph.add_edge("escalate", "save")
     graph.add_edge("save", END)
     return graph.compile(checkpointer=checkpointer)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.escalation.service import EscalationService
 from core.fallback import FallbackChain
+from core.grounding import GroundingChecker
+from core.retrieval.rewrite import QueryRewriter
 from core.retrieval.types import KnowledgeRetriever
 from core.store.conversations import ConversationStore
 
@@ -16,8 +19,9 @@ class AnswerPolicy:
     top_k: int = 4
     recent_turns: int = 5
     confidence_threshold: int = 70
-    min_relevance: float = 0.5
-    """A passage covering less than this share of the question's terms does not count as an answer."""
+    min_relevance: float = 0.4
+    """A passage less relevant than this (0..1: dense cosine and term coverage, see core.retrieval.hybrid)
+    does not count as an answer. Unrelated questions score ~0.0-0.1 on the sample knowledge base."""
 
 
 @dataclass(slots=True)
@@ -26,3 +30,9 @@ class GraphContext:
     retriever: KnowledgeRetriever
     chain: FallbackChain
     policy: AnswerPolicy = field(default_factory=AnswerPolicy)
+    grounder: GroundingChecker | None = None
+    """The grounding check with its embedder / LLM judge; None: the lexical check alone."""
+    rewriter: QueryRewriter | None = None
+    """Turns follow-up questions into standalone search queries from the recent turns; None: as asked."""
+    escalations: EscalationService | None = None
+    """Hands conversations to advisors (core.escalation); None: escalation is off (a fixed note instead)."""

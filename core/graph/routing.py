@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Literal
 
+from core.escalation.policy import escalation_reason
 from core.graph.state import TurnState
 
-__all__ = ["after_route"]
+__all__ = ["after_route", "decide"]
 
 
-def after_route(state: TurnState) -> Literal["knowledge", "compose"]:
+def after_route(state: TurnState) -> Literal["knowledge", "compose", "escalate"]:
     """Questions go to the knowledge specialist; greetings and help go straight to compose."""
+    if state.get("escalate_reason"):  # an ask for a human or a sensitive intent: straight to a person
+        return "escalate"
     return "knowledge" if "knowledge" in state.get("route", []) else "compose"
+
+
+def decide(state: TurnState) -> Literal["escalate", "save"]:
+    """After grounding: an unsupported answer or an empty fallback chain goes to a person (core.escalation.policy)."""
+    return "escalate" if escalation_reason(state) else "save"

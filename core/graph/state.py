@@ -52,7 +52,10 @@ class TurnState(TurnInput, total=False):
     grounded: bool
 
     # --- decide / escalate ---
+    escalate_reason: str
+    """Set by the supervisor for an explicit ask for a human or a sensitive intent (core.escalation.intents)."""
     escalation: dict[str, Any] | None
+    """The escalation this turn opened: {"id", "reason", "expected"} (becomes Reply.escalation)."""
 
 
 def fresh_turn(turn_id: str, message: dict[str, Any]) -> TurnState:
@@ -78,5 +81,6 @@ def fresh_turn(turn_id: str, message: dict[str, Any]) -> TurnState:
         confidence=0,
         unsupported=[],
         grounded=False,
+        escalate_reason="",
         escalation=None,
     )

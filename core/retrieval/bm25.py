@@ -1,22 +1,33 @@
-"""Keyword retrieval with bm25s over every chunk in the knowledge base."""
+"""Keyword retrieval with bm25s (Snowball-stemmed, English stopwords): the index, and a BM25-only retriever."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import math
-from collections import Counter
+import os
+import re
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
 
 import bm25s
 import numpy as np
-import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
 
 from core.retrieval.documents import DocumentStore, StoredChunk
-from core.retrieval.text import content_terms, stems
+from core.retrieval.text import content_terms, stem, stems
 from core.retrieval.types import Passage
 
-__all__ = ["Bm25Retriever", "coverage"]
+__all__ = ["Bm25Index", "Bm25Retriever", "coverage"]
 
-_STEMMER = Stemmer.Stemmer("english")
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_STOP = frozenset(STOPWORDS_EN)
+
+
+def _analyze(text: str) -> list[str]:
+    """The index's analyzer: bm25s' token pattern, its English stopwords, Snowball stems."""
+    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOP]
 
 
 def coverage(query: str, text: str, idf: dict[str, float] | None = None) -> float:
@@ -35,60 +46,113 @@ def coverage(query: str, text: str, idf: dict[str, float] | None = None) -> floa
     return sum(w for t, w in weights.items() if t in found) / sum(weights.values())
 
 
-def _idf(chunks: list[StoredChunk]) -> dict[str, float]:
-    frequency: Counter[str] = Counter()
-    for chunk in chunks:
-        frequency.update(stems(f"{chunk.title} {chunk.text}"))
-    n = len(chunks)
-    return {term: math.log(1 + (n - df + 0.5) / (df + 0.5)) for term, df in frequency.items()}
+class Bm25Index:
+    """A bm25s index over texts in row order; saved to / loaded from a folder (memory-mapped)."""
+
+    def __init__(self, index: bm25s.BM25 | None, size: int) -> None:
+        self._index = index
+        self.size = size
+        self._vocab: dict[str, int] = dict(index.vocab_dict) if index is not None else {}
+        self.idf: dict[str, float] = self._idf() if index is not None else {}
+
+    @classmethod
+    def build(cls, texts: Sequence[str]) -> Bm25Index:
+        if not texts:
+            return cls(None, 0)
+        tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=_stem_words, show_progress=False)
+        index = bm25s.BM25()
+        index.index(tokens, show_progress=False)
+        return cls(index, len(texts))
+
+    def _idf(self) -> dict[str, float]:
+        assert self._index is not None
+        df = np.diff(np.asarray(self._index.scores["indptr"]))
+        n = self.size
+        return {
+            term: math.log(1 + (n - int(df[i]) + 0.5) / (int(df[i]) + 0.5))
+            for term, i in self._vocab.items()
+            if i < len(df)
+        }
+
+    def save(self, folder: Path) -> None:
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._index is not None:
+            self._index.save(str(tmp), show_progress=False)
+        (tmp / "finbot.json").write_text(json.dumps({"size": self.size}), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(tmp, folder)
+
+    @classmethod
+    def load(cls, folder: Path) -> Bm25Index | None:
+        meta = folder / "finbot.json"
+        if not meta.exists():
+            return None
+        size = int(json.loads(meta.read_text(encoding="utf-8"))["size"])
+        if size == 0:
+            return cls(None, 0)
+        return cls(bm25s.BM25.load(str(folder), mmap=True), size)
+
+    def query_ids(self, query: str) -> list[int]:
+        return [self._vocab[t] for t in _analyze(query) if t in self._vocab]
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every row for the query (zeros when no query term is in the index)."""
+        ids = self.query_ids(query)
+        if self._index is None or not ids:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._index.get_scores_from_ids(ids), dtype=np.float32)
+
+    def top(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores) of the best k rows with a positive score, best first."""
+        scores = self.scores(query)
+        return top_k(scores, k, positive=True)
+
+
+def top_k(scores: np.ndarray, k: int, *, positive: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    n = scores.shape[0]
+    if n == 0 or k <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    k = min(k, n)
+    rows = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+    rows = rows[np.argsort(-scores[rows], kind="stable")]
+    if positive:
+        rows = rows[scores[rows] > 0]
+    return rows, scores[rows]
+
+
+def _stem_words(tokens: list[str]) -> list[str]:
+    return [stem(t) for t in tokens]
 
 
 class Bm25Retriever:
-    """Loads chunks from the database into an in-memory bm25s index; `refresh()` after ingesting."""
+    """BM25 alone over every chunk in the knowledge base; `refresh()` after ingesting."""
 
     def __init__(self, documents: DocumentStore) -> None:
         self._documents = documents
         self._chunks: list[StoredChunk] = []
-        self._index: bm25s.BM25 | None = None
-        self._idf: dict[str, float] = {}
+        self._index = Bm25Index(None, 0)
 
     async def refresh(self) -> None:
         chunks = await self._documents.all_chunks()
-        self._index = await asyncio.to_thread(self._build, chunks)
-        self._idf = await asyncio.to_thread(_idf, chunks)
+        self._index = await asyncio.to_thread(Bm25Index.build, [f"{c.title}\n{c.text}" for c in chunks])
         self._chunks = chunks
-
-    @staticmethod
-    def _build(chunks: list[StoredChunk]) -> bm25s.BM25 | None:
-        if not chunks:
-            return None
-        corpus = [f"{c.title}\n{c.text}" for c in chunks]
-        index = bm25s.BM25()
-        tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=_STEMMER.stemWords, show_progress=False)
-        index.index(tokens, show_progress=False)
-        return index
 
     async def search(self, query: str, k: int) -> list[Passage]:
         index, chunks = self._index, self._chunks
-        if index is None or not content_terms(query):
+        if not content_terms(query):
             return []
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=_STEMMER.stemWords, show_progress=False)
-        if not tokens.vocab:
-            return []
-        results, scores = index.retrieve(tokens, k=min(k, len(chunks)), show_progress=False)
-        passages: list[Passage] = []
-        for doc_index, score in zip(np.asarray(results[0]), np.asarray(scores[0]), strict=True):
-            if score <= 0:
-                continue
-            chunk = chunks[int(doc_index)]
-            passages.append(
-                Passage(
-                    chunk_id=chunk.id,
-                    title=chunk.title,
-                    uri=chunk.uri,
-                    text=chunk.text,
-                    score=float(score),
-                    relevance=coverage(query, f"{chunk.title} {chunk.text}", self._idf),
-                )
+        rows, scores = index.top(query, k)
+        return [
+            Passage(
+                chunk_id=chunks[r].id,
+                title=chunks[r].title,
+                uri=chunks[r].uri,
+                text=chunks[r].text,
+                score=float(s),
+                relevance=coverage(query, f"{chunks[r].title} {chunks[r].text}", index.idf),
+                source=chunks[r].source,
             )
-        return passages
+            for r, s in zip(rows.tolist(), scores.tolist(), strict=True)
+        ]

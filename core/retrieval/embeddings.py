@@ -183,11 +183,21 @@ class OpenAIEmbedder:
 
 EMBEDDERS = ("local", "openai")
 
+_SHARED: list[MiniLmEmbedder] = []
+
+
+def _shared_minilm() -> MiniLmEmbedder:
+    """One loaded model per process (it is stateless and thread-safe to run), whoever asks."""
+    if not _SHARED:
+        _SHARED.append(MiniLmEmbedder())
+    return _SHARED[0]
+
 
 def make_embedder(name: str, **options: Any) -> Embedder:
     """The embedder named by FINBOT_EMBEDDINGS; unknown names raise ConfigurationError listing valid ones."""
     if name == "local":
-        return MiniLmEmbedder(**{k: v for k, v in options.items() if k in ("batch_size", "threads", "max_tokens")})
+        local = {k: v for k, v in options.items() if k in ("batch_size", "threads", "max_tokens")}
+        return MiniLmEmbedder(**local) if local else _shared_minilm()
     if name == "openai":
         if not options.get("api_key"):
             raise ConfigurationError("FINBOT_EMBEDDINGS", "openai embeddings need OPENAI_API_KEY")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import IngestError
-from core.retrieval.documents import DocumentStore, content_hash
+from core.retrieval.documents import DocumentStore
 from core.retrieval.loaders import SUPPORTED_SUFFIXES, load_chunks
 
 __all__ = ["IngestReport", "Ingestor", "ProgressCallback"]
@@ -37,9 +38,13 @@ def _files_under(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
 
 
-def _file_hash(file: Path) -> str:
+def _file_hash(file: Path, chunking: str = "") -> str:
+    """sha256 of the file's bytes (and of the chunk settings, so changing them re-chunks on the next ingest)."""
     try:
-        return content_hash(file.read_bytes().decode("utf-8", errors="replace"))
+        digest = hashlib.sha256(file.read_bytes())
+        if chunking:
+            digest.update(chunking.encode())
+        return digest.hexdigest()
     except OSError as exc:
         raise IngestError(str(file), f"cannot read ({exc.__class__.__name__})") from None
 
@@ -76,15 +81,20 @@ class Ingestor:
         return report
 
     async def _ingest_file(self, file: Path, source: str, known_hash: str | None, report: IngestReport) -> None:
-        digest = await asyncio.to_thread(_file_hash, file)
+        chunking = (
+            f"|chunks:{self._chunk_size}/{self._chunk_overlap}"
+            if (self._chunk_size, self._chunk_overlap)
+            != (
+                1200,
+                150,
+            )
+            else ""
+        )
+        digest = await asyncio.to_thread(_file_hash, file, chunking)
         if digest == known_hash:
             report.unchanged.append(source)
             return
-        title, chunks = await asyncio.to_thread(
-            load_chunks, file, size=self._chunk_size, overlap=self._chunk_overlap
-        )
-        await self._documents.replace(
-            source=source, uri=file.as_uri(), title=title, digest=digest, chunks=chunks
-        )
+        title, chunks = await asyncio.to_thread(load_chunks, file, size=self._chunk_size, overlap=self._chunk_overlap)
+        await self._documents.replace(source=source, uri=file.as_uri(), title=title, digest=digest, chunks=chunks)
         report.chunks += len(chunks)
         (report.updated if known_hash else report.added).append(source)

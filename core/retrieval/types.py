@@ -19,6 +19,8 @@ class Passage:
     score: float
     relevance: float = 0.0
     """0..1: how much of the question this passage covers; used to decide 'I don't know'."""
+    source: str = ""
+    """The document it came from (its path when ingested from files)."""
 
 
 class KnowledgeRetriever(Protocol):

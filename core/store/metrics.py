@@ -31,6 +31,10 @@ class TurnRecord:
     escalated: bool = False
     docs_retrieved: int = 0
     memory_tiers: str = ""
+    tokens_estimated: bool = False
+    low_confidence: bool = False
+    fallback: bool = False
+    failures: str = ""
 
 
 class MetricsStore:
@@ -48,6 +52,7 @@ class MetricsStore:
             if row is None:
                 return False
             row.feedback = 1 if value > 0 else -1
+            row.feedback_at = utcnow()
             if note:
                 row.feedback_note = note[:2000]
             return True

@@ -20,7 +20,9 @@ async def check_grounding(state: TurnState, runtime: Runtime[GraphContext]) -> d
     if strategy == "human":
         return {"confidence": 0, "grounded": False, "unsupported": []}
     context = [f"{p['title']}\n{p['text']}" for p in state.get("passages", [])] + state.get("facts", [])
-    result = score_draft(state.get("draft", ""), context)
+    grounder = runtime.context.grounder
+    draft = state.get("draft", "")
+    result = await grounder.check(draft, context) if grounder is not None else score_draft(draft, context)
     threshold = runtime.context.policy.confidence_threshold
     return {
         "confidence": result.confidence,

@@ -16,6 +16,10 @@ __all__ = ["knowledge"]
 async def knowledge(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
     ctx = runtime.context
     runtime.stream_writer({"status": "searching the knowledge base..."})
-    passages = await ctx.retriever.search(state["message"]["text"], ctx.policy.top_k)
+    question = state["message"]["text"]
+    if ctx.rewriter is not None:
+        history = [(turn["role"], turn["text"]) for turn in state.get("history", [])]
+        question = await ctx.rewriter.rewrite(question, history)
+    passages = await ctx.retriever.search(question, ctx.policy.top_k)
     relevant = [p for p in passages if p.relevance >= ctx.policy.min_relevance]
     return {"passages": [asdict(p) for p in relevant]}

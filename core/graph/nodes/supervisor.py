@@ -7,6 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from core.compose.templates import template_intent
+from core.escalation import intents as escalation_intents
 from core.graph.context import GraphContext
 from core.graph.state import TurnState
 
@@ -15,6 +16,8 @@ __all__ = ["route"]
 
 async def route(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
     text = state["message"]["text"]
+    if sensitive := escalation_intents.detect(text):  # asks for a human, sensitive intents: straight to a person
+        return {"intent": "escalate", "route": [], "escalate_reason": sensitive.reason}
     intent = template_intent(text)
     if intent:
         return {"intent": intent, "route": []}

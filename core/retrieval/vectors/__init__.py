@@ -20,6 +20,7 @@ def make_vector_index(
     path: Path | None = None,
     pinecone_api_key: str | None = None,
     pinecone_host: str | None = None,
+    pinecone_index: str | None = None,
     pinecone_namespace: str = "",
     pg_conninfo: str | None = None,
     pg_table: str = "finbot_vectors",
@@ -28,11 +29,19 @@ def make_vector_index(
     if name == "local":
         return LocalVectorIndex(dim, path)
     if name == "pinecone":
-        if not pinecone_api_key or not pinecone_host:
-            raise ConfigurationError("FINBOT_VECTOR_BACKEND", "pinecone needs PINECONE_API_KEY and PINECONE_HOST")
+        if not pinecone_api_key or not (pinecone_host or pinecone_index):
+            raise ConfigurationError(
+                "FINBOT_VECTOR_BACKEND", "pinecone needs PINECONE_API_KEY and PINECONE_HOST (or PINECONE_INDEX)"
+            )
         from core.retrieval.vectors.pinecone import PineconeVectorIndex
 
-        return PineconeVectorIndex(api_key=pinecone_api_key, host=pinecone_host, dim=dim, namespace=pinecone_namespace)
+        return PineconeVectorIndex(
+            api_key=pinecone_api_key,
+            host=pinecone_host or "",
+            name=pinecone_index or "",
+            dim=dim,
+            namespace=pinecone_namespace,
+        )
     if name == "pgvector":
         if not pg_conninfo:
             raise ConfigurationError(

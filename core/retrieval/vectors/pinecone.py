@@ -24,15 +24,18 @@ def pinecone_filter(filter: Filter | None) -> dict[str, Any] | None:
 
 
 class PineconeVectorIndex:
-    """`host` is the index's data-plane URL (https://...pinecone.io, or http://127.0.0.1:PORT in tests)."""
+    """`host` is the index's data-plane URL (https://...pinecone.io, or http://127.0.0.1:PORT in tests);
+    without it the SDK looks the index up by `name`."""
 
-    def __init__(self, *, api_key: str, host: str, dim: int, namespace: str = "", timeout_s: float = 10.0) -> None:
+    def __init__(
+        self, *, api_key: str, host: str = "", name: str = "", dim: int, namespace: str = "", timeout_s: float = 10.0
+    ) -> None:
         from pinecone import Pinecone
 
         self.dim = dim
         self._namespace = namespace
         self._timeout = timeout_s
-        self._index = Pinecone(api_key=api_key).Index(host=host)
+        self._index = Pinecone(api_key=api_key).Index(name=name, host=host)
 
     async def _call(self, method: str, **kwargs: Any) -> Any:
         try:

@@ -2,17 +2,29 @@
 
 from core.store.models.base import Base, utcnow
 from core.store.models.conversation import ConversationRow, MessageRow, ProcessedEvent, UserRow
+from core.store.models.escalation import EscalationRow
 from core.store.models.knowledge import ChunkRow, DocumentRow
+from core.store.models.market import PriceRow, QuoteRow
+from core.store.models.memory import ConversationSummaryRow, UserFactRow, UserProfileRow
 from core.store.models.metrics import TurnMetricRow
+from core.store.models.portfolio import HoldingRow, TargetAllocationRow
 
 __all__ = [
     "Base",
     "ChunkRow",
     "ConversationRow",
+    "ConversationSummaryRow",
     "DocumentRow",
+    "EscalationRow",
+    "HoldingRow",
     "MessageRow",
+    "PriceRow",
     "ProcessedEvent",
+    "QuoteRow",
+    "TargetAllocationRow",
     "TurnMetricRow",
+    "UserFactRow",
+    "UserProfileRow",
     "UserRow",
     "utcnow",
 ]

@@ -35,3 +35,8 @@ class TurnMetricRow(Base):
     memory_tiers: Mapped[str] = mapped_column(String(100), default="")
     feedback: Mapped[int | None] = mapped_column(default=None, doc="+1 thumbs up, -1 thumbs down")
     feedback_note: Mapped[str | None] = mapped_column(Text, default=None)
+    feedback_at: Mapped[datetime | None] = mapped_column(default=None)
+    tokens_estimated: Mapped[bool] = mapped_column(default=False, doc="tokens counted by finbot: no provider usage")
+    low_confidence: Mapped[bool] = mapped_column(default=False, doc="answered with the 'not fully sure' note")
+    fallback: Mapped[bool] = mapped_column(default=False, doc="an earlier step of the fallback chain failed")
+    failures: Mapped[str] = mapped_column(String(400), default="", doc="the failed steps, '; '-separated")

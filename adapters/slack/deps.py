@@ -1,0 +1,46 @@
+"""What the Slack listeners are handed: the core's entry point and a few stores, built by `bot/`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from core.assistant import Assistant
+from core.store import ConversationStore, EventLog
+
+__all__ = ["DEFAULT_PROMPTS", "EventPredicate", "SlackDeps", "StreamingMode"]
+
+StreamingMode = Literal["stream", "update", "off"]
+EventPredicate = Callable[[dict[str, Any]], bool]
+"""Given a Slack message event, True when finbot must not answer it."""
+
+DEFAULT_PROMPTS: tuple[str, ...] = (
+    "What are the advisory fees?",
+    "How much does a domestic wire cost?",
+    "How do I roll over my 401(k)?",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlackDeps:
+    """Services and knobs every listener module receives in `register(app, deps)`.
+
+    `ignored_channels` and `ignore_if` are the hook for advisor relays: messages in those channels
+    (the advisor channel, by default) are never answered by the bot; the escalation listeners own them.
+    """
+
+    assistant: Assistant
+    events: EventLog
+    conversations: ConversationStore
+    suggested_prompts: tuple[str, ...] = DEFAULT_PROMPTS
+    ignored_channels: frozenset[str] = frozenset()
+    ignore_if: tuple[EventPredicate, ...] = ()
+    streaming: StreamingMode = "stream"
+    update_interval_s: float = 1.0
+
+    def ignores(self, event: dict[str, Any]) -> bool:
+        """True when the event is in an ignored channel or any `ignore_if` predicate says so."""
+        if event.get("channel") in self.ignored_channels:
+            return True
+        return any(predicate(event) for predicate in self.ignore_if)

@@ -1,0 +1,112 @@
+"""Slack payloads -> the core's IncomingMessage. Pure functions: no I/O, testable with plain dicts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from core.types import Conversation, IncomingMessage, MessageKind, Person
+
+__all__ = [
+    "MAX_TEXT",
+    "command_conversation",
+    "command_to_incoming",
+    "conversation_for",
+    "event_team",
+    "event_to_incoming",
+    "is_direct_channel",
+    "is_person_message",
+    "mentions",
+    "strip_mention",
+]
+
+MAX_TEXT = 4000
+_ANSWERED_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
+"""Message subtypes that are a person saying something new (edits, joins, bot posts are not)."""
+
+
+def is_direct_channel(channel: str, channel_type: str | None = None) -> bool:
+    """IM channels: `channel_type == "im"` on message events; ids start with D (app_mention has no type)."""
+    return channel_type == "im" or (channel_type is None and channel.startswith("D"))
+
+
+def mentions(text: str, user_id: str | None) -> bool:
+    return bool(user_id) and f"<@{user_id}>" in text
+
+
+def strip_mention(text: str, user_id: str | None) -> str:
+    """Remove `<@BOT>` (and `<@BOT|name>`) from the text; keep other people's mentions."""
+    if not user_id:
+        return text.strip()
+    return re.sub(rf"<@{re.escape(user_id)}(\|[^>]*)?>\s*", "", text).strip()
+
+
+def event_team(body: dict[str, Any], event: dict[str, Any]) -> str:
+    """The workspace of the person who spoke (shared channels carry the speaker's team on the event)."""
+    return str(event.get("team") or event.get("user_team") or body.get("team_id") or "")
+
+
+def is_person_message(event: dict[str, Any]) -> bool:
+    """A new message from a person: no bot, no edit/join/delete subtype, some text."""
+    return (
+        event.get("subtype") in _ANSWERED_SUBTYPES
+        and not event.get("bot_id")
+        and not event.get("bot_profile")
+        and bool(event.get("user"))
+        and bool(str(event.get("text") or "").strip())
+    )
+
+
+def conversation_for(*, team: str, channel: str, thread_ts: str | None, is_direct: bool, user: str) -> Conversation:
+    """The conversation of a Slack thread; `reference` holds what a later post there needs."""
+    return Conversation(
+        platform="slack",
+        tenant=team,
+        channel_id=channel,
+        thread_id=thread_ts,
+        is_direct=is_direct,
+        reference={"channel": channel, "thread_ts": thread_ts, "team": team, "user": user},
+    )
+
+
+def event_to_incoming(body: dict[str, Any], *, bot_user_id: str | None) -> IncomingMessage:
+    """A `message` or `app_mention` event -> IncomingMessage; the reply thread is the message's thread (or
+    the message itself, which starts one)."""
+    event = body["event"]
+    team = event_team(body, event)
+    channel = str(event["channel"])
+    is_direct = is_direct_channel(channel, event.get("channel_type"))
+    thread_ts = str(event.get("thread_ts") or event["ts"])
+    kind: MessageKind = "mention" if event.get("type") == "app_mention" else "message"
+    return IncomingMessage(
+        event_id=f"slack:{body.get('event_id') or channel + ':' + str(event['ts'])}",
+        person=Person.of("slack", team, str(event["user"])),
+        conversation=conversation_for(
+            team=team, channel=channel, thread_ts=thread_ts, is_direct=is_direct, user=str(event["user"])
+        ),
+        text=(strip_mention(str(event.get("text") or ""), bot_user_id) or "help")[:MAX_TEXT],
+        kind=kind,
+    )
+
+
+def command_conversation(*, team: str, channel: str, user: str) -> Conversation:
+    """Slash-command answers are private to the asker: one conversation per person and channel."""
+    conversation = conversation_for(
+        team=team, channel=channel, thread_ts=f"cmd-{user}", is_direct=is_direct_channel(channel), user=user
+    )
+    reference = {**(conversation.reference or {}), "thread_ts": None}
+    return conversation.model_copy(update={"reference": reference})
+
+
+def command_to_incoming(body: dict[str, Any]) -> IncomingMessage:
+    """A slash command (`/finbot <question>`, form fields) -> IncomingMessage."""
+    team = str(body.get("team_id") or "")
+    user = str(body["user_id"])
+    channel = str(body["channel_id"])
+    return IncomingMessage(
+        event_id=f"slack:cmd:{body.get('trigger_id') or body.get('command', '') + ':' + user}",
+        person=Person.of("slack", team, user, str(body.get("user_name") or "")),
+        conversation=command_conversation(team=team, channel=channel, user=user),
+        text=str(body.get("text") or "").strip()[:MAX_TEXT],
+        kind="command",
+    )

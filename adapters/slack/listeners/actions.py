@@ -1,0 +1,86 @@
+"""Buttons on finbot's answers: thumbs up/down feedback, and sharing a private answer to the channel."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import inbound
+from adapters.slack.delivery import post_ephemeral, post_message
+from adapters.slack.deps import SlackDeps
+from adapters.slack.render import FEEDBACK_DOWN, FEEDBACK_UP, SHARE, text_blocks
+
+__all__ = ["ACTIONS", "handle_feedback", "handle_share", "register"]
+
+log = logging.getLogger(__name__)
+
+ACTIONS = (FEEDBACK_UP, FEEDBACK_DOWN, SHARE)
+THANKS = "Thanks for the feedback: it helps us improve finbot's answers."
+HISTORY_LOOKBACK = 50
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    async def on_feedback(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        await handle_feedback(body, action, client, deps)
+
+    async def on_share(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        await handle_share(body, action, client, deps)
+
+    app.action(FEEDBACK_UP)(on_feedback)
+    app.action(FEEDBACK_DOWN)(on_feedback)
+    app.action(SHARE)(on_share)
+
+
+def _where(body: dict[str, Any]) -> tuple[str, str, str, str | None]:
+    """(team, channel, user, thread_ts) of a block_actions payload."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+    team = str((body.get("user") or {}).get("team_id") or (body.get("team") or {}).get("id") or "")
+    thread_ts = message.get("thread_ts") or container.get("thread_ts") or message.get("ts")
+    return team, channel, str(body["user"]["id"]), thread_ts
+
+
+async def handle_feedback(
+    body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: SlackDeps
+) -> None:
+    """Store +1/-1 on the turn the button carries; thank the clicker privately."""
+    value = 1 if action.get("action_id") == FEEDBACK_UP else -1
+    stored = await deps.assistant.feedback(str(action.get("value") or ""), value)
+    if not stored:
+        log.info("feedback on an unknown turn %r ignored", action.get("value"))
+        return
+    _, channel, user, thread_ts = _where(body)
+    try:
+        await post_ephemeral(client, channel, user, text=THANKS, thread_ts=thread_ts)
+    except SlackApiError as exc:
+        log.info("could not thank for feedback in %s: %s", channel, exc.response.get("error"))
+
+
+async def handle_share(body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: SlackDeps) -> None:
+    """Post the clicker's own private `/finbot` answer (found by turn id in their history) to the channel."""
+    team, channel, user, _ = _where(body)
+    key = inbound.command_conversation(team=team, channel=channel, user=user).key
+    history = await deps.conversations.recent_messages(key, HISTORY_LOOKBACK)
+    turn_id = str(action.get("value") or "")
+    index = next((i for i, m in enumerate(history) if m.role == "assistant" and m.turn_id == turn_id), None)
+    if index is None:
+        await post_ephemeral(client, channel, user, text="I couldn't find that answer any more; please ask again.")
+        return
+    question = history[index - 1].text if index > 0 and history[index - 1].role == "user" else ""
+    intro = f"<@{user}> asked finbot" + (f": _{question[:300]}_" if question else "")
+    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": intro}]}, *text_blocks(history[index].text)]
+    try:
+        await post_message(client, channel, text=history[index].text[:3000], blocks=blocks[:50])
+    except SlackApiError as exc:
+        log.info("could not share into %s: %s", channel, exc.response.get("error"))
+        await post_ephemeral(
+            client, channel, user, text="I can't post in this channel: invite me first (`/invite @finbot`)."
+        )

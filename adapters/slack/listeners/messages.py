@@ -1,0 +1,68 @@
+"""Direct messages, @mentions in channels, and follow-ups in threads finbot is already in.
+
+Ignored: bot messages (finbot's own included), edits and other subtypes, empty text, channels in
+`deps.ignored_channels` (the advisor channel: advisors' messages there are relayed, never answered).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import inbound
+from adapters.slack.deps import SlackDeps
+from adapters.slack.turn import answer_in_thread
+
+__all__ = ["EVENTS", "handle_mention", "handle_message", "register"]
+
+EVENTS = ("message", "app_mention")
+
+
+def register(app: AsyncApp, deps: SlackDeps) -> None:
+    async def on_message(body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
+        await handle_message(body, client, deps, bot_user_id=context.bot_user_id)
+
+    async def on_mention(body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
+        await handle_mention(body, client, deps, bot_user_id=context.bot_user_id)
+
+    app.event("message")(on_message)
+    app.event("app_mention")(on_mention)
+
+
+def _answerable(event: dict[str, Any], deps: SlackDeps, bot_user_id: str | None) -> bool:
+    return inbound.is_person_message(event) and event.get("user") != bot_user_id and not deps.ignores(event)
+
+
+async def handle_message(
+    body: dict[str, Any], client: AsyncWebClient, deps: SlackDeps, *, bot_user_id: str | None
+) -> None:
+    """`message.im` always; `message.channels/groups` only as a follow-up in a thread finbot is in."""
+    event = body.get("event") or {}
+    if not _answerable(event, deps, bot_user_id):
+        return
+    message = inbound.event_to_incoming(body, bot_user_id=bot_user_id)
+    if message.conversation.is_direct:
+        await answer_in_thread(client, deps, message, show_status=True)
+        return
+    in_thread = event.get("thread_ts") and event.get("thread_ts") != event.get("ts")
+    if not in_thread or inbound.mentions(str(event.get("text") or ""), bot_user_id):
+        return  # top-level chatter is not for finbot; a mention is answered by the app_mention listener
+    if await deps.conversations.get_conversation(message.conversation.key) is None:
+        return  # a thread finbot never spoke in
+    await answer_in_thread(client, deps, message, show_status=False)
+
+
+async def handle_mention(
+    body: dict[str, Any], client: AsyncWebClient, deps: SlackDeps, *, bot_user_id: str | None
+) -> None:
+    """`@finbot ...` in a channel: answer in the message's thread."""
+    event = body.get("event") or {}
+    if not _answerable(event, deps, bot_user_id):
+        return
+    message = inbound.event_to_incoming(body, bot_user_id=bot_user_id)
+    if message.conversation.is_direct:
+        return  # a mention in a DM also arrives as message.im, which answers it
+    await answer_in_thread(client, deps, message, show_status=False)

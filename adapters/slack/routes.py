@@ -1,0 +1,35 @@
+"""`POST /slack/events` on finbot's own aiohttp app, around Bolt's `async_dispatch`.
+
+Bolt checks the signature (401 on a bad or stale one, nothing processed) and acks; a body Bolt cannot parse
+is answered 400 here instead of a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+__all__ = ["EVENTS_PATH", "SLACK_APP_KEY", "mount"]
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+SLACK_APP_KEY = web.AppKey("slack_app", AsyncApp)
+
+
+def mount(app: web.Application, slack_app: AsyncApp, path: str = EVENTS_PATH) -> None:
+    app[SLACK_APP_KEY] = slack_app
+    app.router.add_post(path, slack_events)
+
+
+async def slack_events(request: web.Request) -> web.Response:
+    slack_app = request.app[SLACK_APP_KEY]
+    try:
+        bolt_request = await to_bolt_request(request)
+    except (ValueError, UnicodeDecodeError):  # malformed JSON / form / payload= field
+        log.info("malformed Slack request body rejected")
+        return web.json_response({"error": "malformed body"}, status=400)
+    return await to_aiohttp_response(await slack_app.async_dispatch(bolt_request))

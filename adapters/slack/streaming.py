@@ -1,0 +1,192 @@
+"""Delivering one answer into a Slack thread as it is written.
+
+Three ways, picked by `open_delivery`:
+- `ChatStreamDelivery`: slack_sdk's chat stream helper (`chat.startStream` / `appendStream` / `stopStream`,
+  slack_sdk/web/async_chat_stream.py; needs `thread_ts`, and the recipient's team and user in channels).
+- `UpdateDelivery`: post the first words, then `chat.update` at most once per `interval_s`.
+- `FinalDelivery`: one message when the answer is complete.
+
+The final Reply's text is authoritative (it may differ from the streamed words), and the feedback buttons
+arrive with the final message. On ANY error while streaming, the partial message is removed (best effort)
+and the whole answer is sent as one final `chat.postMessage`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.delivery import delete_message, post_message, update_message
+from adapters.slack.render import extra_blocks, notification_text, reply_blocks, split_text
+from core.types import Reply
+
+__all__ = ["ChatStreamDelivery", "Delivery", "FinalDelivery", "Target", "UpdateDelivery", "open_delivery"]
+
+log = logging.getLogger(__name__)
+
+STREAM_TEXT_LIMIT = 12000
+"""`markdown_text` per stream call (chat.appendStream reference)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where an answer goes: a channel and thread, and who asked (streams in channels need both ids)."""
+
+    channel: str
+    thread_ts: str | None
+    team_id: str | None = None
+    user_id: str | None = None
+
+
+class Delivery:
+    """One answer's delivery: `add` streamed text, then `finish` with the final Reply (or `discard`)."""
+
+    def __init__(self, client: AsyncWebClient, target: Target) -> None:
+        self.client = client
+        self.target = target
+        self.partial_ts: str | None = None
+        self.broken = False
+
+    async def add(self, text: str) -> None:
+        """Show more of the answer; never raises (a failure switches to the final-message fallback)."""
+
+    async def finish(self, reply: Reply) -> str:
+        """Deliver the final answer with its buttons; returns the message ts."""
+        if not self.broken:
+            try:
+                return await self._finish(reply)
+            except Exception:  # any streaming failure: fall back to one final post
+                log.exception("streaming the answer into %s failed; sending it as one message", self.target.channel)
+        return await self._fallback(reply)
+
+    async def discard(self) -> None:
+        """The bot must stay silent after all: remove anything shown so far."""
+        if self.partial_ts:
+            await delete_message(self.client, self.target.channel, self.partial_ts)
+
+    async def _finish(self, reply: Reply) -> str:
+        return await self._post_whole(reply)
+
+    async def _post_whole(self, reply: Reply) -> str:
+        return await post_message(
+            self.client,
+            self.target.channel,
+            text=notification_text(reply),
+            blocks=reply_blocks(reply),
+            thread_ts=self.target.thread_ts,
+        )
+
+    async def _fallback(self, reply: Reply) -> str:
+        await self.discard()
+        self.partial_ts = None
+        return await self._post_whole(reply)
+
+    def _broke(self, what: str) -> None:
+        log.warning("%s failed in %s; the answer will be sent as one message", what, self.target.channel, exc_info=True)
+        self.broken = True
+
+
+class FinalDelivery(Delivery):
+    """No streaming: one message when the answer is complete."""
+
+
+class ChatStreamDelivery(Delivery):
+    """Slack's native text streaming through `client.chat_stream(...)` (it buffers ~256 chars per call)."""
+
+    def __init__(self, client: AsyncWebClient, target: Target, *, buffer_size: int = 256) -> None:
+        super().__init__(client, target)
+        self._buffer_size = buffer_size
+        self._stream: Any = None
+        self._streamed = ""
+
+    async def add(self, text: str) -> None:
+        if self.broken or not text:
+            return
+        try:
+            if self._stream is None:
+                self._stream = await self.client.chat_stream(
+                    channel=self.target.channel,
+                    thread_ts=self.target.thread_ts or "",
+                    recipient_team_id=self.target.team_id,
+                    recipient_user_id=self.target.user_id,
+                    buffer_size=self._buffer_size,
+                )
+            self._streamed += text
+            await self._stream.append(markdown_text=text)
+            self.partial_ts = self._stream.ts
+        except Exception:  # a stream error must never lose the answer
+            self.partial_ts = self._stream.ts if self._stream is not None else None
+            self._broke("chat stream")
+
+    async def _finish(self, reply: Reply) -> str:
+        if self._stream is None:
+            return await self._post_whole(reply)
+        extras = extra_blocks(reply)
+        if reply.text.startswith(self._streamed) and len(reply.text) - len(self._streamed) <= STREAM_TEXT_LIMIT:
+            response = await self._stream.stop(markdown_text=reply.text[len(self._streamed) :] or None, blocks=extras)
+            return str(response.get("ts") or self._stream.ts)
+        # The final text differs from what was streamed (a later step changed it): replace the message.
+        response = await self._stream.stop()
+        ts = str(response.get("ts") or self._stream.ts)
+        self.partial_ts = ts
+        await update_message(
+            self.client, self.target.channel, ts, text=notification_text(reply), blocks=reply_blocks(reply)
+        )
+        return ts
+
+
+class UpdateDelivery(Delivery):
+    """Post the first words, then edit the message with `chat.update` at most once per `interval_s`."""
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        target: Target,
+        *,
+        interval_s: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(client, target)
+        self._interval_s = interval_s
+        self._clock = clock
+        self._text = ""
+        self._last = 0.0
+
+    async def add(self, text: str) -> None:
+        if self.broken or not text:
+            return
+        self._text += text
+        shown = split_text(self._text)[0] + " …" if self._text.strip() else ""
+        try:
+            if self.partial_ts is None and shown:
+                self.partial_ts = await post_message(
+                    self.client, self.target.channel, text=shown, thread_ts=self.target.thread_ts
+                )
+                self._last = self._clock()
+            elif self.partial_ts is not None and self._clock() - self._last >= self._interval_s:
+                self._last = self._clock()
+                await update_message(self.client, self.target.channel, self.partial_ts, text=shown)
+        except Exception:  # a failed edit must never lose the answer
+            self._broke("chat.update")
+
+    async def _finish(self, reply: Reply) -> str:
+        if self.partial_ts is None:
+            return await self._post_whole(reply)
+        await update_message(
+            self.client, self.target.channel, self.partial_ts, text=notification_text(reply), blocks=reply_blocks(reply)
+        )
+        return self.partial_ts
+
+
+def open_delivery(client: AsyncWebClient, target: Target, *, mode: str, interval_s: float = 1.0) -> Delivery:
+    """Native streaming where the SDK has it and the thread is known; else updates; or one final message."""
+    if mode == "stream" and target.thread_ts and hasattr(client, "chat_stream"):
+        return ChatStreamDelivery(client, target)
+    if mode in ("stream", "update"):
+        return UpdateDelivery(client, target, interval_s=interval_s)
+    return FinalDelivery(client, target)

@@ -1,0 +1,1 @@
+"""Subcommands of `finbot` that live in their own modules; each exposes `register(subparsers)`."""

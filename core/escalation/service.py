@@ -1,0 +1,275 @@
+"""The escalation service: the only way anything changes an escalation (graph, adapters, the reminder job).
+
+Adapters call `claim` / `answer` / `close` when an advisor acts, and `handoff` happens inside the core's
+entry point. Desk and relay failures are logged and never fail the caller: the record in the database
+is the truth, and the reminder job re-posts a card that could not be posted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from core.escalation.notify import NotifierRouter
+from core.escalation.policy import EscalationPolicy
+from core.escalation.record import Advisor, Escalation, Status
+from core.escalation.store import EscalationStats, EscalationStore, NewEscalation
+from core.escalation.summary import context_summary, source_list
+from core.store.conversations import ConversationStore, StoredMessage
+from core.store.models import utcnow
+from core.types import IncomingMessage
+
+__all__ = ["Outcome", "Opened", "EscalationService", "SweepReport"]
+
+log = logging.getLogger(__name__)
+
+DESK_TIMEOUT_S = 15.0
+EXPIRED_NOTE = (
+    "I'm sorry: no advisor was able to pick up your request in time. Please ask again whenever you like, "
+    "and I'll make sure it reaches the team."
+)
+CLOSED_NOTE = "{advisor} has closed this conversation with an advisor. I'm here if you have more questions."
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    escalation: Escalation
+    expected: str
+    """When the person can expect an advisor, in words (from business hours)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What an advisor's action did. `ok` False: refused, and `message` says why, politely."""
+
+    ok: bool
+    escalation: Escalation | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    reminded: int = 0
+    expired: int = 0
+
+
+class EscalationService:
+    def __init__(
+        self,
+        *,
+        store: EscalationStore,
+        conversations: ConversationStore,
+        router: NotifierRouter,
+        policy: EscalationPolicy | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.router = router
+        self.policy = policy or EscalationPolicy()
+        self._conversations = conversations
+        self._clock = clock
+
+    # -- opening ----------------------------------------------------------------------------------
+
+    async def open(
+        self,
+        message: IncomingMessage,
+        *,
+        reason: str,
+        confidence: int | None,
+        history: Sequence[Mapping[str, str]] = (),
+        passages: Sequence[Mapping[str, Any]] = (),
+        turn_id: str | None = None,
+    ) -> Opened:
+        """Record a new escalation and post its card on the advisor desk."""
+        now = self._clock()
+        escalation = await self.store.create(
+            NewEscalation(
+                conversation=message.conversation,
+                person_id=message.person.id,
+                person_name=message.person.display_name,
+                question=message.text,
+                summary=context_summary(history),
+                sources=source_list(passages),
+                confidence=confidence,
+                reason=reason,
+                turn_id=turn_id,
+            ),
+            now=now,
+        )
+        log.info("escalation %s opened (%s) for %s", escalation.id, reason, escalation.conversation_key)
+        escalation = await self._post_card(escalation)
+        return Opened(escalation, self.policy.hours.expected(now))
+
+    async def _post_card(self, escalation: Escalation) -> Escalation:
+        desk = self.router.desk_for(escalation.conversation.platform)
+        if desk is None:
+            log.warning("no advisor desk is configured; escalation %s waits on the web advisor page", escalation.id)
+            return escalation
+        try:
+            async with asyncio.timeout(DESK_TIMEOUT_S):
+                card = await desk.open_card(escalation)
+        except Exception:  # the port's edge: a desk failure never fails the person's reply
+            log.exception("could not post the card of escalation %s on the %s desk", escalation.id, desk.platform)
+            return escalation
+        await self.store.set_card(escalation.id, card)
+        return await self.store.get(escalation.id) or escalation
+
+    # -- the person writes while an advisor holds the conversation --------------------------------
+
+    async def handoff(self, message: IncomingMessage) -> Escalation | None:
+        """If an escalation holds this conversation, keep the message and show it to the advisor."""
+        escalation = await self.store.active_for_conversation(message.conversation.key)
+        if escalation is None:
+            return None
+        await self._conversations.add_message(
+            escalation.conversation_key,
+            role="user",
+            text=message.text,
+            user_id=message.person.id,
+            event_id=message.event_id,
+        )
+        desk = self.router.desk_of(escalation.card)
+        if desk is not None:
+            await self._call_desk(desk.forward_person_message(escalation, message.text), escalation, "forward")
+        return escalation
+
+    # -- advisors' actions ------------------------------------------------------------------------
+
+    async def claim(self, escalation_id: str, advisor: Advisor) -> Outcome:
+        """Exactly one advisor wins; everyone else is told who has it. Only the winner's card update is sent."""
+        result = await self.store.claim(escalation_id, advisor, now=self._clock())
+        escalation = result.escalation
+        if escalation is None:
+            return Outcome(False, None, "That escalation no longer exists.")
+        if result.changed:
+            log.info("escalation %s claimed by %s", escalation_id, advisor.id)
+            await self._update_card(escalation)
+            return Outcome(True, escalation, f"You have this one, {advisor.name}.")
+        return Outcome(escalation.advisor is not None and escalation.advisor.id == advisor.id, escalation,
+                       _taken_message(escalation, advisor))
+
+    async def answer(self, escalation_id: str, advisor: Advisor, text: str) -> Outcome:
+        """Relay the advisor's answer to the person (claiming it first if nobody has) and keep it in history."""
+        escalation = await self.store.get(escalation_id)
+        if escalation is None:
+            return Outcome(False, None, "That escalation no longer exists.")
+        if escalation.status == Status.OPEN:
+            claimed = await self.claim(escalation_id, advisor)
+            if not claimed.ok:
+                return claimed
+        result = await self.store.mark_answered(escalation_id, advisor, now=self._clock())
+        escalation = result.escalation
+        assert escalation is not None
+        owner = escalation.advisor
+        if escalation.status != Status.ANSWERED or owner is None or owner.id != advisor.id:
+            return Outcome(False, escalation, _taken_message(escalation, advisor))
+        await self._conversations.add_message(escalation.conversation_key, role="advisor", text=text,
+                                              user_id=advisor.id)
+        await self._relay(escalation, text, advisor_name=advisor.name)
+        if result.changed:
+            await self._update_card(escalation)
+        return Outcome(True, escalation, "Sent to the client.")
+
+    async def close(self, escalation_id: str, advisor: Advisor) -> Outcome:
+        """The conversation goes back to the bot."""
+        result = await self.store.close(escalation_id, advisor, now=self._clock())
+        escalation = result.escalation
+        if escalation is None:
+            return Outcome(False, None, "That escalation no longer exists.")
+        if not result.changed:
+            return Outcome(False, escalation, _taken_message(escalation, advisor))
+        await self._update_card(escalation)
+        name = escalation.advisor.name if escalation.advisor else advisor.name
+        await self._relay(escalation, CLOSED_NOTE.format(advisor=name), advisor_name=None)
+        return Outcome(True, escalation, "Closed: finbot answers this client again.")
+
+    # -- the reminder job -------------------------------------------------------------------------
+
+    async def sweep(self) -> SweepReport:
+        """Expire what waited too long (with a note to the person); remind the desk of the rest."""
+        now = self._clock()
+        expired = 0
+        for escalation in await self.store.due_for_expiry(created_before=now - self.policy.expire_after):
+            result = await self.store.expire(escalation.id, now=now)
+            if result.changed and result.escalation is not None:
+                expired += 1
+                await self._update_card(result.escalation)
+                await self._relay(result.escalation, EXPIRED_NOTE, advisor_name=None)
+        reminded = 0
+        cutoff = now - self.policy.remind_after
+        for escalation in await self.store.due_for_reminder(created_before=cutoff, reminded_before=cutoff):
+            if await self.store.mark_reminded(escalation.id, now=now, reminded_before=cutoff):
+                reminded += 1
+                await self._remind(escalation)
+        if expired or reminded:
+            log.info("escalation sweep: %d reminded, %d expired", reminded, expired)
+        return SweepReport(reminded=reminded, expired=expired)
+
+    async def _remind(self, escalation: Escalation) -> None:
+        if escalation.card is None:  # the first post failed: try again
+            await self._post_card(escalation)
+            return
+        desk = self.router.desk_of(escalation.card)
+        if desk is not None:
+            fresh = await self.store.get(escalation.id) or escalation
+            await self._call_desk(desk.remind(fresh), escalation, "remind")
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    async def get(self, escalation_id: str) -> Escalation | None:
+        return await self.store.get(escalation_id)
+
+    async def find_by_card(self, platform: str, channel: str, message_id: str) -> Escalation | None:
+        return await self.store.by_card(platform, channel, message_id)
+
+    async def active(self) -> list[Escalation]:
+        return await self.store.list()
+
+    async def thread(self, escalation: Escalation, limit: int = 50) -> list[StoredMessage]:
+        """The conversation's messages from the escalated question on (what the advisor needs to read)."""
+        messages = await self._conversations.recent_messages(escalation.conversation_key, limit)
+        return [m for m in messages if m.created_at >= escalation.created_at]
+
+    async def stats(self, *, since: datetime | None = None) -> EscalationStats:
+        return await self.store.stats(since=since)
+
+    # -- ports ------------------------------------------------------------------------------------
+
+    async def _update_card(self, escalation: Escalation) -> None:
+        desk = self.router.desk_of(escalation.card)
+        if desk is not None:
+            await self._call_desk(desk.update_card(escalation), escalation, "update")
+
+    async def _relay(self, escalation: Escalation, text: str, *, advisor_name: str | None) -> None:
+        channel = self.router.person_channel(escalation.conversation.platform)
+        if channel is None:
+            log.warning("cannot reach %s people: escalation %s message kept in history only",
+                        escalation.conversation.platform, escalation.id)
+            return
+        try:
+            async with asyncio.timeout(DESK_TIMEOUT_S):
+                await channel.relay_to_person(escalation.conversation, text, advisor_name=advisor_name)
+        except Exception:  # the port's edge: the message is in the history even if delivery failed
+            log.exception("could not relay to the person of escalation %s", escalation.id)
+
+    async def _call_desk(self, call: Any, escalation: Escalation, what: str) -> None:
+        try:
+            async with asyncio.timeout(DESK_TIMEOUT_S):
+                await call
+        except Exception:  # the port's edge: the database already holds the new state
+            log.exception("advisor desk %s failed for escalation %s", what, escalation.id)
+
+
+def _taken_message(escalation: Escalation, advisor: Advisor) -> str:
+    if escalation.status in (Status.CLOSED, Status.EXPIRED):
+        return f"This escalation is already {escalation.status}."
+    if escalation.advisor is not None and escalation.advisor.id != advisor.id:
+        return f"Thanks, {advisor.name}: {escalation.advisor.name} already has this one."
+    if escalation.advisor is not None:
+        return "You already have this one."
+    return "Please claim this escalation first."

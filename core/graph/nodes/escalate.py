@@ -1,0 +1,54 @@
+"""escalate: hand the conversation to an advisor and tell the person, in the same thread, when to expect one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from core.escalation.policy import escalation_reason, notice_text
+from core.graph.context import GraphContext
+from core.graph.state import TurnState
+from core.types import IncomingMessage
+
+__all__ = ["NO_DESK", "escalate"]
+
+NO_DESK = (
+    "This is something a person at the firm should handle, and I can't reach an advisor from here right now. "
+    "Please contact your advisor directly."
+)
+_AFTER_A_DRAFT = ("low_confidence", "no_answer")
+
+
+async def escalate(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    reason = escalation_reason(state)
+    service = ctx.escalations
+    drafted = reason in _AFTER_A_DRAFT
+    if reason is None or (service is not None and not service.policy.allows(reason)):
+        return {}
+    if service is None:
+        return {} if drafted else {"draft": NO_DESK, "strategy": "template", "confidence": 100}
+    runtime.stream_writer({"status": "asking an advisor..."})
+    opened = await service.open(
+        IncomingMessage.model_validate(state["message"]),
+        reason=reason,
+        confidence=int(state.get("confidence", 0)) if drafted else None,
+        history=state.get("history", []),
+        passages=state.get("passages", []),
+        turn_id=state["turn_id"],
+    )
+    notice = notice_text(reason, opened.expected)
+    runtime.stream_writer({"delta": ("\n\n" if drafted else "") + notice})
+    update: dict[str, Any] = {
+        "escalation": {"id": opened.escalation.id, "reason": reason, "expected": opened.expected},
+    }
+    if reason == "low_confidence":
+        update["draft"] = f"{state.get('draft', '')}\n\n{notice}"
+    else:
+        update["draft"] = notice
+        update["strategy"] = "human"
+        update["citations"] = []
+        if not drafted:
+            update["confidence"] = 100
+    return update

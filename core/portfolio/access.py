@@ -1,0 +1,41 @@
+"""Whose holdings a person may see: their own, or (demo only) the sample portfolio.
+
+A person never sees another person's holdings: the only owner ids ever resolved are the person's
+own id and the demo owner, and the demo owner only for person ids that match the demo pattern
+(by default the local web chat, `web:local:*`, whose users are not authenticated anyway).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+from core.portfolio.holdings import HoldingStore
+
+__all__ = ["DEMO_OWNER", "HoldingsAccess", "Owner"]
+
+DEMO_OWNER = "demo:sample:client"
+"""Owner id of the bundled sample portfolio (no platform produces ids in the `demo` namespace)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    id: str
+    is_demo: bool = False
+
+
+@dataclass(slots=True)
+class HoldingsAccess:
+    store: HoldingStore
+    demo_viewers: str = ""
+    """comma-separated fnmatch patterns of person ids that see the demo portfolio when they have none; "" = nobody."""
+    demo_owner: str = DEMO_OWNER
+
+    async def owner_for(self, person_id: str) -> Owner | None:
+        if await self.store.has_holdings(person_id):
+            return Owner(person_id)
+        patterns = [p.strip() for p in self.demo_viewers.split(",") if p.strip()]
+        if any(fnmatch.fnmatchcase(person_id, pattern) for pattern in patterns):
+            if await self.store.has_holdings(self.demo_owner):
+                return Owner(self.demo_owner, is_demo=True)
+        return None

@@ -1,0 +1,76 @@
+"""Holdings and target allocations per owner. Every query filters by the owner's person id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+
+from core.store.db import Database
+from core.store.models import HoldingRow, TargetAllocationRow
+
+__all__ = ["Holding", "HoldingStore"]
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    symbol: str
+    quantity: float
+    cost_basis: float
+    """Total cost of the position (not per share)."""
+    account: str = ""
+    name: str = ""
+    asset_class: str = ""
+    sector: str = ""
+
+
+class HoldingStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def replace(
+        self, owner_id: str, holdings: Sequence[Holding], *, targets: dict[str, float] | None = None
+    ) -> None:
+        """Make `holdings` (and `targets`, when given) the owner's whole book, in one transaction."""
+        async with self._db.session() as session:
+            await session.execute(delete(HoldingRow).where(HoldingRow.owner_id == owner_id))
+            session.add_all(
+                HoldingRow(
+                    owner_id=owner_id,
+                    account=h.account,
+                    symbol=h.symbol,
+                    name=h.name,
+                    quantity=h.quantity,
+                    cost_basis=h.cost_basis,
+                    asset_class=h.asset_class,
+                    sector=h.sector,
+                )
+                for h in holdings
+            )
+            if targets is not None:
+                await session.execute(delete(TargetAllocationRow).where(TargetAllocationRow.owner_id == owner_id))
+                session.add_all(
+                    TargetAllocationRow(owner_id=owner_id, asset_class=k, weight=w) for k, w in targets.items()
+                )
+
+    async def holdings(self, owner_id: str) -> list[Holding]:
+        async with self._db.session() as session:
+            rows = await session.scalars(
+                select(HoldingRow).where(HoldingRow.owner_id == owner_id).order_by(HoldingRow.account, HoldingRow.symbol)
+            )
+            return [
+                Holding(r.symbol, r.quantity, r.cost_basis, r.account, r.name, r.asset_class, r.sector) for r in rows
+            ]
+
+    async def targets(self, owner_id: str) -> dict[str, float]:
+        async with self._db.session() as session:
+            rows = await session.scalars(select(TargetAllocationRow).where(TargetAllocationRow.owner_id == owner_id))
+            return {r.asset_class: r.weight for r in rows}
+
+    async def has_holdings(self, owner_id: str) -> bool:
+        async with self._db.session() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(HoldingRow).where(HoldingRow.owner_id == owner_id)
+            )
+            return bool(count)

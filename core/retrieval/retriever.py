@@ -1,0 +1,268 @@
+"""The knowledge base's hybrid retriever: keeps the BM25 index and the vectors in step with the chunks.
+
+On `refresh()` it reads every chunk from the database and compares a digest of (id, content hash)
+with the one saved in `data_dir/index/state.json`: when nothing changed, the saved BM25 index and
+the memory-mapped vectors are loaded as they are (a restart takes milliseconds). Otherwise BM25 is
+rebuilt (fast), and only chunks whose content is new are embedded: vectors are cached by content
+hash, so a renamed or re-ordered chunk costs nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.retrieval.bm25 import Bm25Index
+from core.retrieval.documents import DocumentStore, StoredChunk
+from core.retrieval.embeddings import Embedder
+from core.retrieval.fusion import FusionConfig
+from core.retrieval.hybrid import HybridIndex
+from core.retrieval.text import content_terms
+from core.retrieval.types import Passage
+from core.retrieval.vectors import Filter, LocalVectorIndex, VectorIndex
+
+__all__ = ["EmbeddingCache", "HybridRetriever", "RefreshProgress"]
+
+log = logging.getLogger(__name__)
+
+RefreshProgress = Callable[[int, int, str], None]
+"""Called as (done, total, stage) while chunks are embedded."""
+
+
+def chunk_text(chunk: StoredChunk) -> str:
+    return f"{chunk.title}\n{chunk.text}"
+
+
+def chunk_hash(chunk: StoredChunk) -> str:
+    return hashlib.sha256(chunk_text(chunk).encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """content hash -> vector, persisted as `<folder>/<model>.npy` + `.json` (rewritten when it grows)."""
+
+    def __init__(self, folder: Path | None, model_id: str, dim: int, *, seeds: Sequence[Path] = ()) -> None:
+        self.filename = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in model_id)
+        self._npy = folder / f"{self.filename}.npy" if folder else None
+        self._json = folder / f"{self.filename}.json" if folder else None
+        self._dim = dim
+        self._vectors = self._read(folder) if folder else {}
+        self._seeds: dict[str, np.ndarray] = {}
+        for seed in seeds:
+            self._seeds.update(self._read(seed))
+
+    def _read(self, folder: Path) -> dict[str, np.ndarray]:
+        npy, names = folder / f"{self.filename}.npy", folder / f"{self.filename}.json"
+        if not (npy.exists() and names.exists()):
+            return {}
+        hashes = json.loads(names.read_text(encoding="utf-8"))
+        matrix = np.load(npy)
+        if matrix.shape != (len(hashes), self._dim):
+            return {}
+        return {h: matrix[i] for i, h in enumerate(hashes)}
+
+    def get(self, digest: str) -> np.ndarray | None:
+        found = self._vectors.get(digest)
+        return found if found is not None else self._seeds.get(digest)
+
+    def put(self, digest: str, vector: np.ndarray) -> None:
+        self._vectors[digest] = vector
+
+    def keep_only(self, digests: set[str]) -> None:
+        self._vectors = {h: v for h, v in self._vectors.items() if h in digests}
+
+    def save(self) -> None:
+        if not (self._npy and self._json):
+            return
+        hashes = list(self._vectors)
+        matrix = np.stack([self._vectors[h] for h in hashes]) if hashes else np.zeros((0, self._dim), np.float32)
+        self.save_to(self._npy.parent, hashes, matrix)
+
+    def save_to(self, folder: Path, hashes: list[str] | None = None, matrix: np.ndarray | None = None) -> None:
+        """Write the cache (or the given rows) to `folder`, e.g. to ship vectors for a bundled knowledge base."""
+        if hashes is None or matrix is None:
+            hashes = list(self._vectors)
+            matrix = np.stack([self._vectors[h] for h in hashes]) if hashes else np.zeros((0, self._dim), np.float32)
+        folder.mkdir(parents=True, exist_ok=True)
+        npy, names = folder / f"{self.filename}.npy", folder / f"{self.filename}.json"
+        tmp = npy.with_suffix(".tmp.npy")
+        np.save(tmp, matrix.astype(np.float32))
+        os.replace(tmp, npy)
+        names.write_text(json.dumps(hashes), encoding="utf-8")
+
+
+class HybridRetriever:
+    """KnowledgeRetriever over the DocumentStore: BM25 + dense vectors, fused (see core.retrieval.fusion)."""
+
+    def __init__(
+        self,
+        documents: DocumentStore,
+        embedder: Embedder,
+        *,
+        vectors: VectorIndex | None = None,
+        data_dir: Path | None = None,
+        fusion: FusionConfig | None = None,
+        backend_name: str = "local",
+        seed_embeddings: Sequence[Path] = (),
+    ) -> None:
+        self._documents = documents
+        self._embedder = embedder
+        self._folder = data_dir / "index" if data_dir else None
+        self._vectors = vectors or LocalVectorIndex(embedder.dim, self._folder / "vectors" if self._folder else None)
+        self._fusion = fusion or FusionConfig()
+        self._backend_name = backend_name
+        self._cache = EmbeddingCache(
+            self._folder / "embeddings" if self._folder else None,
+            embedder.model_id,
+            embedder.dim,
+            seeds=seed_embeddings,
+        )
+        self._chunks: list[StoredChunk] = []
+        self._engine: HybridIndex | None = None
+        self._lock = asyncio.Lock()
+        self.last_refresh: dict[str, Any] = {}
+
+    @property
+    def embedder(self) -> Embedder:
+        return self._embedder
+
+    @property
+    def cache(self) -> EmbeddingCache:
+        return self._cache
+
+    # -- state on disk -----------------------------------------------------------------------------
+
+    def _state_path(self) -> Path | None:
+        return self._folder / "state.json" if self._folder else None
+
+    def _read_state(self) -> dict[str, Any]:
+        path = self._state_path()
+        if path is None or not path.exists():
+            return {}
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            return {}
+
+    def _write_state(self, state: dict[str, Any]) -> None:
+        path = self._state_path()
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(tmp, path)
+
+    # -- refresh -----------------------------------------------------------------------------------
+
+    async def refresh(self, *, progress: RefreshProgress | None = None) -> None:
+        """Bring the indexes in step with the chunks in the database (embedding only what is new)."""
+        async with self._lock:
+            started = time.perf_counter()
+            chunks = await self._documents.all_chunks()
+            hashes = [chunk_hash(c) for c in chunks]
+            digest = hashlib.sha256("".join(f"{c.id}:{h}\n" for c, h in zip(chunks, hashes, strict=True)).encode())
+            state = self._read_state()
+            bm25 = None
+            if state.get("digest") == digest.hexdigest() and self._folder:
+                bm25 = await asyncio.to_thread(Bm25Index.load, self._folder / "bm25")
+            rebuilt = bm25 is None
+            if bm25 is None:
+                bm25 = await asyncio.to_thread(Bm25Index.build, [chunk_text(c) for c in chunks])
+                if self._folder:
+                    await asyncio.to_thread(bm25.save, self._folder / "bm25")
+            embedded = await self._sync_vectors(chunks, hashes, state, progress)
+            state["digest"] = digest.hexdigest()
+            self._write_state(state)
+            self._engine = HybridIndex(
+                ids=[c.id for c in chunks],
+                texts=[chunk_text(c) for c in chunks],
+                bm25=bm25,
+                vectors=self._vectors,
+                fusion=self._fusion,
+                metadata=[{"source": c.source} for c in chunks],
+            )
+            self._chunks = chunks
+            self.last_refresh = {
+                "chunks": len(chunks),
+                "embedded": embedded,
+                "bm25_rebuilt": rebuilt,
+                "seconds": time.perf_counter() - started,
+            }
+            log.info(
+                "knowledge index ready: %d chunks, %d embedded, bm25 %s, %.2fs",
+                len(chunks),
+                embedded,
+                "rebuilt" if rebuilt else "loaded",
+                self.last_refresh["seconds"],
+            )
+
+    async def _sync_vectors(
+        self, chunks: list[StoredChunk], hashes: list[str], state: dict[str, Any], progress: RefreshProgress | None
+    ) -> int:
+        """Upsert chunks whose content the backend lacks, delete the ones gone; returns how many were embedded."""
+        key = f"{self._backend_name}:{self._embedder.model_id}"
+        synced: dict[str, str] = state.get("synced", {}).get(key, {})
+        if await self._vectors.count() != len(synced):
+            synced = {}  # the backend was emptied or changed behind our back: re-sync everything
+            if await self._vectors.count():
+                await self._vectors.delete(filter={"kind": "chunk"})
+        current = {c.id: h for c, h in zip(chunks, hashes, strict=True)}
+        stale = [i for i in synced if i not in current]
+        todo = [(c, h) for c, h in zip(chunks, hashes, strict=True) if synced.get(c.id) != h]
+        missing = [(c, h) for c, h in todo if self._cache.get(h) is None]
+        batch = 64
+        for start in range(0, len(missing), batch):
+            part = missing[start : start + batch]
+            vectors = await self._embedder.embed([chunk_text(c) for c, _ in part])
+            for (_, h), v in zip(part, vectors, strict=True):
+                self._cache.put(h, v)
+            if progress:
+                progress(min(start + batch, len(missing)), len(missing), "embedding")
+        if todo:
+            matrix = np.stack([self._cache.get(h) for _, h in todo])  # type: ignore[misc]
+            await self._vectors.upsert(
+                [c.id for c, _ in todo], matrix, [{"source": c.source, "kind": "chunk"} for c, _ in todo]
+            )
+        if stale:
+            await self._vectors.delete(stale)
+        if missing or stale:
+            self._cache.keep_only(set(hashes))
+            await asyncio.to_thread(self._cache.save)
+        state.setdefault("synced", {})[key] = current
+        return len(missing)
+
+    # -- search ------------------------------------------------------------------------------------
+
+    async def search(self, query: str, k: int, *, filter: Filter | None = None) -> list[Passage]:
+        engine, chunks = self._engine, self._chunks
+        if engine is None or not chunks or not content_terms(query):
+            return []
+        vector = (await self._embedder.embed([query]))[0]
+        hits = await engine.search(query, vector, k, filter=filter)
+        passages = []
+        for hit in hits:
+            chunk = chunks[hit.row]
+            passages.append(
+                Passage(
+                    chunk_id=chunk.id,
+                    title=chunk.title,
+                    uri=chunk.uri,
+                    text=chunk.text,
+                    score=hit.score,
+                    relevance=engine.relevance(query, hit),
+                    source=chunk.source,
+                )
+            )
+        return passages
+
+    async def close(self) -> None:
+        await self._vectors.close()
