@@ -112,6 +112,16 @@ def _parser() -> argparse.ArgumentParser:
     from bot.commands import metrics as metrics_command
 
     metrics_command.register(commands)
+
+    from bot.commands import jobs as jobs_command
+    from bot.commands import memory as memory_command
+
+    jobs_command.register(commands)
+    memory_command.register(commands)
+
+    from bot.commands import portfolio as portfolio_command
+
+    portfolio_command.register(commands)
     return parser
 
 

@@ -41,6 +41,19 @@ class Settings(BaseSettings):
     recent_turns: int = Field(default=5, ge=0, le=50, alias="FINBOT_RECENT_TURNS")
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="FINBOT_ADMINS")
 
+    # --- memory and personalization (core.memory, bot/jobs.py) ---
+    context_token_budget: int = Field(default=3000, ge=100, le=100_000, alias="FINBOT_CONTEXT_TOKEN_BUDGET")
+    """Tokens for profile + facts + summary + recent turns together (filled in that order)."""
+    memory_facts_k: int = Field(default=5, ge=0, le=50, alias="FINBOT_MEMORY_FACTS")
+    """Long-term facts put into each answer's context (the most relevant to the question)."""
+    summary_interval_min: float = Field(default=5, gt=0, alias="FINBOT_SUMMARY_INTERVAL_MIN")
+    """How often the summarize job looks for idle conversations."""
+    summary_idle_min: float = Field(default=30, ge=0, alias="FINBOT_SUMMARY_IDLE_MIN")
+    """A conversation quiet for this long, with new turns, gets (re)summarized."""
+    summary_token_budget: int = Field(default=1000, ge=50, le=20_000, alias="FINBOT_SUMMARY_TOKEN_BUDGET")
+    jobs_enabled: bool = Field(default=True, alias="FINBOT_JOBS")
+    """Run the scheduled jobs (summaries, reminders) in `finbot serve`; off: only `finbot jobs run NAME`."""
+
     # --- server ---
     host: str = Field(default="127.0.0.1", alias="FINBOT_HOST")
     port: int = Field(default=3978, ge=0, le=65535, alias="PORT")
@@ -71,6 +84,11 @@ class Settings(BaseSettings):
     )
     teams_enabled: bool = Field(default=True, alias="FINBOT_TEAMS")
     teams_advisor_channel: str | None = Field(default=None, alias="TEAMS_ADVISOR_CHANNEL")
+    teams_stream_interval_s: float = Field(default=1.0, ge=0, le=10, alias="FINBOT_TEAMS_STREAM_INTERVAL")
+    """Seconds between Teams streaming updates (Teams allows about one per second)."""
+    teams_openid_metadata_url: str | None = Field(default=None, alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
+    teams_token_issuer: str | None = Field(default=None, alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER")
+    """Where incoming Bot Framework tokens come from; only for sovereign clouds and tests (default: public cloud)."""
 
     # --- escalation to advisors (core.escalation) ---
     advisor_desk: Literal["auto", "slack", "teams", "web"] = Field(default="auto", alias="FINBOT_ADVISOR_DESK")
@@ -108,6 +126,32 @@ class Settings(BaseSettings):
     )
     metrics_token: SecretStr | None = Field(default=None, alias="FINBOT_METRICS_TOKEN")
     """When set, GET /metrics needs `Authorization: Bearer <token>` (Prometheus `authorization` config)."""
+
+    # --- portfolio, market data, specialists (core.portfolio, core.market, core.risk, core.routing, core.jury) ---
+    sample_portfolio: bool = Field(default=True, alias="FINBOT_SAMPLE_PORTFOLIO")
+    """Load examples/portfolio (demo holdings + synthetic prices) into an empty database on start."""
+    demo_user: str = Field(default="web:local:*", alias="FINBOT_DEMO_USER")
+    """Person ids (comma-separated fnmatch patterns) who see the demo portfolio when they have no holdings of
+    their own. Default: the local web chat only (unauthenticated demo users); "" turns the demo off."""
+    market_token: SecretStr | None = Field(default=None, alias="FINBOT_MARKET_TOKEN")
+    """Shared token for POST /market/ticks (`Authorization: Bearer <token>`); unset = the route is not mounted."""
+    kafka_bootstrap_servers: str | None = Field(default=None, alias="KAFKA_BOOTSTRAP_SERVERS")
+    market_topic: str = Field(default="finbot.market.ticks", alias="FINBOT_MARKET_TOPIC")
+    market_group: str = Field(default="finbot-market", alias="FINBOT_MARKET_GROUP")
+    benchmark_symbol: str = Field(default="SPY", alias="FINBOT_BENCHMARK_SYMBOL")
+    quote_stale_min: float = Field(default=15, gt=0, alias="FINBOT_QUOTE_STALE_MIN")
+    """A quote older than this many minutes is labelled with its age."""
+    router: Literal["auto", "llm", "offline"] = Field(default="auto", alias="FINBOT_ROUTER")
+    """Who picks the specialists: auto = the LLM when the offline classifier sees a data question."""
+    jury: int = Field(default=0, ge=0, le=7, alias="FINBOT_JURY")
+    """Jurors for high-stakes answers (needs an LLM); 0 = off, 3 = three drafts + a critique."""
+    disclaimer: str = Field(
+        default=(
+            "This is general information computed from your holdings and market data, not personalised "
+            "investment advice or a recommendation to buy or sell any security."
+        ),
+        alias="FINBOT_DISCLAIMER",
+    )
 
     @field_validator("admins", mode="before")
     @classmethod

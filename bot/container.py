@@ -13,7 +13,15 @@ from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from bot.config import Settings
+from bot.memory_wiring import make_memory
 from bot.prometheus import PrometheusMetrics
+from bot.specialists import (
+    build_jury,
+    build_kafka_consumer,
+    build_specialist_services,
+    build_supervisor,
+    load_sample_portfolio_if_empty,
+)
 from core.assistant import Assistant
 from core.compose.llm import LlmComposer
 from core.escalation import BusinessHours, EscalationPolicy, EscalationService, EscalationStore, NotifierRouter
@@ -21,9 +29,13 @@ from core.fallback import FallbackChain
 from core.graph import AnswerPolicy, GraphContext, build_graph
 from core.grounding import GroundingChecker
 from core.llm import make_chat_model
+from core.market import DbMarketFeed, KafkaTickConsumer
+from core.memory import MemoryService
+from core.metrics import DashboardQuery, MetricsReports
 from core.metrics.prices import PriceTable
 from core.retrieval import DocumentStore, FusionConfig, HybridRetriever, Ingestor, make_embedder, make_vector_index
 from core.retrieval.rewrite import QueryRewriter
+from core.specialists import SpecialistServices
 from core.store import ConversationStore, Database, EventLog, MetricsStore
 
 __all__ = ["Container", "SAMPLE_KNOWLEDGE"]
@@ -55,6 +67,14 @@ class Container:
     """Hands conversations to advisors; adapters register their desks on `escalations.router`."""
     slack_app: Any = None
     """The Slack adapter's Bolt AsyncApp when Slack is configured (`slack_app.client` posts into Slack)."""
+    specialists: SpecialistServices | None = None
+    """Holdings and market data (`specialists.holdings`, `specialists.market`) for the data specialists."""
+    market_consumer: KafkaTickConsumer | None = None
+    """The Kafka tick consumer when KAFKA_BOOTSTRAP_SERVERS is set (the server starts it)."""
+    memory: MemoryService | None = None
+    """Profiles, long-term facts, summaries (core.memory); the graph reads it through GraphContext.memory."""
+    teams_app: Any = None
+    """The Teams adapter (adapters.teams.TeamsApp) unless FINBOT_TEAMS=false: send_proactive, actions, commands."""
 
     @classmethod
     async def open(cls, settings: Settings) -> Container:
@@ -82,6 +102,8 @@ class Container:
             extractive_timeout_s=settings.extractive_timeout_s,
         )
         helper_llm = _helper_model(settings)
+        specialists = build_specialist_services(settings, db)
+        await load_sample_portfolio_if_empty(settings, specialists)
         escalations = _escalations(settings, db, conversations)
         context = GraphContext(
             conversations=conversations,
@@ -91,6 +113,7 @@ class Container:
                 top_k=settings.top_k,
                 recent_turns=settings.recent_turns,
                 confidence_threshold=settings.confidence_threshold,
+                disclaimer=settings.disclaimer,
             ),
             grounder=GroundingChecker.with_embedder(
                 retriever.embedder, judge=helper_llm if settings.grounding_judge else None
@@ -99,7 +122,15 @@ class Container:
             if settings.query_rewrite == "off"
             else QueryRewriter(helper_llm if settings.query_rewrite == "llm" else None),
             escalations=escalations,
+            supervisor=build_supervisor(settings, retriever.embedder),
+            specialists=specialists,
+            jury=build_jury(settings),
+            memory=make_memory(settings, db, conversations, embedder=retriever.embedder),
         )
+        assert isinstance(specialists.market, DbMarketFeed)
+        market_consumer = build_kafka_consumer(settings, specialists.market)
+        if market_consumer is not None:
+            stack.push_async_callback(market_consumer.stop)
         checkpointer = await _checkpointer(db, stack)
         prometheus = PrometheusMetrics()
         assistant = Assistant(
@@ -110,6 +141,9 @@ class Container:
             prices=PriceTable.from_settings(settings.prices),
         )
         stack.push_async_callback(assistant.drain)
+        teams_app = _teams_app(settings, assistant=assistant, db=db, conversations=conversations)
+        if teams_app is not None:
+            stack.push_async_callback(teams_app.drain)  # runs before assistant.drain (LIFO)
         return cls(
             settings=settings,
             db=db,
@@ -123,7 +157,13 @@ class Container:
             _stack=stack,
             prometheus=prometheus,
             escalations=escalations,
-            slack_app=_slack_app(settings, assistant=assistant, db=db, conversations=conversations),
+            slack_app=_slack_app(
+                settings, assistant=assistant, db=db, conversations=conversations, escalations=escalations
+            ),
+            specialists=specialists,
+            market_consumer=market_consumer,
+            memory=context.memory,
+            teams_app=teams_app,
         )
 
     async def ingest_sample_if_empty(self) -> None:
@@ -154,7 +194,14 @@ def _escalations(settings: Settings, db: Database, conversations: ConversationSt
     )
 
 
-def _slack_app(settings: Settings, *, assistant: Assistant, db: Database, conversations: ConversationStore) -> Any:
+def _slack_app(
+    settings: Settings,
+    *,
+    assistant: Assistant,
+    db: Database,
+    conversations: ConversationStore,
+    escalations: EscalationService | None = None,
+) -> Any:
     """The Slack adapter's Bolt app, when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set."""
     if settings.slack_bot_token is None or settings.slack_signing_secret is None:
         return None
@@ -167,6 +214,9 @@ def _slack_app(settings: Settings, *, assistant: Assistant, db: Database, conver
         suggested_prompts=tuple(settings.suggested_prompts) or DEFAULT_PROMPTS,
         ignored_channels=frozenset({settings.slack_advisor_channel} if settings.slack_advisor_channel else ()),
         streaming=settings.slack_streaming,
+        metrics=_metrics_reports(settings, db),
+        escalations=escalations,
+        advisor_channel=settings.slack_advisor_channel,
     )
     return build_slack_app(
         deps,
@@ -174,6 +224,33 @@ def _slack_app(settings: Settings, *, assistant: Assistant, db: Database, conver
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         base_url=settings.slack_api_base_url,
     )
+
+
+def _teams_app(settings: Settings, *, assistant: Assistant, db: Database, conversations: ConversationStore) -> Any:
+    """The Teams adapter (on by default: with no MicrosoftAppId it runs in anonymous, Emulator-style mode)."""
+    if not settings.teams_enabled:
+        return None
+    from adapters.teams import TeamsApp, TeamsConfig
+
+    config = TeamsConfig(
+        app_id=settings.microsoft_app_id,
+        app_password=settings.microsoft_app_password.get_secret_value() if settings.microsoft_app_password else "",
+        app_tenant_id=settings.microsoft_app_tenant_id,
+        app_type=settings.microsoft_app_type,
+        stream_interval_s=settings.teams_stream_interval_s,
+        openid_metadata_url=settings.teams_openid_metadata_url,
+        token_issuer=settings.teams_token_issuer,
+    )
+    app = TeamsApp(config, assistant=assistant, conversations=conversations, events=EventLog(db))
+    from adapters.teams import metrics_command  # `metrics [period]` for FINBOT_ADMINS
+
+    app.commands.register(metrics_command.COMMAND, metrics_command.metrics_handler(_metrics_reports(settings, db)))
+    return app
+
+
+def _metrics_reports(settings: Settings, db: Database) -> MetricsReports:
+    """The admin dashboard behind `/finbot-metrics` (Slack) and `metrics` (Teams)."""
+    return MetricsReports(DashboardQuery(db), admins=settings.admins)
 
 
 def _retriever(settings: Settings, documents: DocumentStore) -> HybridRetriever:

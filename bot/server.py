@@ -11,9 +11,11 @@ from typing import Any
 from aiohttp import web
 
 from adapters import web as web_chat
+from adapters.web import advisor as web_advisor
 from bot import prometheus
 from bot.config import Settings
 from bot.container import Container
+from bot.jobs import JobScheduler
 
 __all__ = ["RunningServer", "build_app", "serve_forever", "start_server"]
 
@@ -32,11 +34,26 @@ def build_app(container: Container) -> web.Application:
     app = web.Application(client_max_size=1024**2)
     app[CONTAINER_KEY] = container
     app.router.add_get("/healthz", healthz)
-    web_chat.register(app, container.assistant)
+    chat_hub = web_chat.register(app, container.assistant)
+    if container.escalations is not None:  # the web advisor desk (/advisor): the embedded default
+        advisor_token = container.settings.advisor_token
+        web_advisor.register(
+            app, container.escalations, chat_hub=chat_hub,
+            token=advisor_token.get_secret_value() if advisor_token else None,
+        )
     if container.settings.slack_enabled and container.slack_app is not None:
         from adapters import slack
 
         slack.mount(app, container.slack_app)
+    if container.teams_app is not None:  # POST /api/messages (Bot Framework)
+        from adapters import teams
+
+        teams.register(app, container.teams_app)
+    market_token = container.settings.market_token
+    if market_token is not None and market_token.get_secret_value() and container.specialists is not None:
+        from adapters import market
+
+        market.register(app, container.specialists.market.apply_ticks, token=market_token.get_secret_value())
     if container.prometheus is not None:
         token = container.settings.metrics_token
         prometheus.register(app, container.prometheus, token=token.get_secret_value() if token else None)
@@ -48,8 +65,12 @@ class RunningServer:
     container: Container
     runner: web.AppRunner
     url: str
+    scheduler: JobScheduler | None = None
+    """The scheduled jobs (bot/jobs.py) when FINBOT_JOBS is on."""
 
     async def stop(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.shutdown()
         await self.runner.cleanup()
         await self.container.close()
 
@@ -59,6 +80,8 @@ async def start_server(settings: Settings, *, host: str | None = None, port: int
     container = await Container.open(settings)
     try:
         await container.ingest_sample_if_empty()
+        if container.market_consumer is not None:  # Kafka ticks, in the background (never blocks the start)
+            await container.market_consumer.start()
         runner = web.AppRunner(build_app(container), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, host or settings.host, settings.port if port is None else port)
@@ -66,8 +89,13 @@ async def start_server(settings: Settings, *, host: str | None = None, port: int
     except BaseException:
         await container.close()
         raise
+    scheduler = JobScheduler(container)
+    if settings.jobs_enabled:  # summaries, reminders: on this process's event loop
+        scheduler.start()
     bound = runner.addresses[0]
-    return RunningServer(container=container, runner=runner, url=f"http://{bound[0]}:{bound[1]}")
+    return RunningServer(
+        container=container, runner=runner, url=f"http://{bound[0]}:{bound[1]}", scheduler=scheduler
+    )
 
 
 async def serve_forever(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:

@@ -34,6 +34,10 @@ async def stream_text(text: str, on_delta: DeltaSink, *, chunk_words: int = 6) -
         await asyncio.sleep(0)
 
 
+EXTRACTIVE_SENTENCES = {"brief": 2, "detailed": 5}
+"""How many sentences the offline answer keeps for a person's preferred style (default 3)."""
+
+
 @dataclass(slots=True)
 class FallbackChain:
     llm: LlmComposer | None = None
@@ -48,17 +52,22 @@ class FallbackChain:
         *,
         on_delta: DeltaSink,
         style: str = "",
+        memory: str = "",
+        name: str = "",
     ) -> Draft:
+        """`style`, `memory` (profile/facts/summary text) and `name` personalise the answer (core.memory)."""
         failures: list[str] = []
         intent = template_intent(question)
         if intent:
-            draft = Draft(template_answer(intent), "template")
+            draft = Draft(template_answer(intent, name=name), "template")
             await stream_text(draft.text, on_delta)
             return draft
         if passages and self.llm is not None:
             try:
                 async with asyncio.timeout(self.llm_timeout_s):
-                    draft = await self.llm.compose(question, passages, history, on_delta=on_delta, style=style)
+                    draft = await self.llm.compose(
+                        question, passages, history, on_delta=on_delta, style=style, memory=memory
+                    )
                 if draft.text:
                     return draft
                 failures.append("llm: empty answer")
@@ -70,7 +79,10 @@ class FallbackChain:
         if passages:
             try:
                 draft = await asyncio.wait_for(
-                    asyncio.to_thread(extractive_answer, question, passages), self.extractive_timeout_s
+                    asyncio.to_thread(
+                        extractive_answer, question, passages, max_sentences=EXTRACTIVE_SENTENCES.get(style, 3)
+                    ),
+                    self.extractive_timeout_s,
                 )
             except TimeoutError:
                 draft = Draft("", "extractive")

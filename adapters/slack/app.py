@@ -12,8 +12,10 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack import escalation
+from adapters.slack.authorize import authorize_once
 from adapters.slack.deps import SlackDeps
-from adapters.slack.listeners import actions, assistant, commands, messages
+from adapters.slack.listeners import actions, assistant, commands, messages, metrics_command
 from adapters.slack.middleware import exactly_once
 
 __all__ = ["LISTENERS", "Registrar", "build_slack_app", "make_client"]
@@ -22,9 +24,11 @@ Registrar = Callable[[AsyncApp, SlackDeps], None]
 
 LISTENERS: list[Registrar] = [
     assistant.register,  # first: the AI-app middleware must see assistant-thread events before the listeners
+    escalation.register,  # advisor channel (cards, Claim/Close, thread replies): before `messages` takes its events
     messages.register,
     commands.register,
     actions.register,
+    metrics_command.register,  # /finbot-metrics (admins)
 ]
 """Listener modules, in order. Add yours here: `my_feature.register`."""
 
@@ -47,8 +51,10 @@ def build_slack_app(
     listeners: Sequence[Registrar] = tuple(LISTENERS),
 ) -> AsyncApp:
     """Bolt acks events at once and runs listeners as background tasks (process_before_response=False)."""
+    client = make_client(token, base_url=base_url)
     app = AsyncApp(
-        client=make_client(token, base_url=base_url),
+        client=client,
+        authorize=authorize_once(client),
         signing_secret=signing_secret,
         process_before_response=False,
         raise_error_for_unhandled_request=False,

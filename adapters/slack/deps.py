@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from core.assistant import Assistant
+from core.escalation import EscalationService
+from core.metrics.reports import MetricsReports
 from core.store import ConversationStore, EventLog
 
-__all__ = ["DEFAULT_PROMPTS", "EventPredicate", "SlackDeps", "StreamingMode"]
+__all__ = ["DEFAULT_PROMPTS", "MAX_CONCURRENT_TURNS", "EventPredicate", "SlackDeps", "StreamingMode"]
 
 StreamingMode = Literal["stream", "update", "off"]
 EventPredicate = Callable[[dict[str, Any]], bool]
 """Given a Slack message event, True when finbot must not answer it."""
+
+MAX_CONCURRENT_TURNS = 8
 
 DEFAULT_PROMPTS: tuple[str, ...] = (
     "What are the advisory fees?",
@@ -38,6 +43,15 @@ class SlackDeps:
     ignore_if: tuple[EventPredicate, ...] = ()
     streaming: StreamingMode = "stream"
     update_interval_s: float = 1.0
+    turns: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(MAX_CONCURRENT_TURNS))
+    """Turns answered at once by this process; the rest wait their turn (Slack is already acked), so a burst
+    of events cannot starve the acks of database connections and CPU."""
+    metrics: MetricsReports | None = None
+    """`/finbot-metrics`: the dashboard for FINBOT_ADMINS (listeners/metrics_command.py); None: switched off."""
+    escalations: EscalationService | None = None
+    """Hands conversations to advisors (adapters/slack/escalation.py); None: no Slack desk or relay."""
+    advisor_channel: str | None = None
+    """SLACK_ADVISOR_CHANNEL: escalation cards go there; advisors answer in the cards' threads."""
 
     def ignores(self, event: dict[str, Any]) -> bool:
         """True when the event is in an ignored channel or any `ignore_if` predicate says so."""

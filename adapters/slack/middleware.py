@@ -8,6 +8,7 @@ The claim happens before the ack: a crash after it means at most one answer, nev
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,36 +17,43 @@ from slack_bolt.response import BoltResponse
 
 from core.store import EventLog
 
-__all__ = ["claim_keys", "exactly_once"]
+__all__ = ["claim_key", "exactly_once"]
 
 log = logging.getLogger(__name__)
 
 _MESSAGE_TYPES = frozenset({"message", "app_mention"})
 
 
-def claim_keys(body: dict[str, Any]) -> list[str]:
-    """The ids that make an Events API callback unique.
+def claim_key(body: dict[str, Any]) -> str | None:
+    """The id that makes an Events API callback unique (None for other requests).
 
-    `event_id` catches retries; the message key catches the same message delivered as a new event. It is
-    namespaced by event type because one message legitimately arrives twice, as `app_mention` and as
-    `message.channels`, and the listeners answer only one of the two.
+    A person's message is keyed on the message itself (`client_msg_id`, else channel and ts): that catches
+    retries and the same message delivered again under a new `event_id`. The key is namespaced by event type
+    because one message legitimately arrives twice, as `app_mention` and as `message.channels`, and the
+    listeners answer only one of the two. Everything else (edits, assistant events) is keyed on `event_id`.
     """
     if body.get("type") != "event_callback" or not isinstance(body.get("event"), dict):
-        return []
+        return None
     event = body["event"]
-    keys = [f"slack:event:{body['event_id']}"] if body.get("event_id") else []
     if event.get("type") in _MESSAGE_TYPES and not event.get("subtype") and event.get("channel"):
         message_id = event.get("client_msg_id") or f"{event['channel']}:{event.get('ts')}"
-        keys.append(f"slack:msg:{event['type']}:{body.get('team_id', '')}:{message_id}")
-    return keys
+        return f"slack:msg:{event['type']}:{body.get('team_id', '')}:{message_id}"
+    return f"slack:event:{body['event_id']}" if body.get("event_id") else None
 
 
 def exactly_once(events: EventLog) -> Callable[..., Awaitable[Any]]:
-    """The middleware: `app.use(exactly_once(events))`, registered before every listener."""
+    """The middleware: `app.use(exactly_once(events))`, registered before every listener.
+
+    Claims are made one at a time per process: concurrent SQLite writers wait in SQLite's busy handler
+    (sleeps of up to 100 ms), which in a burst of events costs far more than a queue of 1-2 ms inserts.
+    """
+    lock = asyncio.Lock()
 
     async def exactly_once_middleware(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
-        for key in claim_keys(body):
-            if not await events.claim(key):
+        key = claim_key(body)
+        if key is not None:
+            first = await events.claim(key)
+            if not first:
                 log.info("duplicate Slack event %s ignored", key)
                 return BoltResponse(status=200, body="")
         return await next()

@@ -34,6 +34,13 @@ async def answer_in_thread(
 ) -> Reply | None:
     """Run the turn and deliver it into the message's thread; `show_status` uses the AI-app thread status
     (`assistant.threads.setStatus`) for Progress events. Returns the Reply (None when the turn failed)."""
+    async with deps.turns:
+        return await _answer(client, deps, message, show_status=show_status)
+
+
+async def _answer(
+    client: AsyncWebClient, deps: SlackDeps, message: IncomingMessage, *, show_status: bool
+) -> Reply | None:
     target = target_of(message)
     delivery = open_delivery(client, target, mode=deps.streaming, interval_s=deps.update_interval_s)
     status_ok = show_status and target.thread_ts is not None

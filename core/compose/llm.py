@@ -8,7 +8,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
 
 from core.compose.draft import DeltaSink, Draft
-from core.compose.prompts import ANSWER_SYSTEM, format_context
+from core.compose.prompts import ANSWER_SYSTEM, MEMORY_SECTION, format_context
 from core.llm import provider_errors
 from core.retrieval.types import Passage
 from core.types import Citation
@@ -24,11 +24,20 @@ class LlmComposer:
         self.model_name = model_name
 
     def build_messages(
-        self, question: str, passages: list[Passage], history: list[tuple[str, str]], *, style: str = ""
+        self,
+        question: str,
+        passages: list[Passage],
+        history: list[tuple[str, str]],
+        *,
+        style: str = "",
+        memory: str = "",
     ) -> list[BaseMessage]:
         context = format_context([(p.title, p.text) for p in passages])
         style_line = f"\nThe client prefers {style} answers." if style else ""
-        messages: list[BaseMessage] = [SystemMessage(ANSWER_SYSTEM.format(context=context, style=style_line))]
+        system = ANSWER_SYSTEM.format(context=context, style=style_line)
+        if memory:  # profile, long-term facts, summary (core.memory)
+            system += MEMORY_SECTION.format(memory=memory)
+        messages: list[BaseMessage] = [SystemMessage(system)]
         for role, text in history:
             messages.append(HumanMessage(text) if role == "user" else AIMessage(text))
         messages.append(HumanMessage(question))
@@ -42,9 +51,10 @@ class LlmComposer:
         *,
         on_delta: DeltaSink,
         style: str = "",
+        memory: str = "",
     ) -> Draft:
         """Stream the model's answer to `on_delta`; provider failures raise ProviderError."""
-        messages = self.build_messages(question, passages, history, style=style)
+        messages = self.build_messages(question, passages, history, style=style, memory=memory)
         text = ""
         usage: dict[str, int] = {}
         with provider_errors():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ANSWER_SYSTEM", "format_context", "format_history"]
+__all__ = ["ANSWER_SYSTEM", "MEMORY_SECTION", "format_context", "format_history"]
 
 ANSWER_SYSTEM = """You are finbot, the assistant of a financial-advice firm. Answer the client's question \
 using ONLY the numbered context passages below. Cite the passages you use with their numbers in square \
@@ -11,6 +11,14 @@ an advisor. Never invent numbers, fees, dates or figures. Be concise and plain-s
 
 Context:
 {context}"""
+
+
+MEMORY_SECTION = """
+
+What you remember about this client (from earlier turns and conversations). Use it to personalise the answer \
+and to answer questions about the client themself (their name, what they told you); it is not a source for \
+facts about the firm, its products or fees:
+{memory}"""
 
 
 def format_context(passages: list[tuple[str, str]]) -> str:

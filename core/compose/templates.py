@@ -37,5 +37,8 @@ def template_intent(text: str) -> str | None:
     return None
 
 
-def template_answer(intent: str) -> str:
+def template_answer(intent: str, *, name: str = "") -> str:
+    """The fixed answer; a greeting uses the person's name when finbot knows it."""
+    if intent == "greeting" and name:
+        return GREETING.replace("Hello!", f"Hello {name}!", 1)
     return _ANSWERS[intent]

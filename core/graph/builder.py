@@ -8,18 +8,21 @@ from langgraph.graph.state import CompiledStateGraph
 
 from core.graph import nodes
 from core.graph.context import GraphContext
-from core.graph.routing import after_route, decide
-from core.graph.state import TurnInput, TurnState
+from core.graph.routing import after_route, after_specialists, decide
+from core.graph.state import TurnState
 
 __all__ = ["build_graph"]
 
 
 def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
-    graph = StateGraph(TurnState, context_schema=GraphContext, input_schema=TurnInput)
+    # The input is the whole TurnState: with input_schema=TurnInput LangGraph dropped fresh_turn's resets, so
+    # per-turn fields (escalation, figures, passages...) leaked from the checkpointed previous turn.
+    graph = StateGraph(TurnState, context_schema=GraphContext)
     graph.add_node("load_memory", nodes.load_memory)
     graph.add_node("route", nodes.route)
-    graph.add_node("knowledge", nodes.knowledge)
+    graph.add_node("specialists", nodes.specialists)
     graph.add_node("compose", nodes.compose)
+    graph.add_node("deliberate", nodes.deliberate)
     graph.add_node("check_grounding", nodes.check_grounding)
     graph.add_node("escalate", nodes.escalate)
     graph.add_node("save", nodes.save)
@@ -30,7 +33,10 @@ def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledS
     graph.add_edge("load_memory", "route")
     # Questions are researched first; greetings and help are answered directly.
     graph.add_conditional_edges("route", after_route)
-    graph.add_edge("knowledge", "compose")
+    # The chosen specialists (knowledge, portfolio, market, risk) run concurrently inside one node.
+    # High-stakes answers are written by the jury when it is on; the rest by the fallback chain.
+    graph.add_conditional_edges("specialists", after_specialists)
+    graph.add_edge("deliberate", "check_grounding")
     # Every draft is checked against its sources before anyone sees the final reply.
     graph.add_edge("compose", "check_grounding")
     # decide: an unsupported answer or an empty fallback chain is handed to an advisor.

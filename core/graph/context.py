@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.compose.disclaimer import DEFAULT_DISCLAIMER
 from core.escalation.service import EscalationService
 from core.fallback import FallbackChain
 from core.grounding import GroundingChecker
+from core.jury import Jury
+from core.memory import MemoryService
 from core.retrieval.rewrite import QueryRewriter
 from core.retrieval.types import KnowledgeRetriever
+from core.routing import Supervisor
+from core.specialists import SpecialistServices
 from core.store.conversations import ConversationStore
 
 __all__ = ["AnswerPolicy", "GraphContext"]
@@ -22,6 +27,8 @@ class AnswerPolicy:
     min_relevance: float = 0.4
     """A passage less relevant than this (0..1: dense cosine and term coverage, see core.retrieval.hybrid)
     does not count as an answer. Unrelated questions score ~0.0-0.1 on the sample knowledge base."""
+    disclaimer: str = DEFAULT_DISCLAIMER
+    """The firm's disclaimer, carried by every answer that touches recommendations (FINBOT_DISCLAIMER)."""
 
 
 @dataclass(slots=True)
@@ -36,3 +43,11 @@ class GraphContext:
     """Turns follow-up questions into standalone search queries from the recent turns; None: as asked."""
     escalations: EscalationService | None = None
     """Hands conversations to advisors (core.escalation); None: escalation is off (a fixed note instead)."""
+    supervisor: Supervisor | None = None
+    """Chooses the specialists (core.routing); None: the offline keyword classifier."""
+    specialists: SpecialistServices | None = None
+    """Holdings and market data for the portfolio, market and risk specialists; None: they are unavailable."""
+    jury: Jury | None = None
+    """Drafts, critiques and picks high-stakes answers (FINBOT_JURY); None: off."""
+    memory: MemoryService | None = None
+    """Profiles, long-term facts and summaries (core.memory); None: the recent window alone."""

@@ -7,14 +7,19 @@ from typing import Literal
 from core.escalation.policy import escalation_reason
 from core.graph.state import TurnState
 
-__all__ = ["after_route", "decide"]
+__all__ = ["after_route", "after_specialists", "decide"]
 
 
-def after_route(state: TurnState) -> Literal["knowledge", "compose", "escalate"]:
-    """Questions go to the knowledge specialist; greetings and help go straight to compose."""
+def after_route(state: TurnState) -> Literal["specialists", "compose", "escalate"]:
+    """Questions go to their specialists; greetings and help go straight to compose."""
     if state.get("escalate_reason"):  # an ask for a human or a sensitive intent: straight to a person
         return "escalate"
-    return "knowledge" if "knowledge" in state.get("route", []) else "compose"
+    return "specialists" if state.get("route") else "compose"
+
+
+def after_specialists(state: TurnState) -> Literal["deliberate", "compose"]:
+    """High-stakes answers go to the jury when it is on; everything else is composed once."""
+    return "deliberate" if state.get("deliberate") else "compose"
 
 
 def decide(state: TurnState) -> Literal["escalate", "save"]:

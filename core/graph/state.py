@@ -22,12 +22,30 @@ class TurnState(TurnInput, total=False):
     """Which memory tiers went into the context (for metrics)."""
     style: str
     """The person's preferred answer style ("brief" / "detailed"), or ""."""
+    memory_prompt: str
+    """Profile, long-term facts and the conversation's summary as text for the system prompt (core.memory)."""
+    memory_facts: list[str]
+    """What finbot remembers, as sentences: the grounding context of answers given from memory."""
+    person_name: str
+    """The name the person asked to be called, or "" (greetings use it)."""
 
     # --- supervisor (route) ---
     intent: str
     """"question", or a template intent ("greeting", "help", "thanks")."""
     route: list[str]
-    """Specialists chosen for this turn, e.g. ["knowledge"]."""
+    """Specialists chosen for this turn, e.g. ["knowledge"] or ["portfolio", "risk"]."""
+    symbols: list[str]
+    """Ticker symbols the turn is about (named, or kept from the thread); [] = the person's own holdings."""
+    high_stakes: bool
+    """A recommendation or an allocation change: the answer carries the disclaimer (and the jury, when on)."""
+    deliberate: bool
+    """The jury writes this answer (high stakes, FINBOT_JURY on, a language model configured)."""
+    routed_by: str
+    """"offline" or "llm": who chose the route."""
+    pinned_route: list[str]
+    """NOT reset per turn: the thread's last specialist route, so follow-ups ("and the risk?") keep their subject."""
+    pinned_symbols: list[str]
+    """NOT reset per turn: the symbols that route was about."""
 
     # --- specialists ---
     passages: list[dict[str, Any]]
@@ -36,6 +54,10 @@ class TurnState(TurnInput, total=False):
     """Computed tables (Figure as dict) from the portfolio, market and risk specialists."""
     facts: list[str]
     """Computed figures as sentences, given to the grounding check as context."""
+    summary: list[str]
+    """Headline sentences of the data specialists: the offline answer is written from these."""
+    advice: bool
+    """A specialist illustrated a change (rebalancing trades): the answer carries the disclaimer."""
 
     # --- compose ---
     draft: str
@@ -45,6 +67,10 @@ class TurnState(TurnInput, total=False):
     tokens_in: int
     tokens_out: int
     failures: list[str]
+    jury: dict[str, Any] | None
+    """The jury's record when it wrote the answer: size, agreement, latency, tokens, chosen draft."""
+    confidence_penalty: int
+    """Points the grounding confidence loses (the jury's disagreement)."""
 
     # --- check_grounding ---
     confidence: int
@@ -66,11 +92,20 @@ def fresh_turn(turn_id: str, message: dict[str, Any]) -> TurnState:
         history=[],
         memory_tiers=[],
         style="",
+        memory_prompt="",
+        memory_facts=[],
+        person_name="",
         intent="question",
         route=[],
+        symbols=[],
+        high_stakes=False,
+        deliberate=False,
+        routed_by="",
         passages=[],
         figures=[],
         facts=[],
+        summary=[],
+        advice=False,
         draft="",
         citations=[],
         strategy="",
@@ -78,6 +113,8 @@ def fresh_turn(turn_id: str, message: dict[str, Any]) -> TurnState:
         tokens_in=0,
         tokens_out=0,
         failures=[],
+        jury=None,
+        confidence_penalty=0,
         confidence=0,
         unsupported=[],
         grounded=False,

@@ -21,7 +21,10 @@ __all__ = ["FactExtractor", "LlmFactExtractor", "RuleFactExtractor", "extract_ru
 log = logging.getLogger(__name__)
 
 # A clause starts at the message start, after . ! ? ; or before "and/but I ..." / ", my ...".
-_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\s*,?\s+(?:and|but|so|also)\s+(?=(?:i|i'm|i've|i'd|my|we|our)\b)|,\s+(?=(?:i|i'm|i've|my)\b)", re.I)
+_CLAUSE_SPLIT = re.compile(
+    r"(?<=[.!?;])\s+|\s*,?\s+(?:and|but|so|also)\s+(?=(?:i|i'm|i've|i'd|my|we|our)\b)|,\s+(?=(?:i|i'm|i've|my)\b)",
+    re.I,
+)
 _LEAD_IN = re.compile(r"^(?:(?:hi|hello|hey|well|ok|okay|also|btw|by the way|actually|so)[,!.]?\s+)+", re.I)
 
 # (pattern over the clause, replacement verb, slot). Group "rest" is kept as said.

@@ -1,13 +1,25 @@
 """Messages about finbot's memory itself: "what do you remember about me?", "forget that I ...",
-"what was my name again?". The supervisor routes these to memory instead of the knowledge base."""
+"what was my name again?", and plain statements about the person ("I'm retiring in 2031.", which finbot
+acknowledges and remembers). The supervisor routes these to memory instead of the knowledge base."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["MEMORY_INTENTS", "asks_for_name", "forget_target", "is_memory_intent", "memory_intent"]
+from core.memory.extract import extract_rules
+from core.memory.profiles import find_name, find_style
 
-MEMORY_INTENTS = ("memory_recall", "memory_forget", "memory_question")
+__all__ = ["MEMORY_INTENTS", "asks_for_name", "forget_target", "is_memory_intent", "is_statement", "memory_intent"]
+
+MEMORY_INTENTS = ("memory_recall", "memory_forget", "memory_question", "memory_note")
+
+# Facts that describe the person (not requests such as "I want to open an account").
+_DESCRIPTIVE = ("is ", "has ", "prefers ", "their ", "lives ", "works ", "earns ", "was ", "plans to retire")
+_ASKING = re.compile(
+    r"\?|^\s*(what|how|when|why|where|who|which|can|could|would|should|will|is|are|do|does|did|show|tell|give|"
+    r"list|explain|help|please|send|move|transfer|buy|sell|open|close)\b|\b(can you|could you|please|help me)\b",
+    re.I,
+)
 
 _FORGET = re.compile(
     r"^\s*(?:(?:hey|ok|okay|finbot)[,!]?\s+)?(?:please\s+|can you\s+|could you\s+|i want you to\s+)?"
@@ -47,14 +59,29 @@ def asks_for_name(text: str) -> bool:
 
 
 def memory_intent(text: str) -> str | None:
-    """'memory_forget' | 'memory_recall' | 'memory_question' when the message is about what finbot remembers."""
+    """'memory_forget' | 'memory_recall' | 'memory_question' | 'memory_note' when the message is about what
+    finbot remembers, or only tells it something about the person."""
     if forget_target(text):
         return "memory_forget"
     if _RECALL.search(text):
         return "memory_recall"
     if asks_for_name(text) or _ABOUT_ME.search(text):
         return "memory_question"
+    if is_statement(text):
+        return "memory_note"
     return None
+
+
+def is_statement(text: str) -> bool:
+    """Only telling finbot about themselves (name, style, descriptive facts), asking nothing."""
+    if find_style(text) and "?" not in text:
+        return True
+    if _ASKING.search(text):
+        return False
+    facts = extract_rules(text)
+    if facts and all(f.text.startswith(_DESCRIPTIVE) for f in facts):
+        return True
+    return not facts and bool(find_name(text) or find_style(text))
 
 
 def is_memory_intent(intent: str | None) -> bool:

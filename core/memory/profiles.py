@@ -10,11 +10,12 @@ from core.memory.types import Profile
 
 __all__ = ["TOPICS", "find_name", "find_style", "topics_of", "update_profile"]
 
-_NAME_WORD = r"([A-Z][A-Za-z'\-]{0,40}(?: [A-Z][A-Za-z'\-]{0,40})?)"
+# A name: one word (any case after "my name is"), and a second word only when it is capitalised.
+_NAME_WORD = r"([A-Za-z][a-z'\-]{0,40}(?: [A-Z][a-z'\-]{0,40})?)"
 _NAME_PATTERNS = (
-    re.compile(r"\bmy name(?:'s| is)\s+" + _NAME_WORD, re.I),
-    re.compile(r"\b(?:please\s+)?call me\s+" + _NAME_WORD, re.I),
-    re.compile(r"^\s*(?:(?:hi|hello|hey)[,!.]?\s+)?(?:i'm|i am|this is)\s+" + _NAME_WORD + r"\s*(?:[,.!]|$)"),
+    re.compile(r"(?i:\bmy name(?:'s| is))\s+" + _NAME_WORD),
+    re.compile(r"(?i:\b(?:please\s+)?call me)\s+" + _NAME_WORD),
+    re.compile(r"^\s*(?i:(?:(?:hi|hello|hey)[,!.]?\s+)?(?:i'm|i am|this is))\s+([A-Z][a-z'\-]{0,40})\s*(?:[,.!]|$)"),
 )
 _NOT_NAMES = frozenset(
     "a an the not just so very really interested retiring planning looking trying here back fine good ok okay "

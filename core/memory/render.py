@@ -51,7 +51,7 @@ def profile_lines(profile: Profile) -> list[str]:
     if profile.favourite_topics:
         lines.append("Favourite topics: " + ", ".join(profile.favourite_topics))
     if profile.interaction_count:
-        lines.append(f"Conversations so far: {profile.interaction_count} messages")
+        lines.append(f"Messages so far: {profile.interaction_count}")
     return lines
 
 

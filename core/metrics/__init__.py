@@ -6,6 +6,7 @@ from core.metrics.percentiles import percentiles
 from core.metrics.periods import PERIODS, parse_period
 from core.metrics.prices import DEFAULT_PRICES, ModelPrice, PriceTable
 from core.metrics.record import build_turn_record
+from core.metrics.reports import MetricsReport, MetricsReports
 from core.metrics.summary import headline, summary_rows
 from core.metrics.tokens import count_tokens
 
@@ -14,6 +15,8 @@ __all__ = [
     "PERIODS",
     "Dashboard",
     "DashboardQuery",
+    "MetricsReport",
+    "MetricsReports",
     "ModelPrice",
     "ObserverList",
     "PriceTable",

@@ -11,6 +11,7 @@ import io
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from core.metrics.dashboard import Dashboard
 
@@ -29,6 +30,7 @@ def render_chart(board: Dashboard, *, dpi: int = 100) -> bytes:
     turns = axes.twinx()
     turns.bar(times, [p.turns for p in board.series], width=width, color="#cfd8e3", align="edge", label="turns")
     turns.set_ylabel("turns")
+    turns.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_zorder(turns.get_zorder() + 1)
     axes.patch.set_visible(False)
     for attribute, label, colour in _LINES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.compose.prompts import ANSWER_SYSTEM, format_context
+from core.jury import jury_record_fields
 from core.metrics.prices import PriceTable
 from core.metrics.tokens import count_prompt_tokens, count_tokens
 from core.store.metrics import TurnRecord
@@ -62,4 +63,5 @@ def build_turn_record(
         failures="; ".join(failures)[:400],
         docs_retrieved=len(state.get("passages", [])),
         memory_tiers=",".join(state.get("memory_tiers", [])),
+        **jury_record_fields(state, prices.cost if prices else None),
     )

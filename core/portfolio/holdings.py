@@ -57,7 +57,9 @@ class HoldingStore:
     async def holdings(self, owner_id: str) -> list[Holding]:
         async with self._db.session() as session:
             rows = await session.scalars(
-                select(HoldingRow).where(HoldingRow.owner_id == owner_id).order_by(HoldingRow.account, HoldingRow.symbol)
+                select(HoldingRow)
+                .where(HoldingRow.owner_id == owner_id)
+                .order_by(HoldingRow.account, HoldingRow.symbol)
             )
             return [
                 Holding(r.symbol, r.quantity, r.cost_basis, r.account, r.name, r.asset_class, r.sector) for r in rows

@@ -113,17 +113,20 @@ class HybridIndex:
             rows, _ = top_k(np.where(dense_known, dense_filled, -np.inf), k)
             return [HybridHit(int(r), float(dense[r]), float(dense[r]), 0.0) for r in rows if dense_known[r]]
         dense_rows, _ = top_k(np.where(dense_known, dense_filled, -np.inf), depth)
-        dense_rows = dense_rows[dense_known[dense_rows]]
         keyword_rows, _ = top_k(keyword, depth, positive=True)
-        candidates = np.union1d(dense_rows, keyword_rows)
+        in_dense = np.zeros(len(self.ids), dtype=bool)
+        in_dense[dense_rows[dense_known[dense_rows]]] = True
+        in_keyword = np.zeros(len(self.ids), dtype=bool)
+        in_keyword[keyword_rows] = True
+        candidates = np.flatnonzero(in_dense | in_keyword)
         if candidates.size == 0:
             return []
         fused = fuse(
             dense_filled[candidates],
             keyword[candidates],
             self.fusion,
-            dense_present=np.isin(candidates, dense_rows),
-            keyword_present=np.isin(candidates, keyword_rows),
+            dense_present=in_dense[candidates],
+            keyword_present=in_keyword[candidates],
         )
         order = np.argsort(-fused, kind="stable")[:k]
         return [

@@ -3,7 +3,7 @@
 from core.routing.classifier import OfflineClassifier, TextEmbedder
 from core.routing.llm import LlmRouter
 from core.routing.supervisor import Routed, Supervisor, apply_pin
-from core.routing.types import SPECIALISTS, RouteDecision, RouteRequest, Router
+from core.routing.types import SPECIALISTS, RouteDecision, Router, RouteRequest
 
 __all__ = [
     "SPECIALISTS",

@@ -35,6 +35,12 @@ class TurnRecord:
     low_confidence: bool = False
     fallback: bool = False
     failures: str = ""
+    jury_size: int = 0
+    jury_agreement: float | None = None
+    jury_latency_ms: float | None = None
+    jury_tokens_in: int = 0
+    jury_tokens_out: int = 0
+    jury_cost_usd: float = 0.0
 
 
 class MetricsStore:

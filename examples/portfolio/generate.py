@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-SEED = 20250630
-START, END = date(2023, 7, 3), date(2025, 6, 30)
+SEED = 20261120
+START, END = date(2024, 11, 25), date(2026, 11, 20)
 BENCHMARK = "SPY"
 
 # symbol: (name, asset class, sector, first close, beta to the market, own daily volatility)

@@ -62,7 +62,8 @@ async def seed(db: Database, turns: list[TurnRecord], *, feedback: dict[str, int
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite:///{tmp_path / 'metrics.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    sqlite = f"sqlite:///{tmp_path / 'metrics.db'}"
+    url = sqlite if request.param == "sqlite" else request.getfixturevalue("postgres_url")
     database = Database(url)
     await database.create_all()
     yield database

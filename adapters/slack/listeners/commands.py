@@ -43,7 +43,8 @@ async def handle_command(
     await ack(text=f":mag: Looking that up: _{question[:200]}_")
     message = inbound.command_to_incoming(body)
     try:
-        reply = await deps.assistant.respond(message)
+        async with deps.turns:
+            reply = await deps.assistant.respond(message)
     except Exception:  # the edge: log, show a fixed message
         log.exception("slash command turn failed for %s", message.conversation.key)
         await _ephemeral(client, respond, body, text=SORRY, blocks=None)

@@ -3,9 +3,21 @@
 from core.graph.nodes.compose import compose
 from core.graph.nodes.escalate import escalate
 from core.graph.nodes.grounding import check_grounding
+from core.graph.nodes.jury import deliberate
 from core.graph.nodes.knowledge import knowledge
 from core.graph.nodes.memory import load_memory
 from core.graph.nodes.save import save
+from core.graph.nodes.specialists import specialists
 from core.graph.nodes.supervisor import route
 
-__all__ = ["check_grounding", "compose", "escalate", "knowledge", "load_memory", "route", "save"]
+__all__ = [
+    "check_grounding",
+    "compose",
+    "deliberate",
+    "escalate",
+    "knowledge",
+    "load_memory",
+    "route",
+    "save",
+    "specialists",
+]

@@ -24,8 +24,9 @@ async def check_grounding(state: TurnState, runtime: Runtime[GraphContext]) -> d
     draft = state.get("draft", "")
     result = await grounder.check(draft, context) if grounder is not None else score_draft(draft, context)
     threshold = runtime.context.policy.confidence_threshold
+    confidence = max(0, result.confidence - int(state.get("confidence_penalty") or 0))  # the jury's disagreement
     return {
-        "confidence": result.confidence,
+        "confidence": confidence,
         "unsupported": result.unsupported,
-        "grounded": result.confidence >= threshold,
+        "grounded": confidence >= threshold,
     }

@@ -1,4 +1,9 @@
-"""route: the supervisor decides which specialists handle the turn."""
+"""route: the supervisor decides which specialists handle the turn.
+
+Order: sensitive intents and asks for a human (straight to a person), fixed answers (greetings, help,
+thanks), then the specialists: the router (core.routing) picks them, the thread's pinned route keeps
+follow-ups on their subject, and high-stakes questions are flagged for the disclaimer and the jury.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,13 @@ from core.compose.templates import template_intent
 from core.escalation import intents as escalation_intents
 from core.graph.context import GraphContext
 from core.graph.state import TurnState
+from core.memory import memory_intent
+from core.routing import OfflineClassifier, RouteRequest, Supervisor
 
 __all__ = ["route"]
+
+_KEYWORDS_ONLY = Supervisor(OfflineClassifier())
+"""Used when the context brings no supervisor (tests, tools): keywords, no embeddings, no LLM."""
 
 
 async def route(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
@@ -21,4 +31,30 @@ async def route(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, A
     intent = template_intent(text)
     if intent:
         return {"intent": intent, "route": []}
-    return {"intent": "question", "route": ["knowledge"]}
+    if memory := memory_intent(text):  # "what do you remember about me?", "forget that I ...": core.memory
+        return {"intent": memory, "route": []}
+    return await choose_specialists(state, runtime.context)
+
+
+async def choose_specialists(state: TurnState, ctx: GraphContext | None) -> dict[str, Any]:
+    """The specialists for a question, with the thread's pinned route for follow-ups."""
+    supervisor = (ctx.supervisor if ctx is not None else None) or _KEYWORDS_ONLY
+    services = ctx.specialists if ctx is not None else None
+    request = RouteRequest(
+        question=state["message"]["text"],
+        history=[(turn["role"], turn["text"]) for turn in state.get("history", [])],
+        pinned_route=list(state.get("pinned_route") or []),
+        pinned_symbols=list(state.get("pinned_symbols") or []),
+        known_symbols=await services.market.symbols() if services is not None else (),
+    )
+    routed = await supervisor.route(request)
+    return {
+        "intent": "question",
+        "route": routed.route,
+        "symbols": routed.symbols,
+        "high_stakes": routed.high_stakes,
+        "deliberate": routed.high_stakes and ctx is not None and ctx.jury is not None,
+        "routed_by": routed.decided_by,
+        "pinned_route": routed.route,
+        "pinned_symbols": routed.symbols,
+    }

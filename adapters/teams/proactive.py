@@ -1,0 +1,77 @@
+"""Posting into a Teams conversation later, from a stored conversation reference (advisor relays, reminders).
+
+A reference is what `inbound.reference_of` stored on the conversation (`Conversation.reference`): it cannot be
+rebuilt from a user id alone (platform-notes.md, "Proactive"). Posting to a channel's own reference (no
+`;messageid=`) starts a new thread there; `thread_reference` addresses a reply into that thread.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from botbuilder.core import CloudAdapterBase, TurnContext
+from botbuilder.schema import Activity, ActivityTypes, Attachment
+
+from adapters.teams.inbound import reference_from_dict
+from adapters.teams.render import card_attachment
+
+__all__ = ["Proactive", "thread_reference"]
+
+
+def thread_reference(channel_reference: dict[str, Any], root_activity_id: str) -> dict[str, Any]:
+    """The reference of the thread a channel post started (Teams: `{channel};messageid={root id}`)."""
+    reference = copy.deepcopy(channel_reference)
+    channel = str(reference["conversation"]["id"]).split(";", 1)[0]
+    reference["conversation"]["id"] = f"{channel};messageid={root_activity_id}"
+    reference.pop("activityId", None)
+    return reference
+
+
+def _message(text: str | None, card: dict[str, Any] | None, activity_id: str | None = None) -> Activity:
+    if text is None and card is None:
+        raise ValueError("a proactive message needs text or a card")
+    return Activity(
+        type=ActivityTypes.message,
+        id=activity_id,
+        text=text,
+        attachments=[Attachment().deserialize(card_attachment(card))] if card is not None else None,
+    )
+
+
+class Proactive:
+    """`send` and `update` messages in stored conversations through botbuilder's `continue_conversation`."""
+
+    def __init__(self, adapter: CloudAdapterBase, *, app_id: str) -> None:
+        self._adapter = adapter
+        self._app_id = app_id
+
+    async def send(self, reference: dict[str, Any], *, text: str | None = None,
+                   card: dict[str, Any] | None = None) -> str | None:
+        """Post a new message (text and/or an Adaptive Card) into the conversation; returns its activity id."""
+        activity = _message(text, card)
+        sent: list[str | None] = []
+
+        async def post(context: TurnContext) -> None:
+            response = await context.send_activity(activity)
+            sent.append(response.id if response else None)
+
+        await self._adapter.continue_conversation(self._reference(reference), post, self._app_id)
+        return sent[0] if sent else None
+
+    async def update(self, reference: dict[str, Any], activity_id: str, *, text: str | None = None,
+                     card: dict[str, Any] | None = None) -> None:
+        """Replace a message finbot posted earlier (e.g. an advisor card once it is claimed)."""
+        activity = _message(text, card, activity_id)
+
+        async def put(context: TurnContext) -> None:
+            await context.update_activity(activity)
+
+        await self._adapter.continue_conversation(self._reference(reference), put, self._app_id)
+
+    @staticmethod
+    def _reference(reference: dict[str, Any]) -> Any:
+        """A fresh post, not a reply to the message the reference was taken from."""
+        parsed = reference_from_dict(reference)
+        parsed.activity_id = None
+        return parsed

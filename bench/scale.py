@@ -1,0 +1,161 @@
+"""Search latency, throughput and memory as the corpus grows (synthetic corpora from bench/make_corpus.py).
+
+    .venv/bin/python bench/scale.py --sizes 10000,57000,500000 [--baseline-max 60000]
+
+Each (size, system) runs in its own process so peak memory (max RSS) is its own. finbot: bm25s +
+memory-mapped numpy vectors, hybrid fusion (query vectors precomputed: random unit vectors, as the corpus's).
+Baseline: LangChain EnsembleRetriever(BM25Retriever (rank_bm25), InMemoryVectorStore) with the same vectors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _load(folder: Path) -> tuple[list[str], list[str], list[str], np.ndarray, np.ndarray]:
+    ids, texts = [], []
+    with (folder / "corpus.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            doc = json.loads(line)
+            ids.append(doc["_id"])
+            texts.append(doc["text"])
+    queries = [json.loads(line)["text"] for line in (folder / "queries.jsonl").read_text().splitlines()]
+    return ids, texts, queries, np.load(folder / "vectors.npy", mmap_mode="r"), np.load(folder / "query_vectors.npy")
+
+
+async def run_finbot(folder: Path) -> dict[str, float]:
+    from core.retrieval.bm25 import Bm25Index
+    from core.retrieval.hybrid import HybridIndex
+    from core.retrieval.vectors import LocalVectorIndex
+
+    ids, texts, queries, vectors, qvectors = _load(folder)
+    t0 = time.perf_counter()
+    bm25 = Bm25Index.build(texts)
+    bm25_s = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        index = LocalVectorIndex(vectors.shape[1], Path(tmp) / "vectors")
+        index.upsert_sync(ids, np.asarray(vectors))
+        bm25.save(Path(tmp) / "bm25")
+        write_s = time.perf_counter() - t0
+        del index, bm25
+        t0 = time.perf_counter()  # a restart: load both from disk (memory-mapped)
+        index = LocalVectorIndex(vectors.shape[1], Path(tmp) / "vectors")
+        bm25 = Bm25Index.load(Path(tmp) / "bm25")
+        load_s = time.perf_counter() - t0
+        assert bm25 is not None
+        engine = HybridIndex(ids=ids, texts=texts, bm25=bm25, vectors=index)
+        for q, v in zip(queries[:20], qvectors[:20], strict=True):  # warm up
+            await engine.search(q, v, 10)
+        seconds = []
+        for q, v in zip(queries, qvectors, strict=True):
+            t0 = time.perf_counter()
+            await engine.search(q, v, 10)
+            seconds.append(time.perf_counter() - t0)
+    ms = np.array(seconds) * 1000
+    return {
+        "build_s": bm25_s + write_s,
+        "load_s": load_s,
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p95_ms": float(np.percentile(ms, 95)),
+        "qps": len(seconds) / sum(seconds),
+        "peak_mb": _peak_mb(),
+    }
+
+
+def run_baseline(folder: Path, n_queries: int = 30) -> dict[str, float]:
+    from langchain_classic.retrievers import EnsembleRetriever
+    from langchain_community.retrievers import BM25Retriever
+    from langchain_core.documents import Document
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.vectorstores import InMemoryVectorStore
+
+    ids, texts, queries, vectors, qvectors = _load(folder)
+    lookup = {q: qvectors[i] for i, q in enumerate(queries)}
+
+    class Precomputed(Embeddings):
+        def embed_documents(self, batch: list[str]) -> list[list[float]]:
+            raise NotImplementedError
+
+        def embed_query(self, text: str) -> list[float]:
+            return lookup[text].tolist()
+
+    t0 = time.perf_counter()
+    docs = [Document(page_content=t, metadata={"id": i}) for t, i in zip(texts, ids, strict=True)]
+    bm25 = BM25Retriever.from_documents(docs, k=10)
+    store = InMemoryVectorStore(Precomputed())
+    store.store = {
+        i: {"id": i, "vector": vectors[n].tolist(), "text": texts[n], "metadata": {"id": i}} for n, i in enumerate(ids)
+    }
+    ensemble = EnsembleRetriever(retrievers=[bm25, store.as_retriever(search_kwargs={"k": 10})], weights=[0.4, 0.6])
+    build_s = time.perf_counter() - t0
+    seconds = []
+    for q in queries[:n_queries]:
+        t0 = time.perf_counter()
+        ensemble.invoke(q)
+        seconds.append(time.perf_counter() - t0)
+    ms = np.array(seconds) * 1000
+    return {
+        "build_s": build_s,
+        "load_s": float("nan"),
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p95_ms": float(np.percentile(ms, 95)),
+        "qps": len(seconds) / sum(seconds),
+        "peak_mb": _peak_mb(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,57000,500000")
+    parser.add_argument("--baseline-max", type=int, default=60000, help="skip the baseline above this size")
+    parser.add_argument("--one", nargs=2, metavar=("SYSTEM", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        system, folder = args.one
+        result = asyncio.run(run_finbot(Path(folder))) if system == "finbot" else run_baseline(Path(folder))
+        print(json.dumps(result))
+        return
+    from bench.make_corpus import make
+
+    rows = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        folder = ROOT / ".bench-cache" / f"synthetic-{n}"
+        if not (folder / "vectors.npy").exists():
+            make(n, folder)
+        for system in ("finbot", "langchain"):
+            if system == "langchain" and n > args.baseline_max:
+                continue
+            out = subprocess.run(  # noqa: S603 - this script, with our own arguments
+                [sys.executable, __file__, "--one", system, str(folder)], capture_output=True, text=True, check=True
+            )
+            rows.append((n, system, json.loads(out.stdout.strip().splitlines()[-1])))
+            print(n, system, rows[-1][2], flush=True)
+    print(f"\n{'passages':>9} {'system':<10}{'build s':>9}{'load s':>8}{'p50 ms':>8}{'p95 ms':>8}{'QPS':>8}"
+          f"{'peak MB':>9}{'QPS x':>7}")
+    base = {n: r for n, s, r in rows if s == "langchain"}
+    for n, system, r in rows:
+        ratio = f"{r['qps'] / base[n]['qps']:.0f}" if n in base else "-"
+        print(f"{n:>9} {system:<10}{r['build_s']:>9.1f}{r['load_s']:>8.2f}{r['p50_ms']:>8.2f}{r['p95_ms']:>8.2f}"
+              f"{r['qps']:>8.0f}{r['peak_mb']:>9.0f}{ratio:>7}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""`finbot memory export --user ID` (JSON on stdout) and `finbot memory delete --user ID`: data-subject
+requests over everything finbot remembers about one person."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from contextlib import AsyncExitStack
+from typing import Any
+
+from bot.config import Settings
+from core.memory.subject import delete_person, export_person
+from core.store import Database
+
+__all__ = ["register", "run_memory"]
+
+
+def register(commands: Any) -> None:
+    """Add `memory` to the `finbot` subcommands."""
+    memory = commands.add_parser("memory", help="export or delete what finbot remembers about a person")
+    actions = memory.add_subparsers(dest="memory_action", required=True)
+    export = actions.add_parser("export", help="print the person's profile, facts, summaries and messages as JSON")
+    export.add_argument("--user", required=True, metavar="ID", help="finbot person id, e.g. slack:T123:U456")
+    delete = actions.add_parser("delete", help="delete the person's profile, facts, summaries and messages")
+    delete.add_argument("--user", required=True, metavar="ID", help="finbot person id, e.g. slack:T123:U456")
+    delete.add_argument(
+        "--keep-history", action="store_true", help="keep their messages (record-keeping); delete memory only"
+    )
+    memory.set_defaults(handler=run_memory)
+
+
+async def run_memory(args: argparse.Namespace, settings: Settings) -> int:
+    db = Database(settings.resolved_database_url)
+    try:
+        await db.create_all()
+        if args.memory_action == "export":
+            print(json.dumps(await export_person(db, args.user), indent=2, ensure_ascii=False))
+            return 0
+        async with AsyncExitStack() as stack:
+            from bot.container import _checkpointer  # the graph's checkpoints hold the last turn's text
+
+            saver = await _checkpointer(db, stack)
+            counts = await delete_person(
+                db, args.user, keep_history=args.keep_history, delete_thread=saver.adelete_thread
+            )
+        print(json.dumps({"user_id": args.user, "deleted": counts}))
+        return 0
+    finally:
+        await db.dispose()

@@ -1,0 +1,113 @@
+"""Data-subject requests: everything finbot keeps about one person, exported as JSON or deleted."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from core.store.db import Database
+from core.store.models import (
+    ConversationRow,
+    ConversationSummaryRow,
+    MessageRow,
+    UserFactRow,
+    UserProfileRow,
+    UserRow,
+)
+
+__all__ = ["delete_person", "export_person"]
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+async def _conversation_keys(session: Any, user_id: str) -> list[str]:
+    rows = await session.scalars(select(MessageRow.conversation_key).where(MessageRow.user_id == user_id).distinct())
+    return sorted(rows.all())
+
+
+async def export_person(db: Database, user_id: str) -> dict[str, Any]:
+    """Profile, facts, and each conversation the person wrote in (its summary and their messages)."""
+    async with db.session() as session:
+        profile = await session.get(UserProfileRow, user_id)
+        facts = (await session.scalars(select(UserFactRow).where(UserFactRow.user_id == user_id))).all()
+        conversations = []
+        for key in await _conversation_keys(session, user_id):
+            summary = await session.get(ConversationSummaryRow, key)
+            messages = (
+                await session.scalars(
+                    select(MessageRow)
+                    .where(MessageRow.conversation_key == key, MessageRow.user_id == user_id)
+                    .order_by(MessageRow.id)
+                )
+            ).all()
+            conversations.append({
+                "key": key,
+                "summary": summary.text if summary is not None else "",
+                "messages": [{"at": _iso(m.created_at), "text": m.text} for m in messages],
+            })
+    return {
+        "user_id": user_id,
+        "profile": None if profile is None else {
+            "name": profile.name,
+            "style": profile.style,
+            "style_source": profile.style_source,
+            "topics": profile.topics,
+            "interaction_count": profile.interaction_count,
+            "last_interaction": _iso(profile.last_interaction),
+        },
+        "facts": [
+            {"text": f.text, "importance": f.importance, "created_at": _iso(f.created_at)} for f in facts
+        ],
+        "conversations": conversations,
+    }
+
+
+async def delete_person(
+    db: Database,
+    user_id: str,
+    *,
+    keep_history: bool = False,
+    delete_thread: Callable[[str], Awaitable[None]] | None = None,
+) -> dict[str, int]:
+    """Delete the profile, facts and the summaries of the person's conversations; unless `keep_history`,
+    also their messages, their direct conversations (both sides) and those conversations' checkpoints."""
+    counts = {"facts": 0, "profiles": 0, "summaries": 0, "messages": 0, "conversations": 0}
+    async with db.session() as session:
+        keys = await _conversation_keys(session, user_id)
+        counts["facts"] = (await session.execute(delete(UserFactRow).where(UserFactRow.user_id == user_id))).rowcount
+        counts["profiles"] = (
+            await session.execute(delete(UserProfileRow).where(UserProfileRow.user_id == user_id))
+        ).rowcount
+        counts["summaries"] = (
+            await session.execute(
+                delete(ConversationSummaryRow).where(ConversationSummaryRow.conversation_key.in_(keys))
+            )
+        ).rowcount
+        direct: list[str] = []
+        if not keep_history:
+            direct = list(
+                (
+                    await session.scalars(
+                        select(ConversationRow.key).where(ConversationRow.key.in_(keys), ConversationRow.is_direct)
+                    )
+                ).all()
+            )
+            counts["messages"] = (
+                await session.execute(
+                    delete(MessageRow).where(
+                        (MessageRow.user_id == user_id) | MessageRow.conversation_key.in_(direct)
+                    )
+                )
+            ).rowcount
+            counts["conversations"] = (
+                await session.execute(delete(ConversationRow).where(ConversationRow.key.in_(direct)))
+            ).rowcount
+            await session.execute(delete(UserRow).where(UserRow.id == user_id))
+    if delete_thread is not None:
+        for key in direct:
+            await delete_thread(key)
+    return counts

@@ -1,0 +1,149 @@
+"""The whole escalation loop on the embedded default: web chat -> /advisor -> claim -> reply -> relay -> close."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+from sqlalchemy import select
+
+from bot.server import RunningServer
+from core.store.models import EscalationRow, MessageRow
+from tests.integration.ws_client import ask
+
+JANE = {"advisor_id": "jane", "advisor_name": "Jane Advisor"}
+BOB = {"advisor_id": "bob", "advisor_name": "Bob Broker"}
+
+
+async def _next_frame(ws: aiohttp.ClientWebSocketResponse, kind: str, timeout: float = 10.0) -> dict[str, Any]:
+    async with asyncio.timeout(timeout):
+        while True:
+            frame = await ws.receive_json()
+            if frame.get("type") == kind:
+                return frame
+
+
+async def _row(server: RunningServer, escalation_id: str) -> EscalationRow:
+    async with server.container.db.session() as session:
+        row = await session.get(EscalationRow, escalation_id)
+    assert row is not None
+    return row
+
+
+async def test_web_chat_to_advisor_page_and_back(server: RunningServer) -> None:
+    url = server.url
+    async with (
+        aiohttp.ClientSession() as http,
+        http.ws_connect(url + "/ws/chat?user=alice&session=esc1") as person,
+        http.ws_connect(url + "/advisor/ws") as desk,
+    ):
+        turn = await ask(person, "I'd like to talk to a real person please")
+        reply = turn.reply
+        assert reply["escalation"]["reason"] == "asked_for_human"
+        assert "advisor" in reply["text"] and reply["escalation"]["expected"] in reply["text"]
+        escalation_id = reply["escalation"]["id"]
+        opened = await _next_frame(desk, "escalation")
+        assert opened["event"] == "opened" and opened["escalation"]["id"] == escalation_id
+
+        async with http.get(url + "/advisor") as page:
+            assert page.status == 200 and "/advisor/api/escalations" in await page.text()
+        async with http.get(url + "/advisor/api/escalations") as listing:
+            items = (await listing.json())["escalations"]
+        assert [(e["id"], e["status"], e["question"]) for e in items] == [
+            (escalation_id, "open", "I'd like to talk to a real person please")
+        ]
+
+        async with http.post(f"{url}/advisor/api/escalations/{escalation_id}/claim", json=JANE) as claimed:
+            assert claimed.status == 200
+            assert (await claimed.json())["escalation"]["advisor_name"] == "Jane Advisor"
+        async with http.post(f"{url}/advisor/api/escalations/{escalation_id}/claim", json=BOB) as late:
+            assert late.status == 409
+            assert "Jane Advisor already has this one" in (await late.json())["message"]
+
+        # The person keeps typing: it reaches the advisor, and the bot stays quiet.
+        quiet = await ask(person, "What are the trading hours? Also, are you there?")
+        assert quiet.reply["silent"] is True and quiet.reply["text"] == ""
+        assert quiet.deltas == []
+        forwarded = await _next_frame(desk, "person_message")
+        assert forwarded == {"type": "person_message", "id": escalation_id,
+                             "text": "What are the trading hours? Also, are you there?"}
+        async with http.get(f"{url}/advisor/api/escalations/{escalation_id}") as detail:
+            thread = (await detail.json())["messages"]
+        assert [m["role"] for m in thread] == ["user", "assistant", "user"]
+
+        async with http.post(
+            f"{url}/advisor/api/escalations/{escalation_id}/reply", json={**JANE, "text": "Hi Alice, **Jane** here."}
+        ) as sent:
+            assert sent.status == 200 and (await sent.json())["escalation"]["status"] == "answered"
+        relay = await _next_frame(person, "relay")
+        assert relay["from"] == "Jane Advisor" and "<strong>Jane</strong>" in relay["html"]
+
+        row = await _row(server, escalation_id)
+        assert row.status == "answered" and row.advisor_name == "Jane Advisor"
+        assert row.claim_seconds is not None and row.answer_seconds is not None
+        assert row.answer_seconds >= row.claim_seconds >= 0
+        async with server.container.db.session() as session:
+            roles = (await session.scalars(
+                select(MessageRow.role).where(MessageRow.conversation_key == row.conversation_key)
+                .order_by(MessageRow.id)
+            )).all()
+        assert roles == ["user", "assistant", "user", "advisor"]
+
+        async with http.post(f"{url}/advisor/api/escalations/{escalation_id}/close", json=BOB) as not_owner:
+            assert not_owner.status == 409
+        async with http.post(f"{url}/advisor/api/escalations/{escalation_id}/close", json=JANE) as closed:
+            assert closed.status == 200
+        note = await _next_frame(person, "relay")
+        assert note["from"] == "finbot" and "Jane Advisor has closed" in note["text"]
+        assert (await _row(server, escalation_id)).closed_at is not None
+
+        # Closed: finbot answers again.
+        again = await ask(person, "How much does it cost to send an outgoing domestic wire?")
+        assert again.reply["silent"] is False and "$25" in again.reply["text"]
+        async with http.get(url + "/advisor/api/escalations") as listing:
+            assert (await listing.json())["escalations"] == []
+
+
+async def test_sensitive_intent_escalates_without_a_bot_answer(server: RunningServer) -> None:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=bo&session=esc2") as ws:
+        turn = await ask(ws, "Please sell all my Apple shares today")
+    reply = turn.reply
+    assert reply["escalation"]["reason"] == "trade_instruction"
+    assert reply["strategy"] == "human" and reply["citations"] == []
+    assert "can't place trades" in reply["text"]
+    row = await _row(server, reply["escalation"]["id"])
+    assert (row.status, row.reason, row.card_platform, row.confidence) == ("open", "trade_instruction", "web", None)
+
+
+async def test_unanswerable_question_is_escalated_with_its_context(server: RunningServer) -> None:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=cy&session=esc3") as ws:
+        await ask(ws, "What are the trading hours?")
+        turn = await ask(ws, "What is the capital of Mongolia?")
+    reply = turn.reply
+    assert reply["escalation"]["reason"] == "no_answer"
+    assert "I don't know" in reply["text"] and "advisor" in reply["text"]
+    row = await _row(server, reply["escalation"]["id"])
+    assert row.confidence == 0 and "Client: What are the trading hours?" in row.summary
+
+
+async def test_advisor_api_needs_the_token_when_one_is_set(make_settings) -> None:  # type: ignore[no-untyped-def]
+    from bot.server import start_server
+
+    running = await start_server(make_settings(FINBOT_ADVISOR_TOKEN="s3cret"), host="127.0.0.1", port=0)
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(running.url + "/advisor/api/escalations") as denied:
+                assert denied.status == 401
+            async with http.get(
+                running.url + "/advisor/api/escalations", headers={"Authorization": "Bearer s3cret"}
+            ) as allowed:
+                assert allowed.status == 200
+            async with http.post(
+                running.url + "/advisor/api/escalations/nope/claim",
+                json=JANE,
+                headers={"Authorization": "Bearer s3cret"},
+            ) as missing:
+                assert missing.status == 404
+    finally:
+        await running.stop()
