@@ -79,6 +79,9 @@ async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
          + f", streaming {settings.slack_streaming}"
          + (f", advisor channel {settings.slack_advisor_channel}" if settings.slack_advisor_channel else "")),
     ]
+    from bot.commands import teams as teams_command
+
+    lines += teams_command.doctor_lines(settings)
     for name, value in lines:
         print(f"{name:>16}: {value}")
     return 0
@@ -122,6 +125,10 @@ def _parser() -> argparse.ArgumentParser:
     from bot.commands import portfolio as portfolio_command
 
     portfolio_command.register(commands)
+
+    from bot.commands import teams as teams_command
+
+    teams_command.register(commands)
     return parser
 
 

@@ -142,6 +142,10 @@ class Container:
         )
         stack.push_async_callback(assistant.drain)
         teams_app = _teams_app(settings, assistant=assistant, db=db, conversations=conversations)
+        if teams_app is not None:  # relays to Teams people; the advisor desk on TEAMS_ADVISOR_CHANNEL
+            from adapters.teams import escalation as teams_escalation
+
+            teams_escalation.register(teams_app, escalations, advisor_channel=settings.teams_advisor_channel)
         if teams_app is not None:
             stack.push_async_callback(teams_app.drain)  # runs before assistant.drain (LIFO)
         return cls(

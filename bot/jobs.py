@@ -57,8 +57,16 @@ async def _summarize(container: Container) -> object:
     return await make_summary_job(container.settings, container.db).run_once()
 
 
+async def _escalation_reminders(container: Container) -> object:
+    from core.escalation.jobs import escalation_sweep
+
+    return await escalation_sweep(container.escalations) if container.escalations is not None else None
+
+
 # --- the jobs (one line each) ---
 register("summarize", _summarize, every_s=lambda s: s.summary_interval_min * 60, help="summarize idle conversations")
+register("escalation-reminders", _escalation_reminders, every_s=lambda s: min(60.0, s.escalation_remind_min * 60),
+         help="re-post unclaimed escalations, expire old ones")
 
 
 def _utcnow() -> datetime:

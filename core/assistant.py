@@ -97,10 +97,11 @@ class Assistant:
         """
         await self._context.conversations.touch(message.person, message.conversation)
         escalations = self._context.escalations
-        if escalations is not None and (held := await escalations.handoff(message)) is not None:
-            # An advisor holds this conversation: the message went to them (core.escalation); the bot stays quiet.
-            notice = EscalationNotice(id=held.id, reason=held.reason)
-            yield Reply(text="", strategy="human", route=["handoff"], escalation=notice, silent=True)
+        if escalations is not None and (held := await escalations.intercept(message)) is not None:
+            # An advisor holds this conversation, or this is an advisors' channel (core.escalation): no bot answer.
+            esc = held.escalation
+            notice = EscalationNotice(id=esc.id, reason=esc.reason) if esc is not None else None
+            yield Reply(text=held.say, strategy="human", route=["handoff"], escalation=notice, silent=not held.say)
             return
         started = time.perf_counter()
         first_token: float | None = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -18,7 +19,7 @@ from adapters.slack.deps import SlackDeps
 from adapters.slack.listeners import actions, assistant, commands, messages, metrics_command
 from adapters.slack.middleware import exactly_once
 
-__all__ = ["LISTENERS", "Registrar", "build_slack_app", "make_client"]
+__all__ = ["LISTENERS", "Registrar", "build_slack_app", "close_client", "make_client"]
 
 Registrar = Callable[[AsyncApp, SlackDeps], None]
 
@@ -33,13 +34,24 @@ LISTENERS: list[Registrar] = [
 """Listener modules, in order. Add yours here: `my_feature.register`."""
 
 RATE_LIMIT_RETRIES = 3
+CALL_TIMEOUT_S = 30.0
 
 
 def make_client(token: str, *, base_url: str) -> AsyncWebClient:
-    """The Web API client; HTTP 429 is retried after `Retry-After` (slack_sdk retries it only when asked)."""
-    client = AsyncWebClient(token=token, base_url=base_url)
+    """The Web API client; HTTP 429 is retried after `Retry-After` (slack_sdk retries it only when asked).
+
+    Call inside a running event loop; `close_client` releases its connections.
+    """
+    # One connection pool for every call (without a session, slack_sdk opens a new one per call).
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT_S))
+    client = AsyncWebClient(token=token, base_url=base_url, session=session, timeout=int(CALL_TIMEOUT_S))
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
     return client
+
+
+async def close_client(client: AsyncWebClient) -> None:
+    if client.session is not None and not client.session.closed:
+        await client.session.close()
 
 
 def build_slack_app(

@@ -8,7 +8,6 @@ The claim happens before the ack: a crash after it means at most one answer, nev
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -42,12 +41,7 @@ def claim_key(body: dict[str, Any]) -> str | None:
 
 
 def exactly_once(events: EventLog) -> Callable[..., Awaitable[Any]]:
-    """The middleware: `app.use(exactly_once(events))`, registered before every listener.
-
-    Claims are made one at a time per process: concurrent SQLite writers wait in SQLite's busy handler
-    (sleeps of up to 100 ms), which in a burst of events costs far more than a queue of 1-2 ms inserts.
-    """
-    lock = asyncio.Lock()
+    """The middleware: `app.use(exactly_once(events))`, registered before every listener."""
 
     async def exactly_once_middleware(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
         key = claim_key(body)

@@ -41,6 +41,8 @@ class TeamsApp:
     ) -> None:
         """`credentials_factory` is the seam for outgoing tokens (default: MSAL with the app id and password)."""
         self.config = config
+        if not config.auth_enabled:
+            log.warning("Teams auth is OFF: MicrosoftAppId is empty, /api/messages accepts unauthenticated activities")
         try:
             self.auth = ConfigurationBotFrameworkAuthentication(
                 sdk_configuration(config), credentials_factory=credentials_factory

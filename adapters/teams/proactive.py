@@ -39,6 +39,12 @@ def _message(text: str | None, card: dict[str, Any] | None, activity_id: str | N
     )
 
 
+def _not_a_reply(context: TurnContext) -> None:
+    """botbuilder addresses sends as replies to the turn's activity; a continuation's id is a random uuid1
+    (`get_continuation_activity`), so drop it and post a plain new message (`POST .../activities`)."""
+    context.activity.id = None
+
+
 class Proactive:
     """`send` and `update` messages in stored conversations through botbuilder's `continue_conversation`."""
 
@@ -53,6 +59,7 @@ class Proactive:
         sent: list[str | None] = []
 
         async def post(context: TurnContext) -> None:
+            _not_a_reply(context)
             response = await context.send_activity(activity)
             sent.append(response.id if response else None)
 
@@ -65,6 +72,7 @@ class Proactive:
         activity = _message(text, card, activity_id)
 
         async def put(context: TurnContext) -> None:
+            _not_a_reply(context)
             await context.update_activity(activity)
 
         await self._adapter.continue_conversation(self._reference(reference), put, self._app_id)

@@ -41,13 +41,15 @@ class WebAdvisorDesk:
     """AdvisorDesk for the web advisor page: the card is the escalation's row; changes are pushed live."""
 
     platform = "web"
+    channel = "advisor:desk"
+    """Not a possible web-chat session id (':' is not allowed there)."""
 
     def __init__(self, hub: WebChatHub) -> None:
         self._hub = hub
 
     async def open_card(self, escalation: Escalation) -> CardRef:
         await self._push({"type": "escalation", "event": "opened", "escalation": escalation.to_json()})
-        return CardRef(platform="web", channel=DESK_KEY, message_id=escalation.id)
+        return CardRef(platform="web", channel=self.channel, message_id=escalation.id)
 
     async def update_card(self, escalation: Escalation) -> None:
         await self._push({"type": "escalation", "event": "updated", "escalation": escalation.to_json()})

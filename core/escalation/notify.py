@@ -22,6 +22,8 @@ class AdvisorDesk(Protocol):
     """Where advisors see escalations and act on them."""
 
     platform: str
+    channel: str
+    """The advisors' channel id on `platform`: the bot never answers there (only relays card-thread replies)."""
 
     async def open_card(self, escalation: Escalation) -> CardRef:
         """Post the card (question, summary, confidence, reason, Claim / Close) and say where it is."""
@@ -85,6 +87,10 @@ class NotifierRouter:
     def desk_of(self, card: CardRef | None) -> AdvisorDesk | None:
         """The desk that holds an existing card."""
         return self._desks.get(card.platform) if card is not None else None
+
+    def is_advisor_channel(self, platform: str, channel_id: str) -> bool:
+        desk = self._desks.get(platform)
+        return desk is not None and desk.channel == channel_id
 
     def person_channel(self, platform: str) -> PersonChannel | None:
         return self._people.get(platform)

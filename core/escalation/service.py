@@ -23,7 +23,7 @@ from core.store.conversations import ConversationStore, StoredMessage
 from core.store.models import utcnow
 from core.types import IncomingMessage
 
-__all__ = ["Outcome", "Opened", "EscalationService", "SweepReport"]
+__all__ = ["EscalationService", "Intercepted", "Opened", "Outcome", "SweepReport"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,14 @@ class Outcome:
     ok: bool
     escalation: Escalation | None
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Intercepted:
+    """A message the bot must not answer: `say` is a short note back to its sender ("" = stay quiet)."""
+
+    escalation: Escalation | None
+    say: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +126,24 @@ class EscalationService:
             return escalation
         await self.store.set_card(escalation.id, card)
         return await self.store.get(escalation.id) or escalation
+
+    # -- messages the bot must not answer (called by the core's entry point) -----------------------
+
+    async def intercept(self, message: IncomingMessage) -> Intercepted | None:
+        """Advisors' channels: a reply in a card's thread is the advisor's answer, anything else is left alone.
+        A conversation an escalation holds: the message goes to the advisor. Otherwise None: the bot answers."""
+        conversation = message.conversation
+        if self.router.is_advisor_channel(conversation.platform, conversation.channel_id):
+            card = None
+            if conversation.thread_id:
+                card = await self.store.by_card(conversation.platform, conversation.channel_id, conversation.thread_id)
+            if card is None:
+                return Intercepted(None)
+            person = message.person
+            outcome = await self.answer(card.id, Advisor(person.id, person.display_name or person.id), message.text)
+            return Intercepted(card, "" if outcome.ok else outcome.message)
+        held = await self.handoff(message)
+        return Intercepted(held) if held is not None else None
 
     # -- the person writes while an advisor holds the conversation --------------------------------
 
@@ -226,6 +252,10 @@ class EscalationService:
 
     async def find_by_card(self, platform: str, channel: str, message_id: str) -> Escalation | None:
         return await self.store.by_card(platform, channel, message_id)
+
+    async def channel_reference(self, platform: str, channel_id: str) -> dict[str, Any] | None:
+        """Where an adapter can post into an advisors' channel (the reference stored when finbot saw it)."""
+        return await self.store.channel_reference(platform, channel_id)
 
     async def active(self) -> list[Escalation]:
         return await self.store.list()

@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, or_, select, update
 
 from core.escalation.record import ACTIVE, Advisor, CardRef, Escalation, Status
 from core.store.db import Database
-from core.store.models import EscalationRow
+from core.store.models import ConversationRow, EscalationRow
 from core.types import Conversation
 
 __all__ = ["EscalationStats", "EscalationStore", "NewEscalation", "Transition"]
@@ -269,6 +269,21 @@ class EscalationStore:
                 )
             )
             return [_to_record(r) for r in rows]
+
+    async def channel_reference(self, platform: str, channel_id: str) -> dict[str, Any] | None:
+        """The stored reference of a channel itself (captured when finbot was installed or spoken to there)."""
+        async with self._db.session() as session:
+            return await session.scalar(
+                select(ConversationRow.reference)
+                .where(
+                    ConversationRow.platform == platform,
+                    ConversationRow.channel_id == channel_id,
+                    ConversationRow.thread_id.is_(None),
+                    ConversationRow.reference.is_not(None),
+                )
+                .order_by(ConversationRow.last_activity_at.desc())
+                .limit(1)
+            )
 
     async def stats(self, *, since: datetime | None = None) -> EscalationStats:
         """Counts by status and time to claim / answer, for the metrics command."""

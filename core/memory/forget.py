@@ -1,11 +1,12 @@
-"""Forgetting on request: the matching facts are deleted, the message they came from is redacted and the
-conversation summaries that repeat them are scrubbed, so they reach no later context."""
+"""Forgetting on request: the matching facts are deleted, and the sentences that state them are scrubbed
+from the messages and summaries of the person's conversations (the message a fact came from is redacted
+whole when nothing in it matches word for word), so they reach no later context."""
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from core.memory.extract import extract_rules
 from core.memory.render import as_you
@@ -25,18 +26,20 @@ _EVERYTHING = re.compile(
     r"^(everything|all of (it|that|this)|all (that|this)|everything (about me|you know))\W*$", re.I
 )
 _NAME = re.compile(r"^my name\b", re.I)
+_LINE_PREFIX = re.compile(r"^(\s*(?:[-*•]\s*)?(?:(?:Client|finbot|Advisor):\s*)?)")
 
 
 def scrub(text: str, facts: list[str]) -> str:
-    """`text` without the lines / sentences that state any of `facts`."""
+    """`text` without the sentences that state any of `facts` (a line's bullet and speaker are kept)."""
     kept_lines: list[str] = []
     for line in text.splitlines():
-        parts = sentences(line) or [line]
+        prefix = _LINE_PREFIX.match(line).group(1)  # type: ignore[union-attr]
+        parts = sentences(line[len(prefix):]) or [line[len(prefix):]]
         kept = [p for p in parts if not any(coverage(f, p) >= MATCH_COVERAGE for f in facts)]
         if len(kept) == len(parts):
             kept_lines.append(line)
         elif kept:
-            kept_lines.append(" ".join(kept))
+            kept_lines.append(prefix + " ".join(kept))
     return "\n".join(kept_lines)
 
 
@@ -95,14 +98,22 @@ class Forgetter:
         await self._store.delete_facts(user_id, ids)
         texts = [f.text for f in facts]
         async with self._db.session() as session:
-            if sources:
-                await session.execute(
-                    update(MessageRow)
-                    .where(MessageRow.id.in_(sources), MessageRow.user_id == user_id)
-                    .values(text=REDACTED)
-                    .execution_options(synchronize_session=False)
-                )
             keys = select(MessageRow.conversation_key).where(MessageRow.user_id == user_id).distinct()
+            # Their own words, and finbot's replies in their conversations ("I'll remember that you ...").
+            messages = (
+                await session.scalars(
+                    select(MessageRow).where(
+                        MessageRow.conversation_key.in_(keys),
+                        (MessageRow.user_id == user_id) | (MessageRow.role == "assistant"),
+                    )
+                )
+            ).all()
+            for message in messages:
+                cleaned = scrub(message.text, texts)
+                if message.id in sources and cleaned == message.text:  # paraphrased by the model: redact it all
+                    cleaned = ""
+                if cleaned != message.text:
+                    message.text = cleaned.strip() or REDACTED
             summaries = (
                 await session.scalars(
                     select(ConversationSummaryRow).where(ConversationSummaryRow.conversation_key.in_(keys))

@@ -49,7 +49,8 @@ async def running(make_settings: SettingsFactory):  # type: ignore[no-untyped-de
 
 async def _chat(server: RunningServer, user: str, *questions: str) -> list[dict[str, Any]]:
     replies = []
-    async with aiohttp.ClientSession() as http, http.ws_connect(f"{server.url}/ws/chat?user={user}&session=s-{user}") as ws:
+    chat_url = f"{server.url}/ws/chat?user={user}&session=s-{user}"
+    async with aiohttp.ClientSession() as http, http.ws_connect(chat_url) as ws:
         for question in questions:
             replies.append((await ask(ws, question)).reply)
     return replies
@@ -59,8 +60,8 @@ def _everything(reply: dict[str, Any]) -> str:
     return reply["text"] + " " + " ".join(str(f) for f in reply["figures"])
 
 
-async def test_how_is_my_portfolio_doing_gives_this_persons_figures(running: RunningServer) -> None:
-    (reply,) = await _chat(running, "alice", "How is my portfolio doing?")
+async def test_how_is_my_portfolio_doing_then_a_follow_up_on_risk(running: RunningServer) -> None:
+    reply, follow_up = await _chat(running, "alice", "How is my portfolio doing?", "and what about risk?")
     assert reply["route"] == ["portfolio"]
     assert reply["strategy"] == "extractive" and reply["confidence"] >= 70
     # 10 x 104 + 40 x 50 = 1,040 + 2,000 = 3,040 against a cost of 3,000; day: 10 x 2 + 40 x 1 = +60
@@ -79,6 +80,17 @@ async def test_how_is_my_portfolio_doing_gives_this_persons_figures(running: Run
         ["Equity", "$1,040.00", "34.21%", "50.00%", "-15.79%"],
     ]
     assert "TSTC" not in _everything(reply) and "VTI" not in _everything(reply)
+
+    # The follow-up keeps the thread's subject (alice's own portfolio), pinned by the checkpointer.
+    assert follow_up["route"] == ["risk"]
+    risk = follow_up["figures"][0]
+    assert risk["name"].startswith("Risk") and risk["rows"][0][0] == "Your portfolio"
+    # values 3,000, 3,030, 2,990, 2,980, 3,040: worst fall 3,030 -> 2,980 = -1.65%
+    assert "maximum drawdown of -1.65%" in follow_up["text"]
+    await running.container.assistant.drain()
+    async with running.container.db.session() as session:
+        rows = (await session.execute(TurnMetricRow.__table__.select())).all()
+    assert sorted(r.route for r in rows) == ["portfolio", "risk"]
 
 
 async def test_nobody_sees_another_persons_holdings(running: RunningServer) -> None:
@@ -103,19 +115,6 @@ async def test_outside_the_demo_pattern_a_person_without_holdings_is_told_so(run
     reply = await running.container.assistant.respond(message)
     assert "I don't have any holdings on file for you" in reply.text
     assert reply.figures == [] and "VTI" not in reply.text
-
-
-async def test_a_follow_up_stays_on_the_persons_portfolio(running: RunningServer) -> None:
-    first, second = await _chat(running, "alice", "How is my portfolio doing?", "and what about risk?")
-    assert first["route"] == ["portfolio"] and second["route"] == ["risk"]
-    risk = second["figures"][0]
-    assert risk["name"].startswith("Risk") and risk["rows"][0][0] == "Your portfolio"
-    # values 3,000, 3,030, 2,990, 2,980, 3,040: worst fall 3,030 -> 2,980 = -1.65%
-    assert "maximum drawdown of -1.65%" in second["text"]
-    await running.container.assistant.drain()
-    async with running.container.db.session() as session:
-        rows = (await session.execute(TurnMetricRow.__table__.select())).all()
-    assert sorted(r.route for r in rows) == ["portfolio", "risk"]
 
 
 async def test_rebalancing_is_illustrated_never_ordered_and_carries_the_disclaimer(running: RunningServer) -> None:
@@ -147,18 +146,17 @@ async def test_market_ticks_need_the_token_and_the_next_answer_uses_the_new_pric
             assert response.status == 400 and "price" in (await response.json())["error"]
         async with http.post(url, json={"ticks": [tick]}, headers=auth) as response:
             assert response.status == 200 and await response.json() == {"applied": 1, "received": 1}
-    (reply,) = await _chat(running, "alice", "What is the price of TSTA?")
+    reply, missing = await _chat(running, "alice", "What is the price of TSTA?", "What is the price of ZZZZ?")
     assert reply["route"] == ["market"]
     assert "TSTA is at $110.25 as of" in reply["text"]
     quotes = next(f for f in reply["figures"] if f["name"] == "Market quotes")
     row = next(r for r in quotes["rows"] if r[0] == "TSTA")
     assert row[1] == "$110.25" and row[3] == "live"
+    # a symbol with no data at all: said, never guessed
+    assert "I have no price for ZZZZ" in missing["text"]
+    assert all(r[0] != "ZZZZ" for f in missing["figures"] for r in f["rows"])
 
 
-async def test_a_missing_quote_is_said_never_guessed(running: RunningServer) -> None:
-    (reply,) = await _chat(running, "alice", "What is the price of ZZZZ?")
-    assert "I have no price for ZZZZ" in reply["text"]
-    assert all(r[0] != "ZZZZ" for f in reply["figures"] for r in f["rows"])
 
 
 async def test_without_a_token_the_tick_route_is_not_mounted(server: RunningServer) -> None:

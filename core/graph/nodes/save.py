@@ -19,12 +19,14 @@ async def save(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, An
     message = state["message"]
     key = _conversation_key(state)
     memory_turn = is_memory_intent(state.get("intent")) and state.get("intent") != "memory_note"
-    # A request to forget is not kept word for word: it repeats what is to be forgotten.
-    text = "(asked finbot to forget something)" if state.get("intent") == "memory_forget" else message["text"]
+    # A request to forget and its confirmation are not kept word for word: both repeat what was forgotten.
+    forgetting = state.get("intent") == "memory_forget"
+    text = "(asked finbot to forget something)" if forgetting else message["text"]
+    answer = "(confirmed what it forgot)" if forgetting else state.get("draft", "")
     message_id = await store.add_message(
         key, role="user", text=text, user_id=message["person"]["id"], event_id=message["event_id"]
     )
-    await store.add_message(key, role="assistant", text=state.get("draft", ""), turn_id=state["turn_id"])
+    await store.add_message(key, role="assistant", text=answer, turn_id=state["turn_id"])
     if runtime.context.memory is not None:  # profile and long-term facts learn from the turn
         await runtime.context.memory.after_turn(
             user_id=message["person"]["id"], text=message["text"], route=list(state.get("route", [])),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -88,3 +88,23 @@ async def test_a_claimed_escalation_is_neither_reminded_nor_expired(server: Runn
     assert service is not None
     later = await escalation_sweep(_at(server, datetime.now(tz=service.policy.hours.zone) + timedelta(days=3)))
     assert (later.reminded, later.expired) == (0, 0)
+
+
+async def test_the_scheduled_job_runs_the_sweep_on_the_container(server: RunningServer) -> None:
+    from sqlalchemy import update
+
+    from bot.jobs import JOBS, JobScheduler
+
+    assert "escalation-reminders" in JOBS
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=mo&session=j") as ws:
+        turn = await ask(ws, "human please")
+        escalation_id = turn.reply["escalation"]["id"]
+        async with server.container.db.session() as session:  # the escalation was opened two days ago
+            await session.execute(
+                update(EscalationRow)
+                .where(EscalationRow.id == escalation_id)
+                .values(created_at=datetime.now(tz=UTC) - timedelta(days=2))
+            )
+        report = await JobScheduler(server.container).run("escalation-reminders")
+        assert (report.expired, report.reminded) == (1, 0)  # type: ignore[attr-defined]
+        assert "no advisor was able to pick up" in (await _frame(ws, "relay"))["text"]

@@ -1,0 +1,132 @@
+"""With MicrosoftAppId set, every activity's JWT is validated by botbuilder against (fake) Bot Framework keys."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import aiohttp
+import pytest
+from aiohttp import web
+from botframework.connector.auth import AppCredentials, PasswordServiceClientCredentialFactory
+
+from adapters.teams import TeamsApp, TeamsConfig
+from bot.container import Container
+from bot.server import RunningServer, build_app
+from tests.conftest import SettingsFactory
+from tests.fakes import FakeBotConnector
+from tests.fakes.bf_activities import invoke_activity, message_activity
+from tests.fakes.bot_framework_auth import FakeTokenIssuer, new_key
+from tests.integration.teams.conftest import TeamsHarness
+
+APP_ID = "11111111-2222-3333-4444-555555555555"
+OUTBOUND_TOKEN = "outbound-test-token"
+
+
+class _StaticToken(AppCredentials):
+    def get_access_token(self, force_refresh: bool = False) -> str:
+        return OUTBOUND_TOKEN
+
+
+class StaticTokenFactory(PasswordServiceClientCredentialFactory):
+    """The outgoing side (MSAL against login.microsoftonline.com) replaced: no network in tests."""
+
+    async def create_credentials(self, app_id, oauth_scope, login_endpoint, validate_authority):  # type: ignore[no-untyped-def]
+        return _StaticToken(app_id=app_id, oauth_scope=oauth_scope)
+
+
+@pytest.fixture
+def issuer() -> Iterator[FakeTokenIssuer]:
+    with FakeTokenIssuer() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def secured(
+    make_settings: SettingsFactory, connector: FakeBotConnector, issuer: FakeTokenIssuer
+) -> AsyncIterator[TeamsHarness]:
+    settings = make_settings(
+        MicrosoftAppId=APP_ID,
+        MicrosoftAppPassword="secret",
+        TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=issuer.metadata_url,
+        TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=issuer.issuer,
+        FINBOT_TEAMS_STREAM_INTERVAL=0,
+    )
+    container = await Container.open(settings)
+    assert container.teams_app is not None and container.teams_app.config.auth_enabled
+    container.teams_app = TeamsApp(
+        TeamsConfig(
+            app_id=APP_ID,
+            app_password="secret",
+            openid_metadata_url=issuer.metadata_url,
+            token_issuer=issuer.issuer,
+            stream_interval_s=0,
+        ),
+        assistant=container.assistant,
+        conversations=container.conversations,
+        events=container.events,
+        credentials_factory=StaticTokenFactory(APP_ID, "secret"),
+    )
+    await container.ingest_sample_if_empty()
+    runner = web.AppRunner(build_app(container), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    server = RunningServer(container=container, runner=runner, url=f"http://{host}:{port}")
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield TeamsHarness(server, connector, http)
+    finally:
+        await container.teams_app.drain()
+        await server.stop()
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_a_valid_token_is_processed_and_replies_carry_the_bots_token(
+    secured: TeamsHarness, issuer: FakeTokenIssuer
+) -> None:
+    token = issuer.token(audience=APP_ID, service_url=secured.connector.url)
+    posted = await secured.post(message_activity("What are the trading hours?", service_url=secured.connector.url),
+                                _bearer(token))
+    await secured.teams.drain()
+
+    assert posted.status == 202
+    assert issuer.fetches == ["/.well-known/openid-configuration", "/keys"]
+    assert len(await secured.stored_messages("user")) == 1
+    assert len(secured.connector.activities("message")) == 1
+    assert {c.headers.get("authorization") for c in secured.connector.requests} == {f"Bearer {OUTBOUND_TOKEN}"}
+
+
+async def test_invokes_are_validated_too(secured: TeamsHarness, issuer: FakeTokenIssuer) -> None:
+    activity = invoke_activity(service_url=secured.connector.url)
+    assert (await secured.post(activity)).status == 401
+    token = issuer.token(audience=APP_ID, service_url=secured.connector.url)
+    assert (await secured.post(activity, _bearer(token))).status == 200
+
+
+async def test_missing_or_bad_tokens_are_401_and_nothing_is_stored(
+    secured: TeamsHarness, issuer: FakeTokenIssuer
+) -> None:
+    url = secured.connector.url
+    other_key = new_key()
+    bad = {
+        "missing": {},
+        "garbage": {"Authorization": "garbage"},
+        "not a jwt": _bearer("not-a-jwt"),
+        "wrong signature": _bearer(issuer.token(audience=APP_ID, service_url=url, key=other_key)),
+        "unknown key id": _bearer(issuer.token(audience=APP_ID, service_url=url, key=other_key, kid="other")),
+        "another bot": _bearer(issuer.token(audience="99999999-0000-0000-0000-000000000000", service_url=url)),
+        "another issuer": _bearer(issuer.token(audience=APP_ID, service_url=url, issuer="https://evil.test")),
+        "expired": _bearer(issuer.token(audience=APP_ID, service_url=url, lifetime_s=-3600)),
+        "other service url": _bearer(issuer.token(audience=APP_ID, service_url="https://smba.evil.test/")),
+    }
+    for name, headers in bad.items():
+        posted = await secured.post(message_activity("What are the trading hours?", service_url=url), headers)
+        assert posted.status == 401, name
+    await secured.teams.drain()
+
+    assert await secured.conversation_count() == 0
+    assert await secured.stored_messages() == []
+    assert secured.connector.requests == []

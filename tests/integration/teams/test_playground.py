@@ -1,0 +1,163 @@
+"""A real Teams peer: Microsoft 365 Agents Playground (npm @microsoft/m365agentsplayground, headless) drives finbot
+over HTTP like Teams does (platform-notes.md, "A real Teams peer"). Installed by `npm ci --prefix tests/playground`
+(.ci/run); without it this test is skipped locally and fails in CI."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.server import RunningServer
+from core.store.models import TurnMetricRow
+from tests.fakes.bot_connector import ADAPTIVE_CARD
+
+ROOT = Path(__file__).resolve().parents[3]
+CLI = ROOT / "tests" / "playground" / "node_modules" / "@microsoft" / "m365agentsplayground" / "cli.js"
+CONVERSATION = "conv-1"
+USER = "user-id-0"
+QUESTION = "How much does it cost to send an outgoing domestic wire?"
+WAIT_S = 30.0
+
+
+def _missing_reason() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not CLI.exists():
+        return f"Agents Playground not installed ({CLI.relative_to(ROOT)}): run `npm ci --prefix tests/playground`"
+    return None
+
+
+@pytest.fixture
+def playground_cli() -> Path:
+    reason = _missing_reason()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI must install it: see .ci/run)")
+        pytest.skip(reason)
+    return CLI
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+async def playground(
+    playground_cli: Path, server: RunningServer, tmp_path: Path
+) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
+    """The playground pointed at the running finbot; yields its base URL once `/_debug/ping` answers."""
+    port = _free_port()
+    log_file = tmp_path / "playground.log"
+    env = {**os.environ, "TEAMSAPPTESTER_BROWSER": "none", "M365_AGENTS_PLAYGROUND_LOGFILE": str(log_file)}
+    command = [
+        shutil.which("node") or "node", str(playground_cli), "-e", server.url + "/api/messages", "-c", "msteams",
+        "--dt", "-p", str(port), "--conversation-id", CONVERSATION,
+    ]
+    process = subprocess.Popen(  # noqa: S603 - fixed command line
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            await _wait_ready(http, base, process, log_file)
+            yield base, http
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+async def _wait_ready(http: aiohttp.ClientSession, base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    async def ping() -> None:
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"the playground exited ({process.returncode}): {_tail(log)}")
+            try:
+                async with http.get(base + "/_debug/ping") as response:
+                    if "pong" in await response.text():
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+
+    try:
+        await asyncio.wait_for(ping(), WAIT_S)
+    except TimeoutError:
+        raise AssertionError(f"the playground did not start within {WAIT_S}s: {_tail(log)}") from None
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+
+
+async def _next_message(
+    ws: aiohttp.ClientWebSocketResponse,
+    predicate: Callable[[dict[str, Any]], bool],
+    seen: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The next `createMessage` whose message matches; earlier frames go to `seen`."""
+
+    async def scan() -> dict[str, Any]:
+        while True:
+            frame = await ws.receive_json()
+            if seen is not None:
+                seen.append(frame)
+            if frame.get("action") == "createMessage" and predicate(frame["message"]):
+                return frame["message"]
+
+    return await asyncio.wait_for(scan(), WAIT_S)
+
+
+def _card(message: dict[str, Any]) -> dict[str, Any] | None:
+    return next((a["content"] for a in message.get("attachments") or [] if a["contentType"] == ADAPTIVE_CARD), None)
+
+
+async def test_question_and_feedback_through_the_agents_playground(
+    playground: tuple[str, aiohttp.ClientSession], server: RunningServer
+) -> None:
+    base, http = playground
+    async with http.ws_connect(base + "/_ws_conversation/v1/conversations/stream") as ws:  # before sending: no replay
+        message = {"from": {"id": USER}, "text": QUESTION, "textFormat": "plain"}
+        async with http.post(f"{base}/_conversation/v1/conversations/{CONVERSATION}/messages", json=message) as sent:
+            assert sent.status == 200
+
+        frames: list[dict[str, Any]] = []
+        answer = await _next_message(ws, lambda m: (_card(m) or {}).get("actions") is not None, frames)
+        card = _card(answer)
+        assert card is not None and card["version"] == "1.5"
+        sources = " ".join(item.get("text", "") for item in card["body"])
+        assert "Sources" in sources and "money-transfers.md" in sources
+        streamed = [f["message"] for f in frames if f.get("action") == "updateMessage"]
+        assert [m["streamEntity"]["streamType"] for m in streamed][-1] == "final", "finbot streamed the answer"
+        assert "$25" in streamed[-1]["text"]
+        thumbs_up = next(a for a in card["actions"] if a["data"].get("verb") == "feedback" and a["data"]["rating"] == 1)
+
+        submit = {
+            "conversation": {"id": CONVERSATION},
+            "from": {"id": USER},
+            "replyToId": answer["messageId"],
+            "value": thumbs_up["data"],
+        }
+        async with http.post(base + "/_conversation/v1/submit", json=submit) as submitted:
+            assert submitted.status < 300, await submitted.text()
+        thanks = await _next_message(ws, lambda m: m.get("text") == "Thanks for the feedback.")
+        assert thanks["from"]["id"] != USER
+
+    turn_id = thumbs_up["data"]["turn_id"]
+    async with server.container.db.session() as session:
+        row = await session.get(TurnMetricRow, turn_id)
+    assert row is not None and row.feedback == 1

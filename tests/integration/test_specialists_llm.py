@@ -1,0 +1,129 @@
+"""With a language model (the fake OpenAI server): the supervisor's structured-output route, and the jury."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.server import RunningServer, start_server
+from core.store.models import TurnMetricRow
+from core.types import Conversation, IncomingMessage, Person, Reply
+from tests.conftest import SettingsFactory
+from tests.fakes import FakeOpenAI
+
+_DRIFT = re.compile(r"US Equity is [\d.]+% of the portfolio against a [\d.]+% target \(drift [+-][\d.]+%\)\.")
+_LARGEST = re.compile(r"The largest position is \w+ at [\d.]+% of the portfolio;")
+_WORTH = re.compile(r"The demo portfolio \(sample data\) is worth \$[\d,.]+")
+
+
+def _tool(body: dict[str, Any]) -> str:
+    tools = body.get("tools") or []
+    return tools[0]["function"]["name"] if tools else ""
+
+
+def _prompt(body: dict[str, Any]) -> str:
+    return "\n".join(str(m.get("content") or "") for m in body.get("messages") or [])
+
+
+async def _ask(server: RunningServer, text: str, n: int) -> Reply:
+    message = IncomingMessage(
+        event_id=f"llm-{n}",
+        person=Person(id="web:local:llm-user"),
+        conversation=Conversation(platform="web", tenant="local", channel_id=f"llm-{n}", is_direct=True),
+        text=text,
+    )
+    return await server.container.assistant.respond(message)
+
+
+async def _metrics(server: RunningServer, turn_id: str | None) -> TurnMetricRow:
+    await server.container.assistant.drain()
+    async with server.container.db.session() as session:
+        row = await session.get(TurnMetricRow, turn_id)
+    assert row is not None
+    return row
+
+
+async def test_the_llm_supervisor_routes_with_structured_output(
+    make_settings: SettingsFactory, fake_openai: FakeOpenAI
+) -> None:
+    def responder(body: dict[str, Any]) -> Any:
+        if _tool(body) == "RouteDecision":  # the offline classifier alone would say ["portfolio"]
+            return {"specialists": ["portfolio", "risk"], "high_stakes": False, "symbols": [], "follow_up": False}
+        return _DRIFT.search(_prompt(body)).group(0) + " [1]"  # type: ignore[union-attr]
+
+    fake_openai.responder = responder
+    settings = make_settings(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=fake_openai.url + "/v1")
+    server = await start_server(settings, host="127.0.0.1", port=0)
+    try:
+        reply = await _ask(server, "How is my portfolio doing?", 1)
+        route_requests = [r for r in fake_openai.chat_requests() if _tool(r.body) == "RouteDecision"]
+        assert len(route_requests) == 1 and route_requests[0].last_user_text == "How is my portfolio doing?"
+        assert reply.route == ["portfolio", "risk"]
+        assert {f.name for f in reply.figures} >= {"Holdings", "Allocation by asset class"}
+        assert any(f.name.startswith("Risk") for f in reply.figures)
+        compose = [r for r in fake_openai.chat_requests() if not _tool(r.body)][-1]
+        assert "Computed figures" in compose.prompt_text and "annualised volatility" in compose.prompt_text
+        assert reply.strategy == "llm" and reply.confidence >= 70
+        assert (await _metrics(server, reply.turn_id)).route == "portfolio,risk"
+
+        # A question about the firm costs no routing call in the default "auto" mode.
+        before = len(route_requests)
+        await _ask(server, "How much does an outgoing domestic wire cost?", 2)
+        assert len([r for r in fake_openai.chat_requests() if _tool(r.body) == "RouteDecision"]) == before
+    finally:
+        await server.stop()
+
+
+def _jury_responder(positions: list[str]) -> Any:
+    """Route as high stakes; each juror (by temperature) restates the drift figure; the critic reviews."""
+    temperatures = [0.2, 0.6, 1.0]
+
+    def responder(body: dict[str, Any]) -> Any:
+        tool = _tool(body)
+        if tool == "RouteDecision":
+            return {"specialists": ["portfolio"], "high_stakes": True, "symbols": [], "follow_up": False}
+        if tool == "JuryCritique":
+            reviews = [{"draft": i, "consistent": True, "position": p} for i, p in enumerate(positions, start=1)]
+            return {"reviews": reviews, "best": 2, "critique": "They differ on timing."}
+        juror = temperatures.index(round(float(body.get("temperature", 0.2)), 2))
+        pattern = (_DRIFT, _LARGEST, _WORTH)[juror]  # each juror restates a different computed figure
+        return pattern.search(_prompt(body)).group(0) + " [1]"  # type: ignore[union-attr]
+
+    return responder
+
+
+async def _jury_turn(make_settings: SettingsFactory, fake: FakeOpenAI, positions: list[str]) -> tuple[Reply, Any]:
+    fake.responder = _jury_responder(positions)
+    settings = make_settings(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=fake.url + "/v1", FINBOT_JURY="3")
+    server = await start_server(settings, host="127.0.0.1", port=0)
+    try:
+        reply = await _ask(server, "Should I rebalance my portfolio?", 3)
+        return reply, await _metrics(server, reply.turn_id)
+    finally:
+        await server.stop()
+
+
+async def test_the_jury_drafts_three_times_critiques_and_picks_one(
+    make_settings: SettingsFactory, fake_openai: FakeOpenAI
+) -> None:
+    reply, row = await _jury_turn(make_settings, fake_openai, ["rebalance gradually"] * 3)
+    drafts = [r for r in fake_openai.chat_requests() if not _tool(r.body)]
+    assert sorted(round(r.body["temperature"], 2) for r in drafts) == [0.2, 0.6, 1.0]
+    critiques = [r for r in fake_openai.chat_requests() if _tool(r.body) == "JuryCritique"]
+    assert len(critiques) == 1 and all(f"Draft {i}:" in critiques[0].prompt_text for i in (1, 2, 3))
+    assert reply.text.startswith("The largest position is VTI at")  # draft 2: the critic's pick, agreed by all
+    assert "not personalised investment advice" in reply.text and "talk to your advisor" in reply.text
+    assert reply.confidence >= 70 and reply.escalation is None
+    assert row.jury_size == 3 and row.jury_agreement == 1.0
+    assert row.jury_latency_ms > 0 and row.jury_tokens_in > 0 and row.jury_tokens_out > 0
+    assert row.jury_cost_usd > 0 and row.cost_usd >= row.jury_cost_usd
+
+
+async def test_jury_disagreement_lowers_confidence_and_escalates(
+    make_settings: SettingsFactory, fake_openai: FakeOpenAI
+) -> None:
+    reply, row = await _jury_turn(make_settings, fake_openai, ["hold", "rebalance now", "sell everything"])
+    # one draft of three in the majority: agreement 1/3, -40 points of confidence, below the threshold of 70
+    assert row.jury_agreement is not None and round(row.jury_agreement, 4) == 0.3333
+    assert reply.confidence <= 60 and reply.low_confidence
+    assert reply.escalation is not None and reply.escalation.reason == "low_confidence"
