@@ -128,23 +128,3 @@ async def test_retries_and_duplicates_get_exactly_one_reply(slack: SlackHarness)
     assert (await slack.send_event(same_message_new_event)).status == 200
     await _marker(slack)
     assert len(replies_in(slack.fake, ts)) == 1
-
-
-async def test_200_distinct_events_at_once_get_one_reply_each_and_fast_acks(slack: SlackHarness) -> None:
-    payloads = [message_im_payload("hello", user=f"U{i}", channel=f"D{i}", ts=new_ts()) for i in range(200)]
-    sends = [slack.send_event(p) for p in payloads]
-    sends += [slack.send_event(p, retry=1) for p in payloads[:50]]  # some retried while the first is in flight
-    results = await asyncio.gather(*sends)
-    assert all(r.status == 200 for r in results)
-    seconds = sorted(r.seconds for r in results)
-    # Loose bounds: this shares a small, busy CI machine with the client and the fake (bench/slack_ack.py
-    # measures properly); Slack's own limit is 3 s per request.
-    assert seconds[len(seconds) // 2] < 3 and seconds[-1] < 10, seconds[-5:]
-    threads = {p["event"]["ts"] for p in payloads}
-
-    def answered() -> set[str]:
-        return {c.args.get("thread_ts") for c in slack.fake.calls("chat.startStream")} & threads
-
-    await slack.fake.wait_for(lambda c: answered() == threads, timeout=90)
-    for ts in threads:
-        assert len(replies_in(slack.fake, ts)) == 1
