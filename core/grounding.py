@@ -70,17 +70,22 @@ def _calibrate(cosine: float) -> float:
 def _offline_supports(claims: list[str], context: Sequence[str], similarity: Similarity | None) -> list[float]:
     joined = "\n".join(context)
     context_stems, context_numbers = stems(joined), _numbers(joined)
-    semantic = [0.0] * len(claims)
-    context_sentences = [s for text in context for s in sentences(text)] or list(context)
-    if similarity is not None and context_sentences:
-        matrix = similarity(claims, context_sentences)
-        semantic = [_calibrate(float(row.max())) for row in np.atleast_2d(matrix)]
-    supports = []
-    for claim, sem in zip(claims, semantic, strict=True):
+    supports: list[float] = []
+    needs_semantic: list[int] = []
+    for index, claim in enumerate(claims):
         if not _numbers(claim) <= context_numbers:
             supports.append(0.0)  # a figure that is not in the context is never grounded
-        else:
-            supports.append(max(_lexical(claim, context_stems), sem))
+            continue
+        supports.append(_lexical(claim, context_stems))
+        if supports[-1] < 1.0:
+            needs_semantic.append(index)
+    # Embedding is the expensive part: only claims not already fully supported word for word need it
+    # (support is the stronger of the two scores, so the result is the same).
+    context_sentences = [s for text in context for s in sentences(text)] or list(context)
+    if similarity is not None and needs_semantic and context_sentences:
+        matrix = np.atleast_2d(similarity([claims[i] for i in needs_semantic], context_sentences))
+        for index, row in zip(needs_semantic, matrix, strict=True):
+            supports[index] = max(supports[index], _calibrate(float(row.max())))
     return supports
 
 

@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 
 import aiohttp
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.jobs import JobScheduler
 from bot.server import RunningServer, start_server
+from core.memory.subject import export_person
+from core.store import Database
 from core.store.models import ConversationRow, ConversationSummaryRow, MessageRow, UserFactRow
 from tests.conftest import SettingsFactory
 from tests.integration.ws_client import ask
@@ -107,17 +109,13 @@ async def test_memory_export_and_delete_from_the_command_line(make_settings: Set
     assert counts["facts"] == 1 and counts["profiles"] == 1 and counts["conversations"] == 1
     assert counts["messages"] == 4  # both sides of Dana's direct conversation
 
-    empty = json.loads(_finbot(settings.data_dir, "memory", "export", "--user", DANA).stdout)
-    assert empty == {"user_id": DANA, "profile": None, "facts": [], "conversations": []}
-    frank = json.loads(_finbot(settings.data_dir, "memory", "export", "--user", "web:local:frank").stdout)
-    assert [f["text"] for f in frank["facts"]] == ["is retiring in 2040"]
-
-    server = await start_server(settings, host="127.0.0.1", port=0)
-    try:  # the next time Dana writes, finbot starts from nothing
-        [reply] = await _say(server, "s1", ["What was my name again?"])
-        async with server.container.db.session() as session:
-            conversations = await session.scalar(select(func.count()).select_from(ConversationRow))
+    db = Database(settings.resolved_database_url)
+    try:
+        assert await export_person(db, DANA) == {"user_id": DANA, "profile": None, "facts": [], "conversations": []}
+        frank = await export_person(db, "web:local:frank")
+        async with db.session() as session:
+            conversations = (await session.scalars(select(ConversationRow.key))).all()
     finally:
-        await server.stop()
-    assert reply == "You haven't told me your name yet. What should I call you?"
-    assert conversations == 2  # Frank's, and Dana's new one
+        await db.dispose()
+    assert [f["text"] for f in frank["facts"]] == ["is retiring in 2040"]  # nobody else's memory is touched
+    assert conversations == ["web:local:f1:-"]
