@@ -139,7 +139,7 @@ _REQUEST_FORM = re.compile(
     r"\bi'd like\b|\bi wish\b",
     re.IGNORECASE,
 )
-_HYPOTHETICAL = re.compile(r"\b(if|whether|in case|suppose|what happens when|when)\s+(\w+\s+){0,3}$", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(if|whether|in case|suppose|what happens when)\s+(\w+\s+){0,3}$", re.IGNORECASE)
 
 _SITUATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fraud", _FRAUD),

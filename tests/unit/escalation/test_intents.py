@@ -57,6 +57,7 @@ ESCALATE = [
     ("my husband passed away last week", "bereavement"),
     ("What do I do now that my father died?", "bereavement"),
     ("there's been a death in the family", "bereavement"),
+    ("When my husband died last year his IRA came to me, what now?", "bereavement"),
 ]
 
 ANSWER = [
