@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     slack_api_base_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_BASE_URL")
     slack_advisor_channel: str | None = Field(default=None, alias="SLACK_ADVISOR_CHANNEL")
     slack_streaming: Literal["stream", "update", "off"] = Field(default="stream", alias="SLACK_STREAMING")
+    slack_stream_buffer: int = Field(default=256, ge=1, le=12000, alias="SLACK_STREAM_BUFFER")
     suggested_prompts: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="FINBOT_SUGGESTED_PROMPTS")
     """Prompts offered in a new Slack assistant thread, separated by `|` (empty: finbot's defaults)."""
 

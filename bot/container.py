@@ -218,6 +218,7 @@ def _slack_app(
         suggested_prompts=tuple(settings.suggested_prompts) or DEFAULT_PROMPTS,
         ignored_channels=frozenset({settings.slack_advisor_channel} if settings.slack_advisor_channel else ()),
         streaming=settings.slack_streaming,
+        stream_buffer_chars=settings.slack_stream_buffer,
         metrics=_metrics_reports(settings, db),
         escalations=escalations,
         advisor_channel=settings.slack_advisor_channel,

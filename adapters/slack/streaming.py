@@ -183,10 +183,12 @@ class UpdateDelivery(Delivery):
         return self.partial_ts
 
 
-def open_delivery(client: AsyncWebClient, target: Target, *, mode: str, interval_s: float = 1.0) -> Delivery:
+def open_delivery(
+    client: AsyncWebClient, target: Target, *, mode: str, interval_s: float = 1.0, buffer_size: int = 256
+) -> Delivery:
     """Native streaming where the SDK has it and the thread is known; else updates; or one final message."""
     if mode == "stream" and target.thread_ts and hasattr(client, "chat_stream"):
-        return ChatStreamDelivery(client, target)
+        return ChatStreamDelivery(client, target, buffer_size=buffer_size)
     if mode in ("stream", "update"):
         return UpdateDelivery(client, target, interval_s=interval_s)
     return FinalDelivery(client, target)

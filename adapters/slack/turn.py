@@ -42,7 +42,9 @@ async def _answer(
     client: AsyncWebClient, deps: SlackDeps, message: IncomingMessage, *, show_status: bool
 ) -> Reply | None:
     target = target_of(message)
-    delivery = open_delivery(client, target, mode=deps.streaming, interval_s=deps.update_interval_s)
+    delivery = open_delivery(
+        client, target, mode=deps.streaming, interval_s=deps.update_interval_s, buffer_size=deps.stream_buffer_chars
+    )
     status_ok = show_status and target.thread_ts is not None
     reply: Reply | None = None
     try:

@@ -1,8 +1,9 @@
 """`POST /api/messages`: our own route around `CloudAdapter.process_activity` (botbuilder 4.17.1 work-arounds).
 
-- Bug 1: `CloudAdapter.process` re-serializes invoke bodies and answers every invoke with 500; here the invoke
+- Bug 1: `CloudAdapter.process` (botbuilder/integration/aiohttp/cloud_adapter.py) runs `serializer_helper` on the
+  invoke body a second time and answers every invoke with 500; here the invoke
   response body goes out as-is with `web.json_response(invoke_response.body, status=invoke_response.status)`.
-- Bugs 2 and 3: bad or missing Authorization headers raise inside the SDK; `auth.authenticate` answers 401 first.
+- Bugs 2 and 3: bad or missing Authorization headers raise inside the SDK; `auth.check_header` answers 401 first.
 - Teams wants the HTTP answer fast (15 s): messages are authenticated, then answered in the background (202);
   invokes must carry their result in the response, so they run inline.
 """

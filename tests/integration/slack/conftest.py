@@ -84,6 +84,7 @@ def slack_settings(make_settings: SettingsFactory, fake_slack: FakeSlackWebAPI) 
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_BASE_URL": fake_slack.url + "/api/",
+            "SLACK_STREAM_BUFFER": 40,  # small, so even short answers stream as start/append/stop
         }
         values.update(overrides)
         return make_settings(**values)

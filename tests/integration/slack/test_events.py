@@ -35,6 +35,7 @@ async def test_dm_is_answered_in_its_thread_streamed_with_citations_and_feedback
     assert start.args["channel"] == "D1" and start.args["thread_ts"] == ts
     assert start.args["recipient_user_id"] == "U1" and start.args["recipient_team_id"] == "T1"
     assert "$25" in slack.fake.stream_text()
+    assert slack.fake.calls("chat.appendStream"), "streamed in several calls"
     blocks = stop.json_arg("blocks")
     sources = json.dumps([b for b in blocks if b["type"] == "context"])
     assert "Sources" in sources and "Money Transfers" in sources

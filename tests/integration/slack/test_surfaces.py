@@ -31,8 +31,8 @@ async def test_a_streaming_error_gives_one_final_message(slack: SlackHarness, fa
     post = await slack.wait_call("chat.postMessage")
     assert post.args["thread_ts"] == ts and "$25" in post.args["text"]
     assert set(_buttons(post.json_arg("blocks"))) == {"finbot_feedback_up", "finbot_feedback_down"}
-    if slack.fake.calls("chat.startStream") and failing != "chat.startStream":
-        assert slack.fake.calls("chat.delete"), "the half-streamed message is removed"
+    if failing != "chat.startStream":
+        assert slack.fake.calls("chat.startStream") and slack.fake.calls("chat.delete"), "half-streamed: removed"
     await _marker(slack)
     assert len([c for c in slack.fake.calls("chat.postMessage") if c.args.get("thread_ts") == ts]) == 1
 

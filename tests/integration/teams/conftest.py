@@ -15,8 +15,10 @@ from bot.server import RunningServer, start_server
 from core.store.models import ConversationRow, MessageRow
 from tests.conftest import SettingsFactory
 from tests.fakes import FakeBotConnector
+from tests.fakes.bot_connector import ADAPTIVE_CARD
 
 STREAMINFO = "streaminfo"
+QUESTION = "How much does it cost to send an outgoing domestic wire?"
 
 
 @dataclass
@@ -68,6 +70,20 @@ class TeamsHarness:
 
 def stream_info(activity: dict[str, Any]) -> dict[str, Any] | None:
     return next((e for e in activity.get("entities") or [] if e.get("type") == STREAMINFO), None)
+
+
+def card_of(activity: dict[str, Any]) -> dict[str, Any]:
+    return next(a["content"] for a in activity.get("attachments") or [] if a["contentType"] == ADAPTIVE_CARD)
+
+
+def card_text(card: dict[str, Any]) -> str:
+    def walk(items: list[dict[str, Any]]) -> list[str]:
+        out: list[str] = []
+        for item in items:
+            out += [item.get("text", "")] + walk(item.get("items", []))
+        return out
+
+    return "\n".join(walk(card["body"]))
 
 
 @pytest.fixture

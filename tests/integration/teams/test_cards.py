@@ -7,8 +7,7 @@ from typing import Any
 from adapters.teams import ActionResult, CardAction, text_card
 from core.store.models import TurnMetricRow
 from tests.fakes.bf_activities import invoke_activity, message_activity
-from tests.integration.teams.conftest import TeamsHarness
-from tests.integration.teams.test_messages import QUESTION, card_of
+from tests.integration.teams.conftest import QUESTION, TeamsHarness, card_of
 
 
 async def _answered_card(teams: TeamsHarness, **activity: Any) -> tuple[dict[str, Any], str]:

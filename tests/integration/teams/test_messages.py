@@ -6,24 +6,7 @@ import asyncio
 
 from core.types import Reply
 from tests.fakes.bf_activities import message_activity, new_activity_id
-from tests.fakes.bot_connector import ADAPTIVE_CARD
-from tests.integration.teams.conftest import TeamsHarness, stream_info
-
-QUESTION = "How much does it cost to send an outgoing domestic wire?"
-
-
-def card_of(activity: dict) -> dict:
-    return next(a["content"] for a in activity.get("attachments") or [] if a["contentType"] == ADAPTIVE_CARD)
-
-
-def card_text(card: dict) -> str:
-    def walk(items: list) -> list[str]:
-        out = []
-        for item in items:
-            out += [item.get("text", "")] + walk(item.get("items", []))
-        return out
-
-    return "\n".join(walk(card["body"]))
+from tests.integration.teams.conftest import QUESTION, TeamsHarness, card_of, card_text, stream_info
 
 
 async def test_personal_chat_streams_then_sends_a_cited_card_with_feedback(teams: TeamsHarness) -> None:

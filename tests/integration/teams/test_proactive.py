@@ -5,8 +5,7 @@ from __future__ import annotations
 from adapters.teams import reply_card, teams_conversation, thread_reference
 from core.types import Citation, Reply
 from tests.fakes.bf_activities import CHANNEL_ID, TENANT_ID, conversation_update_activity, message_activity
-from tests.integration.teams.conftest import TeamsHarness
-from tests.integration.teams.test_messages import card_of
+from tests.integration.teams.conftest import TeamsHarness, card_of
 
 
 async def _reference(teams: TeamsHarness, conversation_id: str) -> dict:

@@ -1,0 +1,91 @@
+"""manifest/slack.yaml declares everything the code listens to, and points Slack at our one route."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from adapters.slack.app import LISTENERS
+from adapters.slack.routes import EVENTS_PATH
+
+MANIFEST = Path(__file__).resolve().parents[3] / "manifest" / "slack.yaml"
+
+EVENT_SUBSCRIPTIONS = {
+    "message": {"message.im", "message.channels", "message.groups"},
+    "app_mention": {"app_mention"},
+}
+ASSISTANT_EVENTS = {"assistant_thread_started", "assistant_thread_context_changed"}
+
+
+class RecordingApp:
+    """Stands in for AsyncApp: records what each listener module registers."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+        self.commands: list[str] = []
+        self.actions: list[str] = []
+        self.assistants = 0
+
+    def _record(self, into: list[str], name: Any) -> Callable[[Any], Any]:
+        into.append(name)
+        return lambda func: func
+
+    def event(self, name: str) -> Callable[[Any], Any]:
+        return self._record(self.events, name)
+
+    def command(self, name: str) -> Callable[[Any], Any]:
+        return self._record(self.commands, name)
+
+    def action(self, name: str) -> Callable[[Any], Any]:
+        return self._record(self.actions, name)
+
+    def assistant(self, assistant: Any) -> None:
+        self.assistants += 1
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict[str, Any]:
+    return yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def registered() -> RecordingApp:
+    app = RecordingApp()
+    for register in LISTENERS:
+        register(app, object())  # type: ignore[arg-type]
+    return app
+
+
+def test_required_fields(manifest: dict[str, Any]) -> None:
+    assert manifest["display_information"]["name"]
+    assert 175 <= len(manifest["display_information"]["long_description"]) <= 4000
+    assert manifest["features"]["bot_user"]["display_name"]
+    assert "assistant_view" in manifest["features"]
+    assert manifest["settings"]["socket_mode_enabled"] is False
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"app_mentions:read", "chat:write", "im:history", "commands", "assistant:write"} <= scopes
+
+
+def test_every_registered_event_command_and_action_is_declared(
+    manifest: dict[str, Any], registered: RecordingApp
+) -> None:
+    declared = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    for event in registered.events:
+        assert EVENT_SUBSCRIPTIONS[event] <= declared, event
+    assert registered.assistants == 1 and ASSISTANT_EVENTS <= declared
+    commands = {c["command"] for c in manifest["features"]["slash_commands"]}
+    assert set(registered.commands) <= commands
+    assert registered.actions and manifest["settings"]["interactivity"]["is_enabled"] is True
+
+
+def test_request_urls_are_our_route(manifest: dict[str, Any]) -> None:
+    urls = [
+        manifest["settings"]["event_subscriptions"]["request_url"],
+        manifest["settings"]["interactivity"]["request_url"],
+        *(c["url"] for c in manifest["features"]["slash_commands"]),
+    ]
+    assert all(url.startswith("https://") and url.endswith(EVENTS_PATH) for url in urls), urls
