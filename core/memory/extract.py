@@ -8,12 +8,16 @@ questions cost no extra call.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any, Protocol
 
+from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
+from core.errors import ProviderError
+from core.llm import provider_errors
 from core.memory.types import CandidateFact
 
 __all__ = ["FactExtractor", "LlmFactExtractor", "RuleFactExtractor", "extract_rules", "score_importance"]
@@ -154,13 +158,6 @@ class LlmFactExtractor:
         rules = extract_rules(text)
         if not rules:  # no first-person statement: not worth a model call
             return []
-        import asyncio
-
-        from langchain_core.messages import HumanMessage, SystemMessage
-
-        from core.errors import ProviderError
-        from core.llm import provider_errors
-
         try:
             async with asyncio.timeout(self._timeout_s):
                 with provider_errors():

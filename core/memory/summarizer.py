@@ -10,6 +10,10 @@ import asyncio
 import logging
 from typing import Any, Protocol
 
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from core.errors import ProviderError
+from core.llm import provider_errors
 from core.memory.tokens import TokenCounter, fit_to_budget
 from core.retrieval.text import sentences
 from core.store.conversations import StoredMessage
@@ -85,11 +89,6 @@ class LlmSummarizer:
         self._fallback = ExtractiveSummarizer(counter)
 
     async def summarize(self, previous: str, messages: list[StoredMessage], *, budget: int) -> str:
-        from langchain_core.messages import HumanMessage, SystemMessage
-
-        from core.errors import ProviderError
-        from core.llm import provider_errors
-
         transcript = fit_to_budget(
             [f"{_SPEAKERS.get(m.role, m.role)}: {' '.join(m.text.split())}" for m in messages],
             self._input_budget,

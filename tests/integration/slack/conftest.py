@@ -43,8 +43,9 @@ class SlackHarness:
             text = await response.text()
         return Sent(response.status, text, time.perf_counter() - started)
 
-    async def send_event(self, payload: dict[str, Any], *, retry: int | None = None, secret: str = SECRET,
-                         timestamp: int | None = None) -> Sent:
+    async def send_event(
+        self, payload: dict[str, Any], *, retry: int | None = None, secret: str = SECRET, timestamp: int | None = None
+    ) -> Sent:
         body = json.dumps(payload)
         headers = signed_headers(body, secret, timestamp)
         if retry is not None:
@@ -54,8 +55,9 @@ class SlackHarness:
     async def send_form(self, body: str) -> Sent:
         return await self.post_raw(body, signed_headers(body, SECRET, content_type=FORM))
 
-    async def wait_call(self, method: str, predicate: Callable[[SlackCall], bool] | None = None,
-                        timeout: float = 10.0) -> SlackCall:
+    async def wait_call(
+        self, method: str, predicate: Callable[[SlackCall], bool] | None = None, timeout: float = 10.0
+    ) -> SlackCall:
         return await self.fake.wait_for(
             lambda c: c.api_method == method and c.status is not None and (predicate is None or predicate(c)),
             timeout=timeout,

@@ -25,8 +25,13 @@ async def _two_servers_get_the_same_events(settings: Any, fake: FakeSlackWebAPI)
             sends = [h.send_event(p, retry=n) for p in payloads for n, h in enumerate((a, b, a))]
             assert all(r.status == 200 for r in await asyncio.gather(*sends))
             threads = {p["event"]["ts"] for p in payloads}
-            await fake.wait_for(lambda c: threads <= {x.args.get("thread_ts") for x in fake.calls("chat.stopStream")
-                                                       if x.status} | _started(fake), timeout=30)
+            await fake.wait_for(
+                lambda c: (
+                    threads
+                    <= {x.args.get("thread_ts") for x in fake.calls("chat.stopStream") if x.status} | _started(fake)
+                ),
+                timeout=30,
+            )
             await fake.wait_for(lambda c: len([x for x in fake.calls("chat.stopStream") if x.status]) >= 5)
             # a marker through each server: whatever they were going to do with the repeats is done
             for harness in (a, b):

@@ -41,8 +41,12 @@ async def _marker(slack: SlackHarness) -> None:
     slack.fake.clear_failures()
     ts = new_ts()
     await slack.send_event(message_im_payload("hello", user="U-marker", channel="D-marker", ts=ts))
-    await slack.fake.wait_for(lambda c: any(x.args.get("channel") == "D-marker" and x.status for x in
-                                            slack.fake.calls("chat.stopStream") + slack.fake.calls("chat.postMessage")))
+    await slack.fake.wait_for(
+        lambda c: any(
+            x.args.get("channel") == "D-marker" and x.status
+            for x in slack.fake.calls("chat.stopStream") + slack.fake.calls("chat.postMessage")
+        )
+    )
 
 
 async def test_update_mode_posts_then_edits(slack_settings, fake_slack) -> None:  # type: ignore[no-untyped-def]
@@ -97,8 +101,9 @@ async def test_slash_command_acks_at_once_then_answers_privately_with_share(slac
     assert {"finbot_share", "finbot_feedback_up", "finbot_feedback_down"} <= set(buttons)
     assert slack.fake.calls("chat.postMessage") == []
 
-    shared = await slack.send_form(block_actions_body("finbot_share", buttons["finbot_share"], user_id="U9",
-                                                      channel_id="C9"))
+    shared = await slack.send_form(
+        block_actions_body("finbot_share", buttons["finbot_share"], user_id="U9", channel_id="C9")
+    )
     assert shared.status == 200
     post = await slack.wait_call("chat.postMessage")
     assert post.args["channel"] == "C9" and "$25" in post.args["text"]
@@ -116,8 +121,7 @@ async def test_feedback_button_is_stored_on_its_turn(slack: SlackHarness) -> Non
     stop = await slack.wait_call("chat.stopStream")
     turn_id = _buttons(stop.json_arg("blocks"))["finbot_feedback_down"]
     await slack.server.container.assistant.drain()
-    clicked = await slack.send_form(block_actions_body("finbot_feedback_down", turn_id, channel_id="D4",
-                                                       thread_ts=ts))
+    clicked = await slack.send_form(block_actions_body("finbot_feedback_down", turn_id, channel_id="D4", thread_ts=ts))
     assert clicked.status == 200
     thanks = await slack.wait_call("chat.postEphemeral")
     assert thanks.args["thread_ts"] == ts
@@ -141,8 +145,12 @@ async def test_assistant_thread_started_sets_title_and_suggested_prompts(slack: 
     assert title and title[0].args["channel_id"] == "D1"
     changed = {
         "type": "assistant_thread_context_changed",
-        "assistant_thread": {"user_id": "U1", "context": {"channel_id": "C1"}, "channel_id": "D1",
-                             "thread_ts": thread_ts},
+        "assistant_thread": {
+            "user_id": "U1",
+            "context": {"channel_id": "C1"},
+            "channel_id": "D1",
+            "thread_ts": thread_ts,
+        },
         "event_ts": new_ts(),
     }
     assert (await slack.send_event(event_callback(changed))).status == 200

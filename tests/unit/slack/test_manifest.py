@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest.mock import MagicMock
 
 import pytest
 import yaml
@@ -25,6 +26,7 @@ class RecordingApp:
     """Stands in for AsyncApp: records what each listener module registers."""
 
     def __init__(self) -> None:
+        self.client = MagicMock(name="client")
         self.events: list[str] = []
         self.commands: list[str] = []
         self.actions: list[str] = []
@@ -34,7 +36,7 @@ class RecordingApp:
         into.append(name)
         return lambda func: func
 
-    def event(self, name: str) -> Callable[[Any], Any]:
+    def event(self, name: str, matchers: Any = None) -> Callable[[Any], Any]:
         return self._record(self.events, name)
 
     def command(self, name: str) -> Callable[[Any], Any]:
@@ -55,8 +57,9 @@ def manifest() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def registered() -> RecordingApp:
     app = RecordingApp()
+    deps = MagicMock(name="deps", advisor_channel="C-ADVISORS")  # every optional feature switched on
     for register in LISTENERS:
-        register(app, object())  # type: ignore[arg-type]
+        register(app, deps)  # type: ignore[arg-type]
     return app
 
 

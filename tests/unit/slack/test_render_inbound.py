@@ -1,0 +1,99 @@
+"""Slack payloads in, Block Kit out: pure functions, Slack's limits."""
+
+from __future__ import annotations
+
+import json
+
+from adapters.slack import inbound, render
+from adapters.slack.middleware import claim_key
+from core.types import Citation, EscalationNotice, Figure, Reply
+from tests.fakes.slack_signing import app_mention_payload, message_im_payload, slash_command_body
+
+
+def test_dm_becomes_incoming_with_stable_ids_and_a_thread() -> None:
+    body = message_im_payload("what are the fees?", user="U7", channel="D7", ts="100.1", team_id="T9")
+    message = inbound.event_to_incoming(body, bot_user_id="UBOT")
+    assert message.person.id == "slack:T9:U7"
+    conversation = message.conversation
+    assert conversation.is_direct and conversation.thread_id == "100.1"
+    assert conversation.reference == {"channel": "D7", "thread_ts": "100.1", "team": "T9", "user": "U7"}
+    assert message.event_id == f"slack:{body['event_id']}" and message.kind == "message"
+
+
+def test_mention_text_loses_the_bot_mention_and_keeps_the_thread() -> None:
+    body = app_mention_payload("<@UBOT> hi <@U2>", channel="C1", ts="5.5", thread_ts="4.4")
+    message = inbound.event_to_incoming(body, bot_user_id="UBOT")
+    assert message.text == "hi <@U2>" and message.kind == "mention"
+    assert not message.conversation.is_direct and message.conversation.thread_id == "4.4"
+    assert inbound.event_to_incoming(app_mention_payload("<@UBOT>"), bot_user_id="UBOT").text == "help"
+
+
+def test_slash_command_is_a_private_per_person_conversation() -> None:
+    from urllib.parse import parse_qsl
+
+    body = dict(parse_qsl(slash_command_body("/finbot", " fees? ", user_id="U3", channel_id="C3")))
+    message = inbound.command_to_incoming(body)
+    assert message.text == "fees?" and message.kind == "command"
+    assert message.conversation.key == "slack:T1:C3:cmd-U3"
+
+
+def test_person_messages_vs_bots_and_edits() -> None:
+    assert inbound.is_person_message({"user": "U1", "text": "hi"})
+    assert not inbound.is_person_message({"user": "U1", "text": "hi", "bot_id": "B1"})
+    assert not inbound.is_person_message({"user": "U1", "text": "hi", "subtype": "message_changed"})
+    assert not inbound.is_person_message({"user": "U1", "text": "  "})
+
+
+def test_claim_keys_separate_mentions_from_channel_messages_but_catch_redeliveries() -> None:
+    mention = app_mention_payload("hi", ts="1.1")
+    as_message = {**mention, "event": {**mention["event"], "type": "message"}, "event_id": "Ev-other"}
+    redelivered = {**mention, "event_id": "Ev-new"}
+    assert claim_key(mention) != claim_key(as_message)
+    assert claim_key(mention) == claim_key(redelivered)
+    assert claim_key({"type": "block_actions"}) is None
+
+
+def test_mrkdwn_conversion_and_escaping() -> None:
+    text = render.to_mrkdwn("## Fees\n**Wires** cost *$25* & see [the guide](https://x.test/a?b=1) <now>")
+    assert text == "*Fees*\n*Wires* cost _$25_ &amp; see <https://x.test/a?b=1|the guide> &lt;now&gt;"
+
+
+def test_long_answers_split_under_section_and_block_limits() -> None:
+    paragraph = ("Wire transfers are processed on business days. " * 40).strip()
+    text = "\n\n".join([paragraph] * 120)  # ~230,000 chars
+    blocks = render.reply_blocks(Reply(text=text, turn_id="t" * 3000, citations=[]))
+    assert len(blocks) <= render.MAX_BLOCKS
+    assert all(len(b["text"]["text"]) <= render.SECTION_LIMIT for b in blocks if b["type"] == "section")
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert buttons and all(len(e["value"]) <= render.BUTTON_VALUE_LIMIT for e in buttons)
+    assert "cut here" in json.dumps(blocks)
+    pieces = render.split_text("word " * 2000, limit=3000)
+    assert all(len(p) <= 3000 for p in pieces) and " ".join(pieces).split() == ["word"] * 2000
+
+
+def test_reply_blocks_have_sources_figures_confidence_escalation_and_feedback() -> None:
+    reply = Reply(
+        text="It costs $25 [1].",
+        citations=[
+            Citation(title="Money Transfers", uri="https://kb.test/money#wires"),
+            Citation(title="Fees", uri="file:///kb/fees.md#table"),
+        ],
+        figures=[Figure(name="Holdings", columns=["Fund", "Value"], rows=[["VTI", "$1,000"]])],
+        confidence=40,
+        low_confidence=True,
+        escalation=EscalationNotice(id="esc-1", reason="asked", expected="An advisor will reply within 1 hour."),
+        turn_id="turn-1",
+    )
+    blocks = render.reply_blocks(reply)
+    dumped = json.dumps(blocks)
+    assert "<https://kb.test/money#wires|Money Transfers>" in dumped and "`fees.md`" in dumped
+    assert "```Fund" in dumped and "Confidence 40%" in dumped and "esc-1" in dumped
+    actions = [b for b in blocks if b["type"] == "actions"][0]["elements"]
+    assert [(a["action_id"], a["value"]) for a in actions] == [
+        (render.FEEDBACK_UP, "turn-1"),
+        (render.FEEDBACK_DOWN, "turn-1"),
+    ]
+    assert "Confidence" not in json.dumps(render.reply_blocks(reply.model_copy(update={"low_confidence": False})))
+    shared = render.reply_blocks(reply, share=True)
+    assert render.SHARE in json.dumps(shared)
+    assert render.extra_blocks(reply)[-1]["type"] == "actions" and "$25" not in json.dumps(render.extra_blocks(reply))
