@@ -83,7 +83,9 @@ class Settings(BaseSettings):
     microsoft_app_type: str = Field(
         default="MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "MICROSOFT_APP_TYPE")
     )
-    teams_enabled: bool = Field(default=True, alias="FINBOT_TEAMS")
+    teams_setting: bool | None = Field(default=None, alias="FINBOT_TEAMS")
+    """FINBOT_TEAMS: unset = on when MicrosoftAppId is set; true = on even without one (anonymous, Emulator-style
+    local development: unauthenticated activities are accepted); false = off."""
     teams_advisor_channel: str | None = Field(default=None, alias="TEAMS_ADVISOR_CHANNEL")
     teams_stream_interval_s: float = Field(default=1.0, ge=0, le=10, alias="FINBOT_TEAMS_STREAM_INTERVAL")
     """Seconds between Teams streaming updates (Teams allows about one per second)."""
@@ -178,6 +180,13 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Teams is on when its credentials are set, or when FINBOT_TEAMS=true asks for anonymous local mode."""
+        if self.teams_setting is not None:
+            return self.teams_setting
+        return bool(self.microsoft_app_id)
 
     @property
     def slack_enabled(self) -> bool:

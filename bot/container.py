@@ -74,7 +74,7 @@ class Container:
     memory: MemoryService | None = None
     """Profiles, long-term facts, summaries (core.memory); the graph reads it through GraphContext.memory."""
     teams_app: Any = None
-    """The Teams adapter (adapters.teams.TeamsApp) unless FINBOT_TEAMS=false: send_proactive, actions, commands."""
+    """The Teams adapter (adapters.teams.TeamsApp) when Teams is on (bot.config Settings.teams_enabled)."""
 
     @classmethod
     async def open(cls, settings: Settings) -> Container:
@@ -232,7 +232,7 @@ def _slack_app(
 
 
 def _teams_app(settings: Settings, *, assistant: Assistant, db: Database, conversations: ConversationStore) -> Any:
-    """The Teams adapter (on by default: with no MicrosoftAppId it runs in anonymous, Emulator-style mode)."""
+    """The Teams adapter: on with MicrosoftAppId; FINBOT_TEAMS=true runs it anonymously (Emulator-style)."""
     if not settings.teams_enabled:
         return None
     from adapters.teams import TeamsApp, TeamsConfig

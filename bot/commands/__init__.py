@@ -1,1 +1,11 @@
-"""Subcommands of `finbot` that live in their own modules; each exposes `register(subparsers)`."""
+"""Subcommands of `finbot`, one module per feature; each exposes `register(subparsers)`.
+
+Registering must stay cheap (argparse only): a module imports its heavy parts inside its handlers, so
+`finbot --help` and small commands start fast.
+"""
+
+from bot.commands import eval, jobs, memory, metrics, portfolio, run, teams
+
+COMMAND_MODULES = (run, eval, metrics, jobs, memory, portfolio, teams)
+
+__all__ = ["COMMAND_MODULES"]

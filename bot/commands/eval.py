@@ -5,15 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
-from core.retrieval import FusionConfig, make_embedder
-from core.retrieval.evaluation import evaluate_dataset, load_beir
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 __all__ = ["register", "render_table"]
 
@@ -34,6 +31,12 @@ def register(commands: Any) -> None:
 
 
 async def run_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from core.retrieval import FusionConfig, make_embedder
+    from core.retrieval.evaluation import evaluate_dataset, load_beir
+
     dataset = load_beir(args.dataset, args.qrels)
     api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     embedder = make_embedder(
@@ -67,6 +70,8 @@ async def run_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def render_table(report: dict[str, Any]) -> Table:
+    from rich.table import Table
+
     index = report["index_s"]
     table = Table(
         title=f"{report['dataset']}: {report['corpus']} passages, {report['queries']} judged queries; "

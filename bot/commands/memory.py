@@ -9,8 +9,6 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 from bot.config import Settings
-from core.memory.subject import delete_person, export_person
-from core.store import Database
 
 __all__ = ["register", "run_memory"]
 
@@ -30,6 +28,9 @@ def register(commands: Any) -> None:
 
 
 async def run_memory(args: argparse.Namespace, settings: Settings) -> int:
+    from core.memory.subject import delete_person, export_person
+    from core.store import Database
+
     db = Database(settings.resolved_database_url)
     try:
         await db.create_all()

@@ -7,20 +7,21 @@ import asyncio
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
-from core.metrics import PERIODS, Dashboard, DashboardQuery, headline, parse_period, summary_rows
-from core.metrics.summary import fmt_pct
-from core.store import Database
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from core.metrics import Dashboard
 
 __all__ = ["dashboard_table", "register", "run_metrics"]
 
 
 def _period(text: str) -> str:
+    from core.metrics import parse_period
+
     try:
         parse_period(text)
     except ValueError as exc:
@@ -31,13 +32,17 @@ def _period(text: str) -> str:
 def register(commands: Any) -> None:
     """Add `metrics` to the `finbot` subcommands."""
     metrics = commands.add_parser("metrics", help="the dashboard: latency, cost, escalations, feedback")
-    metrics.add_argument("--period", type=_period, default="24h", help=f"{', '.join(PERIODS)} (default 24h)")
+    metrics.add_argument("--period", type=_period, default="24h", help="1h, 24h, 7d or 30d (default 24h)")
     metrics.add_argument("--chart", type=Path, default=None, metavar="PNG", help="also write the chart to this file")
     metrics.add_argument("--json", action="store_true", help="print the dashboard as JSON")
     metrics.set_defaults(handler=run_metrics)
 
 
 def dashboard_table(board: Dashboard) -> Table:
+    from rich.table import Table
+
+    from core.metrics import headline, summary_rows
+
     table = Table(title=headline(board), show_header=True, header_style="bold")
     table.add_column("metric")
     table.add_column("value", justify="right")
@@ -47,6 +52,10 @@ def dashboard_table(board: Dashboard) -> Table:
 
 
 def _strategy_table(board: Dashboard) -> Table:
+    from rich.table import Table
+
+    from core.metrics.summary import fmt_pct
+
     table = Table(title="answered by", show_header=True, header_style="bold")
     for name in ("strategy", "turns", "share", "after a fallback"):
         table.add_column(name, justify="left" if name == "strategy" else "right")
@@ -56,6 +65,11 @@ def _strategy_table(board: Dashboard) -> Table:
 
 
 async def run_metrics(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.console import Console
+
+    from core.metrics import DashboardQuery
+    from core.store import Database
+
     db = Database(settings.resolved_database_url)
     try:
         await db.create_all()

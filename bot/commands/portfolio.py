@@ -8,9 +8,6 @@ from typing import Any
 
 from bot.config import Settings
 from core.errors import IngestError
-from core.market import DbMarketFeed, parse_prices_csv
-from core.portfolio import HoldingStore, parse_holdings_csv, parse_targets_csv
-from core.store import Database
 
 __all__ = ["register", "run_market_load", "run_portfolio_import"]
 
@@ -40,6 +37,9 @@ def _read(path: Path) -> str:
 
 
 async def run_portfolio_import(args: argparse.Namespace, settings: Settings) -> int:
+    from core.portfolio import HoldingStore, parse_holdings_csv, parse_targets_csv
+    from core.store import Database
+
     holdings = parse_holdings_csv(_read(args.file), source=str(args.file))
     targets = parse_targets_csv(_read(args.targets), source=str(args.targets)) if args.targets else None
     db = Database(settings.resolved_database_url)
@@ -55,6 +55,9 @@ async def run_portfolio_import(args: argparse.Namespace, settings: Settings) -> 
 
 
 async def run_market_load(args: argparse.Namespace, settings: Settings) -> int:
+    from core.market import DbMarketFeed, parse_prices_csv
+    from core.store import Database
+
     closes = parse_prices_csv(_read(args.file), source=str(args.file))
     db = Database(settings.resolved_database_url)
     try:

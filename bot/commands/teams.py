@@ -48,7 +48,8 @@ async def run_package(args: argparse.Namespace, settings: Settings) -> int:
 def doctor_lines(settings: Settings) -> list[tuple[str, str]]:
     """What `finbot doctor` says about Teams; the auth-off warning is meant to be impossible to miss."""
     if not settings.teams_enabled:
-        return [("teams", "off (FINBOT_TEAMS=false)")]
+        reason = "FINBOT_TEAMS=false" if settings.teams_setting is False else "MicrosoftAppId not set"
+        return [("teams", f"off ({reason}; FINBOT_TEAMS=true runs it without auth for local testing)")]
     if not settings.microsoft_app_id:
         return [("teams", "on: POST /api/messages, anonymous mode"), ("teams auth", AUTH_OFF)]
     password = "set" if settings.microsoft_app_password else "MISSING (MicrosoftAppPassword)"

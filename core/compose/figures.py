@@ -44,13 +44,19 @@ async def compose_with_figures(
     history: list[tuple[str, str]],
     on_delta: DeltaSink,
     style: str = "",
+    memory: str = "",
 ) -> Draft:
     failures: list[str] = []
     if chain.llm is not None and facts:
         try:
             async with asyncio.timeout(chain.llm_timeout_s):
                 draft = await chain.llm.compose(
-                    question, [figures_passage(facts), *passages], history, on_delta=on_delta, style=style
+                    question,
+                    [figures_passage(facts), *passages],
+                    history,
+                    on_delta=on_delta,
+                    style=style,
+                    memory=memory,
                 )
             if draft.text:
                 return draft

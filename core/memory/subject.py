@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from core.store.db import Database
 from core.store.models import (
     ConversationRow,
     ConversationSummaryRow,
     MessageRow,
+    TurnMetricRow,
     UserFactRow,
     UserProfileRow,
     UserRow,
@@ -66,6 +68,10 @@ async def export_person(db: Database, user_id: str) -> dict[str, Any]:
     }
 
 
+def _pseudonym(user_id: str) -> str:
+    return "deleted:" + hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:16]
+
+
 async def delete_person(
     db: Database,
     user_id: str,
@@ -74,8 +80,9 @@ async def delete_person(
     delete_thread: Callable[[str], Awaitable[None]] | None = None,
 ) -> dict[str, int]:
     """Delete the profile, facts and the summaries of the person's conversations; unless `keep_history`,
-    also their messages, their direct conversations (both sides) and those conversations' checkpoints."""
-    counts = {"facts": 0, "profiles": 0, "summaries": 0, "messages": 0, "conversations": 0}
+    also their messages, their direct conversations (both sides) and those conversations' checkpoints, and
+    pseudonymise their turn metrics. Escalation records are kept: firms must retain them (complaints, trades)."""
+    counts = {"facts": 0, "profiles": 0, "summaries": 0, "messages": 0, "conversations": 0, "turn_metrics": 0}
     async with db.session() as session:
         keys = await _conversation_keys(session, user_id)
         counts["facts"] = (await session.execute(delete(UserFactRow).where(UserFactRow.user_id == user_id))).rowcount
@@ -107,6 +114,14 @@ async def delete_person(
                 await session.execute(delete(ConversationRow).where(ConversationRow.key.in_(direct)))
             ).rowcount
             await session.execute(delete(UserRow).where(UserRow.id == user_id))
+            # Usage figures stay countable, but no longer point at the person (and free-text notes go).
+            counts["turn_metrics"] = (
+                await session.execute(
+                    update(TurnMetricRow)
+                    .where(TurnMetricRow.user_id == user_id)
+                    .values(user_id=_pseudonym(user_id), feedback_note=None)
+                )
+            ).rowcount
     if delete_thread is not None:
         for key in direct:
             await delete_thread(key)

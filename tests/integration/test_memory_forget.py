@@ -16,7 +16,7 @@ from bot.jobs import JobScheduler
 from bot.server import RunningServer, start_server
 from core.memory.subject import export_person
 from core.store import Database
-from core.store.models import ConversationRow, ConversationSummaryRow, MessageRow, UserFactRow
+from core.store.models import ConversationRow, ConversationSummaryRow, MessageRow, TurnMetricRow, UserFactRow
 from tests.conftest import SettingsFactory
 from tests.integration.ws_client import ask
 
@@ -108,6 +108,7 @@ async def test_memory_export_and_delete_from_the_command_line(make_settings: Set
     counts = json.loads(deleted.stdout)["deleted"]
     assert counts["facts"] == 1 and counts["profiles"] == 1 and counts["conversations"] == 1
     assert counts["messages"] == 4  # both sides of Dana's direct conversation
+    assert counts["turn_metrics"] == 2  # usage figures kept, but pseudonymised
 
     db = Database(settings.resolved_database_url)
     try:
@@ -115,7 +116,10 @@ async def test_memory_export_and_delete_from_the_command_line(make_settings: Set
         frank = await export_person(db, "web:local:frank")
         async with db.session() as session:
             conversations = (await session.scalars(select(ConversationRow.key))).all()
+            metric_users = set((await session.scalars(select(TurnMetricRow.user_id))).all())
     finally:
         await db.dispose()
     assert [f["text"] for f in frank["facts"]] == ["is retiring in 2040"]  # nobody else's memory is touched
     assert conversations == ["web:local:f1:-"]
+    assert DANA not in metric_users and "web:local:frank" in metric_users
+    assert any(user.startswith("deleted:") for user in metric_users)

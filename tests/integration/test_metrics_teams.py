@@ -49,7 +49,9 @@ class Harness:
 async def teams(make_settings: SettingsFactory) -> AsyncIterator[Harness]:
     async with FakeBotConnector() as connector:
         settings = make_settings(
-            FINBOT_ADMINS=f"slack:T1:U-ADMIN,teams:{TENANT_ID}:{ADMIN_AAD}", FINBOT_TEAMS_STREAM_INTERVAL=0
+            FINBOT_ADMINS=f"slack:T1:U-ADMIN,teams:{TENANT_ID}:{ADMIN_AAD}",
+            FINBOT_TEAMS=True,
+            FINBOT_TEAMS_STREAM_INTERVAL=0,
         )
         server = await start_server(settings, host="127.0.0.1", port=0)
         try:

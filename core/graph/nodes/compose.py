@@ -32,7 +32,7 @@ async def compose(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str,
     if state.get("summary"):  # the data specialists computed figures: explain them (core.compose.figures)
         draft = await compose_with_figures(
             ctx.chain, question, summary=state["summary"], facts=state.get("facts", []), passages=passages,
-            history=history, on_delta=on_delta, style=state.get("style", ""),
+            history=history, on_delta=on_delta, style=state.get("style", ""), memory=state.get("memory_prompt", ""),
         )
     else:
         draft = await ctx.chain.compose(

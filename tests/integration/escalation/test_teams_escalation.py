@@ -25,7 +25,7 @@ ERIK = {"from_id": "29:erik", "from_name": "Erik Planner", "aad_object_id": "aad
 
 @pytest.fixture
 async def teams(make_settings: SettingsFactory) -> AsyncIterator[TeamsHarness]:
-    settings = make_settings(FINBOT_TEAMS_STREAM_INTERVAL=0, TEAMS_ADVISOR_CHANNEL=CHANNEL_ID)
+    settings = make_settings(FINBOT_TEAMS=True, FINBOT_TEAMS_STREAM_INTERVAL=0, TEAMS_ADVISOR_CHANNEL=CHANNEL_ID)
     async with FakeBotConnector() as connector:
         server = await start_server(settings, host="127.0.0.1", port=0)
         try:

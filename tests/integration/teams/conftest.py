@@ -95,7 +95,7 @@ async def connector() -> AsyncIterator[FakeBotConnector]:
 @pytest.fixture
 async def teams(make_settings: SettingsFactory, connector: FakeBotConnector) -> AsyncIterator[TeamsHarness]:
     """finbot in anonymous mode (no MicrosoftAppId), streaming every delta so tests see the chunks."""
-    settings = make_settings(FINBOT_TEAMS_STREAM_INTERVAL=0)
+    settings = make_settings(FINBOT_TEAMS=True, FINBOT_TEAMS_STREAM_INTERVAL=0)
     server = await start_server(settings, host="127.0.0.1", port=0)
     try:
         async with aiohttp.ClientSession() as http:

@@ -16,8 +16,10 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.config import Settings
 from bot.server import RunningServer
 from core.store.models import TurnMetricRow
+from tests.conftest import SettingsFactory
 from tests.fakes.bot_connector import ADAPTIVE_CARD
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -34,6 +36,12 @@ def _missing_reason() -> str | None:
     if not CLI.exists():
         return f"Agents Playground not installed ({CLI.relative_to(ROOT)}): run `npm ci --prefix tests/playground`"
     return None
+
+
+@pytest.fixture
+def settings(make_settings: SettingsFactory) -> Settings:
+    """The playground sends no token: Teams in anonymous (local-testing) mode."""
+    return make_settings(FINBOT_TEAMS=True)
 
 
 @pytest.fixture

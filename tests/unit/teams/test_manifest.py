@@ -85,6 +85,9 @@ def test_doctor_says_loudly_when_teams_auth_is_off(tmp_path: Path, monkeypatch: 
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("FINBOT_DATA_DIR", str(tmp_path / "data"))
     assert main(["doctor"]) == 0
+    assert "teams: off (MicrosoftAppId not set" in capsys.readouterr().out  # no credentials: Teams stays off
+    monkeypatch.setenv("FINBOT_TEAMS", "true")
+    assert main(["doctor"]) == 0
     assert "AUTH OFF" in capsys.readouterr().out
     monkeypatch.setenv("MicrosoftAppId", APP_ID)
     monkeypatch.setenv("MicrosoftAppPassword", "secret")
