@@ -103,7 +103,10 @@ class Settings(BaseSettings):
     escalate_low_confidence: bool = Field(default=True, alias="FINBOT_ESCALATE_LOW_CONFIDENCE")
     escalate_no_answer: bool = Field(default=True, alias="FINBOT_ESCALATE_NO_ANSWER")
     advisor_token: SecretStr | None = Field(default=None, alias="FINBOT_ADVISOR_TOKEN")
-    """When set, the web advisor page's API needs `Authorization: Bearer <token>`."""
+    """When set, the web advisor page's API needs `Authorization: Bearer <token>` (required off loopback)."""
+    web_setting: bool | None = Field(default=None, alias="FINBOT_WEB")
+    """FINBOT_WEB: the web chat (/, /ws/chat) and advisor page (/advisor). Unset = on only when neither Slack
+    nor Teams is configured (the embedded default); true/false force it."""
 
     # --- knowledge retrieval ---
     chunk_size: int = Field(default=1200, ge=200, le=20000, alias="FINBOT_CHUNK_SIZE")
@@ -180,6 +183,13 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
+
+    @property
+    def web_enabled(self) -> bool:
+        """The unauthenticated web chat is the embedded default, not something to expose next to Slack/Teams."""
+        if self.web_setting is not None:
+            return self.web_setting
+        return not (self.slack_enabled or self.teams_enabled)
 
     @property
     def teams_enabled(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import signal
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from bot import prometheus
 from bot.config import Settings
 from bot.container import Container
 from bot.jobs import JobScheduler
+from core.errors import ConfigurationError
 
 __all__ = ["RunningServer", "build_app", "serve_forever", "start_server"]
 
@@ -34,13 +36,8 @@ def build_app(container: Container) -> web.Application:
     app = web.Application(client_max_size=1024**2)
     app[CONTAINER_KEY] = container
     app.router.add_get("/healthz", healthz)
-    chat_hub = web_chat.register(app, container.assistant)
-    if container.escalations is not None:  # the web advisor desk (/advisor): the embedded default
-        advisor_token = container.settings.advisor_token
-        web_advisor.register(
-            app, container.escalations, chat_hub=chat_hub,
-            token=advisor_token.get_secret_value() if advisor_token else None,
-        )
+    if container.settings.web_enabled:
+        _mount_web(app, container)
     if container.settings.slack_enabled and container.slack_app is not None:
         from adapters import slack
 
@@ -60,6 +57,32 @@ def build_app(container: Container) -> web.Application:
     return app
 
 
+def _mount_web(app: web.Application, container: Container) -> None:
+    """The local web chat and, with escalations on, the web advisor desk (/advisor)."""
+    chat_hub = web_chat.register(app, container.assistant)
+    if container.escalations is not None:
+        advisor_token = container.settings.advisor_token
+        web_advisor.register(
+            app, container.escalations, chat_hub=chat_hub,
+            token=advisor_token.get_secret_value() if advisor_token else None,
+        )
+
+
+def check_exposure(settings: Settings, host: str) -> None:
+    """Refuse to put the open advisor desk (every client's escalated questions) on a non-loopback address."""
+    if not settings.web_enabled or settings.advisor_token is not None:
+        return
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        raise ConfigurationError(
+            "FINBOT_ADVISOR_TOKEN",
+            f"required when the web chat and advisor page listen on {host} (set it, or FINBOT_WEB=false)",
+        )
+
+
 @dataclass(slots=True)
 class RunningServer:
     container: Container
@@ -77,6 +100,7 @@ class RunningServer:
 
 async def start_server(settings: Settings, *, host: str | None = None, port: int | None = None) -> RunningServer:
     """Open the services, index the sample knowledge base if empty, and listen (port 0 = any free port)."""
+    check_exposure(settings, host or settings.host)
     container = await Container.open(settings)
     try:
         await container.ingest_sample_if_empty()

@@ -194,7 +194,7 @@ async def test_twenty_simultaneous_slack_claims(
 async def test_web_person_to_slack_advisors_cross_platform(
     make_settings: SettingsFactory, fake_slack: FakeSlackWebAPI
 ) -> None:
-    settings = _settings(make_settings, fake_slack, FINBOT_ADVISOR_DESK="slack")
+    settings = _settings(make_settings, fake_slack, FINBOT_ADVISOR_DESK="slack", FINBOT_WEB=True)
     server = await start_server(settings, host="127.0.0.1", port=0)
     try:
         async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=wen&session=x") as ws:
