@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", alias="FINBOT_HOST")
     port: int = Field(default=3978, ge=0, le=65535, alias="PORT")
     sample_knowledge: bool = Field(default=True, alias="FINBOT_SAMPLE_KNOWLEDGE")
+    index_watch_s: float = Field(default=30.0, ge=0, alias="FINBOT_INDEX_WATCH")
+    """Seconds between checks that the shared knowledge base changed (0 = never): keeps processes in step."""
 
     # --- Slack ---
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")

@@ -80,6 +80,12 @@ class DocumentStore:
             ).all()
         return [StoredChunk(c.id, c.title, c.uri, c.text, source) for c, source in rows]
 
+    async def version(self) -> tuple[int, str]:
+        """A cheap fingerprint of the knowledge base (document count, newest update): changes on every ingest."""
+        async with self._db.session() as session:
+            count, newest = (await session.execute(select(func.count(), func.max(DocumentRow.updated_at)))).one()
+        return int(count or 0), str(newest)
+
     async def count_documents(self) -> int:
         async with self._db.session() as session:
             return int(await session.scalar(select(func.count()).select_from(DocumentRow)) or 0)
