@@ -76,6 +76,19 @@ def _slack_line(settings: Settings) -> str:
     return ", ".join(parts)
 
 
+def _advisor_desk_line(settings: Settings) -> str:
+    desks = []
+    if settings.slack_enabled and settings.slack_advisor_channel:
+        desks.append(f"Slack channel {settings.slack_advisor_channel}")
+    if settings.teams_enabled and settings.teams_advisor_channel:
+        desks.append("Teams advisor channel")
+    if settings.web_enabled:
+        desks.append("web page /advisor")
+    if not desks:
+        return "NONE: escalations are recorded but no advisor sees them (set SLACK_ADVISOR_CHANNEL / TEAMS_ADVISOR_CHANNEL)"
+    return ", ".join(desks)
+
+
 async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     from bot.commands import teams as teams_command
 
@@ -89,6 +102,7 @@ async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
         ("language model", llm),
         ("slack", _slack_line(settings)),
         *teams_command.doctor_lines(settings),
+        ("advisor desk", _advisor_desk_line(settings)),
     ]
     for name, value in lines:
         print(f"{name:>16}: {value}")

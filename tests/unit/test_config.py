@@ -32,3 +32,15 @@ def test_database_url_must_be_sqlite_or_postgresql(monkeypatch: pytest.MonkeyPat
     with pytest.raises(ConfigurationError) as info:
         Database("mysql://x@localhost/db")
     assert info.value.setting == "DATABASE_URL"
+
+
+def test_doctor_warns_when_no_advisor_sees_escalations(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    assert main(["doctor"]) == 0
+    assert "advisor desk: NONE" in capsys.readouterr().out
+    monkeypatch.setenv("SLACK_ADVISOR_CHANNEL", "C-ADVISORS")
+    assert main(["doctor"]) == 0
+    assert "advisor desk: Slack channel C-ADVISORS" in capsys.readouterr().out
