@@ -91,6 +91,32 @@ class ConversationStore:
             await session.flush()
             return row.id
 
+    async def add_exchange(
+        self,
+        conversation_key: str,
+        *,
+        question: str,
+        answer: str,
+        user_id: str,
+        event_id: str | None,
+        turn_id: str,
+    ) -> int:
+        """The person's message and finbot's answer in one transaction; returns the question's message id."""
+        now = utcnow()
+        async with self._db.session() as session:
+            asked = MessageRow(
+                conversation_key=conversation_key, role="user", text=question, user_id=user_id, event_id=event_id,
+                created_at=now,
+            )
+            session.add(asked)
+            await session.flush()
+            session.add(
+                MessageRow(
+                    conversation_key=conversation_key, role="assistant", text=answer, turn_id=turn_id, created_at=now
+                )
+            )
+            return asked.id
+
     async def recent_messages(self, conversation_key: str, limit: int) -> list[StoredMessage]:
         """The last `limit` messages of a conversation, oldest first."""
         if limit <= 0:

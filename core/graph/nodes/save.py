@@ -23,10 +23,10 @@ async def save(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, An
     forgetting = state.get("intent") == "memory_forget"
     text = "(asked finbot to forget something)" if forgetting else message["text"]
     answer = "(confirmed what it forgot)" if forgetting else state.get("draft", "")
-    message_id = await store.add_message(
-        key, role="user", text=text, user_id=message["person"]["id"], event_id=message["event_id"]
+    message_id = await store.add_exchange(
+        key, question=text, answer=answer, user_id=message["person"]["id"], event_id=message["event_id"],
+        turn_id=state["turn_id"],
     )
-    await store.add_message(key, role="assistant", text=answer, turn_id=state["turn_id"])
     if runtime.context.memory is not None:  # profile and long-term facts learn from the turn
         await runtime.context.memory.after_turn(
             user_id=message["person"]["id"], text=message["text"], route=list(state.get("route", [])),
