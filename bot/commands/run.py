@@ -85,8 +85,10 @@ def _advisor_desk_line(settings: Settings) -> str:
     if settings.web_enabled:
         desks.append("web page /advisor")
     if not desks:
-        return "NONE: escalations are recorded but no advisor sees them (set SLACK_ADVISOR_CHANNEL or " \
-            "TEAMS_ADVISOR_CHANNEL)"
+        return (
+            "NONE: escalations are recorded but no advisor sees them "
+            "(set SLACK_ADVISOR_CHANNEL or TEAMS_ADVISOR_CHANNEL)"
+        )
     return ", ".join(desks)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import math
 import os
 import re
@@ -18,6 +19,9 @@ from bm25s.stopwords import STOPWORDS_EN
 from core.retrieval.documents import DocumentStore, StoredChunk
 from core.retrieval.text import content_terms, stem, stems
 from core.retrieval.types import Passage
+
+# bm25s sets its own logger to DEBUG when imported; its per-index chatter is not finbot's news.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 __all__ = ["Bm25Index", "Bm25Retriever", "coverage"]
 
