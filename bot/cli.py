@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for noisy in ("httpx", "aiosqlite", "openai", "bm25s"):
+    for noisy in ("httpx", "aiosqlite", "openai", "bm25s", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = load_settings()

@@ -89,7 +89,7 @@ class Container:
     async def _build(cls, settings: Settings, stack: AsyncExitStack) -> Container:
         db = Database(settings.resolved_database_url)
         stack.push_async_callback(db.dispose)
-        await db.create_all()
+        await db.upgrade_schema()
         conversations = ConversationStore(db)
         metrics = MetricsStore(db)
         documents = DocumentStore(db)

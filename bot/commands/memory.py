@@ -33,7 +33,7 @@ async def run_memory(args: argparse.Namespace, settings: Settings) -> int:
 
     db = Database(settings.resolved_database_url)
     try:
-        await db.create_all()
+        await db.upgrade_schema()
         if args.memory_action == "export":
             print(json.dumps(await export_person(db, args.user), indent=2, ensure_ascii=False))
             return 0

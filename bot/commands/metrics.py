@@ -72,7 +72,7 @@ async def run_metrics(args: argparse.Namespace, settings: Settings) -> int:
 
     db = Database(settings.resolved_database_url)
     try:
-        await db.create_all()
+        await db.upgrade_schema()
         board = await DashboardQuery(db).compute(args.period)
     finally:
         await db.dispose()

@@ -44,7 +44,7 @@ async def run_portfolio_import(args: argparse.Namespace, settings: Settings) -> 
     targets = parse_targets_csv(_read(args.targets), source=str(args.targets)) if args.targets else None
     db = Database(settings.resolved_database_url)
     try:
-        await db.create_all()
+        await db.upgrade_schema()
         await HoldingStore(db).replace(args.user, holdings, targets=targets)
     finally:
         await db.dispose()
@@ -61,7 +61,7 @@ async def run_market_load(args: argparse.Namespace, settings: Settings) -> int:
     closes = parse_prices_csv(_read(args.file), source=str(args.file))
     db = Database(settings.resolved_database_url)
     try:
-        await db.create_all()
+        await db.upgrade_schema()
         written = await DbMarketFeed(db).load_closes(closes)
     finally:
         await db.dispose()

@@ -32,7 +32,7 @@ def normalize_url(url: str) -> str:
 
 
 class Database:
-    """Owns the engine and hands out sessions. Tables are created by `create_all()` on start."""
+    """Owns the engine and hands out sessions. The schema is created or migrated by `upgrade_schema()` on start."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = normalize_url(url)
@@ -59,11 +59,12 @@ class Database:
             return None
         return make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
 
-    async def create_all(self) -> None:
-        from core.store.models import Base  # every model module registers itself on import
+    async def upgrade_schema(self) -> None:
+        """Create the tables on a new database, or migrate an existing one to the newest revision."""
+        from core.store.schema import upgrade_schema  # imports every model and Alembic: only when needed
 
         async with self.engine.begin() as conn:
-            await conn.run_sync(Base.metadata.create_all)
+            await conn.run_sync(upgrade_schema)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -43,7 +43,7 @@ async def _revisions(db: Database) -> dict[str, int]:
 
 async def test_two_job_runners_at_once_summarize_each_conversation_once(postgres_url: str) -> None:
     first, second = Database(postgres_url), Database(postgres_url)  # two processes: two connection pools
-    await first.create_all()
+    await first.upgrade_schema()
     try:
         keys = await seed(first, "pg", CONVERSATIONS)
         calls: Counter[str] = Counter()

@@ -90,7 +90,7 @@ async def test_idle_conversations_are_summarized_once_and_feed_older_context(mak
 
 async def test_busy_conversations_wait_and_new_turns_are_summarized_again(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'm.db'}")
-    await db.create_all()
+    await db.upgrade_schema()
     try:
         [key] = await seed(db, "busy", 1)
         counter = default_counter()
@@ -111,7 +111,7 @@ async def test_busy_conversations_wait_and_new_turns_are_summarized_again(tmp_pa
 async def test_summary_stays_within_the_token_budget(make_settings: SettingsFactory, tmp_path: Path) -> None:
     settings = make_settings(FINBOT_SUMMARY_IDLE_MIN="0", FINBOT_SUMMARY_TOKEN_BUDGET="120")
     db = Database(settings.resolved_database_url)
-    await db.create_all()
+    await db.upgrade_schema()
     try:
         [key] = await seed(db, "budget", 1, turns=40, words=30)
         job = make_summary_job(settings, db)
@@ -133,7 +133,7 @@ async def test_llm_summary_is_cut_to_the_budget(make_settings: SettingsFactory, 
         FINBOT_SUMMARY_IDLE_MIN="0", FINBOT_SUMMARY_TOKEN_BUDGET="100",
     )
     db = Database(settings.resolved_database_url)
-    await db.create_all()
+    await db.upgrade_schema()
     try:
         [key] = await seed(db, "llm", 1)
         assert (await make_summary_job(settings, db).run_once()).summarized == [key]
@@ -154,7 +154,7 @@ def test_jobs_run_summarize_from_the_command_line(make_settings: SettingsFactory
     db = Database(settings.resolved_database_url)
 
     async def prepare() -> None:
-        await db.create_all()
+        await db.upgrade_schema()
         await seed(db, "cli", 3)
         await db.dispose()
 

@@ -27,7 +27,7 @@ def seeded_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list:
 
     async def fill() -> None:
         db = Database(f"sqlite:///{data / 'finbot.db'}")
-        await db.create_all()
+        await db.upgrade_schema()
         await seed(db, turns)
         await db.dispose()
 

@@ -65,7 +65,7 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
     sqlite = f"sqlite:///{tmp_path / 'metrics.db'}"
     url = sqlite if request.param == "sqlite" else request.getfixturevalue("postgres_url")
     database = Database(url)
-    await database.create_all()
+    await database.upgrade_schema()
     yield database
     await database.dispose()
 
@@ -111,7 +111,7 @@ async def test_postgres_percentile_cont_agrees_with_the_dashboard(postgres_url: 
     """The stated method (numpy 'linear') is PostgreSQL's own percentile_cont on the same rows."""
     db = Database(postgres_url)
     try:
-        await db.create_all()
+        await db.upgrade_schema()
         await seed(db, seeded_turns(120, seed=3))
         board = await DashboardQuery(db).compute("24h", now=NOW)
         async with db.session() as session:

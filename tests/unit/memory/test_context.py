@@ -13,7 +13,7 @@ from core.types import Conversation, Person
 
 async def _setup(tmp_path: Path, budget: int) -> tuple[Database, MemoryService, str]:
     db = Database(f"sqlite:///{tmp_path / 'c.db'}")
-    await db.create_all()
+    await db.upgrade_schema()
     conversations = ConversationStore(db)
     memory = MemoryService(db, conversations, settings=MemorySettings(recent_turns=3, context_budget=budget))
     conversation = Conversation(platform="web", tenant="local", channel_id="c")

@@ -74,7 +74,7 @@ def _message() -> IncomingMessage:
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = Database(f"sqlite:///{tmp_path / 'a.db'}")
-    await database.create_all()
+    await database.upgrade_schema()
     yield database
     await database.dispose()
 

@@ -14,7 +14,7 @@ from core.store import Database
 @pytest.fixture
 async def store(tmp_path: Path):  # type: ignore[no-untyped-def]
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'h.db'}")
-    await db.create_all()
+    await db.upgrade_schema()
     yield HoldingStore(db)
     await db.dispose()
 

@@ -80,7 +80,7 @@ def test_prices_csv_needs_its_columns_and_valid_rows() -> None:
 
 async def test_database_feed_quotes_closes_then_ticks(tmp_path: Path) -> None:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 'm.db'}")
-    await db.create_all()
+    await db.upgrade_schema()
     feed = DbMarketFeed(db)
     try:
         await feed.load_closes([DailyClose("AAA", d, c) for d, c in zip(DAYS, CLOSES, strict=True)])
