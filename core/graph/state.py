@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-__all__ = ["TurnInput", "TurnState", "fresh_turn"]
+from core.types import Conversation
+
+__all__ = ["TurnInput", "TurnState", "conversation_key", "fresh_turn"]
 
 
 class TurnInput(TypedDict):
@@ -121,3 +123,8 @@ def fresh_turn(turn_id: str, message: dict[str, Any]) -> TurnState:
         escalate_reason="",
         escalation=None,
     )
+
+
+def conversation_key(state: TurnState) -> str:
+    """The turn's conversation key, defined once by `core.types.Conversation.key`."""
+    return Conversation.model_validate(state["message"]["conversation"]).key

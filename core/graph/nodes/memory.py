@@ -7,17 +7,17 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from core.graph.context import GraphContext
-from core.graph.state import TurnState
+from core.graph.state import TurnState, conversation_key
 
 __all__ = ["load_memory"]
 
 
 async def load_memory(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
     ctx = runtime.context
-    conversation_key = _conversation_key(state)
+    key = conversation_key(state)
     if ctx.memory is not None:  # the tiers: profile, facts, summary, recent window (core.memory.context)
         memory = await ctx.memory.build_context(
-            user_id=state["message"]["person"]["id"], conversation_key=conversation_key, query=state["message"]["text"]
+            user_id=state["message"]["person"]["id"], conversation_key=key, query=state["message"]["text"]
         )
         return {
             "history": memory.recent,
@@ -28,11 +28,7 @@ async def load_memory(state: TurnState, runtime: Runtime[GraphContext]) -> dict[
             "memory_facts": memory.statements(),
         }
     # Two stored messages per turn (question and answer).
-    recent = await ctx.conversations.recent_messages(conversation_key, ctx.policy.recent_turns * 2)
+    recent = await ctx.conversations.recent_messages(key, ctx.policy.recent_turns * 2)
     history = [{"role": m.role, "text": m.text} for m in recent]
     return {"history": history, "memory_tiers": ["recent"] if history else []}
 
-
-def _conversation_key(state: TurnState) -> str:
-    conv = state["message"]["conversation"]
-    return f"{conv['platform']}:{conv['tenant']}:{conv['channel_id']}:{conv.get('thread_id') or '-'}"

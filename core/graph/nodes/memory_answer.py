@@ -15,8 +15,7 @@ from core.compose.draft import DeltaSink, Draft
 from core.errors import ProviderError
 from core.fallback import stream_text
 from core.graph.context import GraphContext
-from core.graph.nodes.memory import _conversation_key
-from core.graph.state import TurnState
+from core.graph.state import TurnState, conversation_key
 
 __all__ = ["answer_from_memory"]
 
@@ -73,6 +72,6 @@ async def _about_the_person(state: TurnState, ctx: GraphContext, on_delta: Delta
         log.warning("LLM step failed on a memory question, answering from memory: %s", failures[-1])
         await on_delta("\n\n")
     context = await ctx.memory.build_context(
-        user_id=state["message"]["person"]["id"], conversation_key=_conversation_key(state), query=text
+        user_id=state["message"]["person"]["id"], conversation_key=conversation_key(state), query=text
     )
     return Draft(ctx.memory.answer_question(text, context), "template", failures=failures)

@@ -7,8 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from core.graph.context import GraphContext
-from core.graph.nodes.memory import _conversation_key
-from core.graph.state import TurnState
+from core.graph.state import TurnState, conversation_key
 from core.memory import is_memory_intent
 
 __all__ = ["save"]
@@ -17,7 +16,7 @@ __all__ = ["save"]
 async def save(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
     store = runtime.context.conversations
     message = state["message"]
-    key = _conversation_key(state)
+    key = conversation_key(state)
     memory_turn = is_memory_intent(state.get("intent")) and state.get("intent") != "memory_note"
     # A request to forget and its confirmation are not kept word for word: both repeat what was forgotten.
     forgetting = state.get("intent") == "memory_forget"
