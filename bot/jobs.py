@@ -10,6 +10,7 @@ conversation with a row lock / conditional UPDATE, see core.memory.summary_store
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
@@ -117,9 +118,17 @@ class JobScheduler:
         log.info("scheduled jobs: %s", ", ".join(self.names))
 
     async def _tick(self, name: str, seconds: float) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._running.add(task)  # type: ignore[arg-type]
+        if self._scheduler is None:  # a tick APScheduler launched just before shutdown(): claim nothing
+            return
+        # APScheduler's executor cancels running coroutine jobs on shutdown; the work runs in a task of its own
+        # so that a claimed slot is always run to the end (shutdown() waits for it).
+        work = asyncio.create_task(self._claim_and_run(name, seconds))
+        self._running.add(work)
+        work.add_done_callback(self._running.discard)
+        with contextlib.suppress(asyncio.CancelledError):  # only APScheduler's wrapper is cancelled
+            await asyncio.shield(work)
+
+    async def _claim_and_run(self, name: str, seconds: float) -> None:
         try:
             slot = int(self._clock().timestamp() // seconds)
             if await self._container.events.claim(f"job:{name}:{slot}"):
@@ -127,8 +136,6 @@ class JobScheduler:
         except Exception:  # a failed run is logged; the next tick tries again
             log.exception("scheduled job %s failed", name)
         finally:
-            if task is not None:
-                self._running.discard(task)  # type: ignore[arg-type]
             async with self._changed:
                 self.ticks[name] += 1
                 self._changed.notify_all()
