@@ -22,10 +22,11 @@ from bot.specialists import (
     build_supervisor,
     load_sample_portfolio_if_empty,
 )
+from core.answering import AnswerChain, Assessor
 from core.assistant import Assistant
 from core.compose.llm import LlmComposer
+from core.confidence import load_default_model
 from core.escalation import BusinessHours, EscalationPolicy, EscalationService, EscalationStore, NotifierRouter
-from core.fallback import FallbackChain
 from core.graph import AnswerPolicy, GraphContext, build_graph
 from core.grounding import GroundingChecker
 from core.llm import make_chat_model
@@ -96,36 +97,45 @@ class Container:
         retriever = _retriever(settings, documents)
         stack.push_async_callback(retriever.close)
         await retriever.refresh()
-        chain = FallbackChain(
-            llm=_llm_composer(settings),
-            llm_timeout_s=settings.llm_timeout_s,
-            extractive_timeout_s=settings.extractive_timeout_s,
-        )
         helper_llm = _helper_model(settings)
+        memory = make_memory(settings, db, conversations, embedder=retriever.embedder)
+        chain = AnswerChain.build(
+            llm=_llm_composer(settings),
+            jury=build_jury(settings),
+            memory=memory,
+            llm_timeout_s=settings.llm_timeout_s,
+            offline_timeout_s=settings.extractive_timeout_s,
+        )
         specialists = build_specialist_services(settings, db)
         await load_sample_portfolio_if_empty(settings, specialists)
         escalations = _escalations(settings, db, conversations)
+        policy = AnswerPolicy(
+            top_k=settings.top_k,
+            recent_turns=settings.recent_turns,
+            confidence_threshold=settings.confidence_threshold,
+            disclaimer=settings.disclaimer,
+        )
         context = GraphContext(
             conversations=conversations,
             retriever=retriever,
             chain=chain,
-            policy=AnswerPolicy(
+            assessor=Assessor(
+                model=load_default_model(),
+                threshold=settings.confidence_threshold,
                 top_k=settings.top_k,
-                recent_turns=settings.recent_turns,
-                confidence_threshold=settings.confidence_threshold,
                 disclaimer=settings.disclaimer,
+                grounder=GroundingChecker.with_embedder(
+                    retriever.embedder, judge=helper_llm if settings.grounding_judge else None
+                ),
             ),
-            grounder=GroundingChecker.with_embedder(
-                retriever.embedder, judge=helper_llm if settings.grounding_judge else None
-            ),
+            policy=policy,
             rewriter=None
             if settings.query_rewrite == "off"
             else QueryRewriter(helper_llm if settings.query_rewrite == "llm" else None),
             escalations=escalations,
             supervisor=build_supervisor(settings, retriever.embedder),
             specialists=specialists,
-            jury=build_jury(settings),
-            memory=make_memory(settings, db, conversations, embedder=retriever.embedder),
+            memory=memory,
         )
         assert isinstance(specialists.market, DbMarketFeed)
         market_consumer = build_kafka_consumer(settings, specialists.market)

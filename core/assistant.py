@@ -35,17 +35,11 @@ __all__ = ["Assistant", "reply_from_state"]
 log = logging.getLogger(__name__)
 
 
-UNSURE_NOTE = "_I'm not fully sure of this answer: please check the sources or ask an advisor._"
-
-
-def reply_from_state(state: TurnState, *, threshold: int) -> Reply:
+def reply_from_state(state: TurnState) -> Reply:
     """Turn the graph's final state into the platform-neutral Reply."""
     confidence = int(state.get("confidence", 0))
     strategy = state.get("strategy") or "template"
     text = state.get("draft", "")
-    low = strategy in ("llm", "extractive") and confidence < threshold
-    if low and text:
-        text = f"{UNSURE_NOTE}\n\n{text}"
     escalation = state.get("escalation")
     return Reply(
         text=text,
@@ -56,7 +50,7 @@ def reply_from_state(state: TurnState, *, threshold: int) -> Reply:
         strategy=strategy,  # type: ignore[arg-type]
         escalation=EscalationNotice(**escalation) if escalation else None,
         turn_id=state["turn_id"],
-        low_confidence=low,
+        low_confidence=bool(state.get("withheld")),  # an answer below the threshold was replaced by a refusal
         silent=bool(state.get("silent", False)),
     )
 
@@ -80,6 +74,10 @@ class Assistant:
         self._prices = prices
         self._background: set[asyncio.Task[None]] = set()
         self._pending: dict[str, asyncio.Task[None]] = {}
+
+    def add_observer(self, observer: TurnObserver) -> None:
+        """Also tell `observer` about every turn from now on (e.g. an evaluation collecting signals)."""
+        self._observers.add(observer)
 
     async def respond(self, message: IncomingMessage) -> Reply:
         reply: Reply | None = None
@@ -126,7 +124,7 @@ class Assistant:
         except Exception:
             self._observers.error("turn")  # counted, then handled at the adapter's edge
             raise
-        reply = reply_from_state(final, threshold=self._context.policy.confidence_threshold)  # type: ignore[arg-type]
+        reply = reply_from_state(final)  # type: ignore[arg-type]
         latency_ms = (time.perf_counter() - started) * 1000
         ttft_ms = (first_token - started) * 1000 if first_token is not None else None
         self._record_in_background(message, final, reply, latency_ms, ttft_ms)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Platform = Literal["slack", "teams", "web", "cli"]
 MessageKind = Literal["message", "mention", "command", "action"]
-Strategy = Literal["llm", "extractive", "template", "human"]
+Strategy = Literal["llm", "extractive", "template", "refusal", "human"]
 
 __all__ = [
     "Citation",

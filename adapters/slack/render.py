@@ -131,7 +131,7 @@ def _figure_block(figure: Figure) -> Block:
 
 
 def _confidence_block(reply: Reply) -> Block | None:
-    if not reply.low_confidence:
+    if not reply.low_confidence or reply.strategy == "refusal":  # a refusal says so itself
         return None
     return _context(f":warning: Confidence {reply.confidence}%: please check the sources, or ask for an advisor.")
 

@@ -82,7 +82,7 @@ def _figure(figure: Figure) -> list[Element]:
 
 
 def _confidence(reply: Reply) -> list[Element]:
-    if not reply.low_confidence:
+    if not reply.low_confidence or reply.strategy == "refusal":  # a refusal says so itself
         return []
     note = f"Confidence {reply.confidence}%: please check the sources, or ask for an advisor."
     return [_text(note, color="Attention", size="Small", isSubtle=False)]

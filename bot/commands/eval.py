@@ -1,4 +1,4 @@
-"""`finbot eval retrieval --dataset DIR [--qrels FILE] [--json]`: retrieval quality and speed on a BEIR folder."""
+"""`finbot eval retrieval`: retrieval quality and speed on a BEIR folder (`finbot eval answers`: eval_answers.py)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ def register(commands: Any) -> None:
     retrieval.add_argument("--modes", default="bm25,dense,hybrid", help="comma-separated: bm25,dense,hybrid")
     retrieval.add_argument("--cache", type=Path, default=None, help="keep corpus embeddings here between runs")
     retrieval.set_defaults(handler=run_eval)
+    from bot.commands import eval_answers, eval_calibrate
+
+    eval_answers.register(kinds)
+    eval_calibrate.register(kinds)
 
 
 async def run_eval(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,22 +1,34 @@
-"""Offline answers: the sentences of the retrieved passages that best match the question, cited."""
+"""Offline answers: the sentences of the retrieved passages that best answer the question, cited.
+
+Sentences are scored by the question's terms they share, their passage's heading and rank, and whether
+they hold the kind of fact asked for (core.compose.question). Then three rules a reader expects:
+- a question asking for an amount is answered with the sentence (or table row) that states one;
+- a yes/no question keeps the sentence that qualifies its answer ("..., none of which is material");
+- a question naming a period or a company is told which source the answer comes from.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from core.compose.question import QuestionProfile, has_amount, has_time
 from core.compose.draft import Draft
+from core.compose.llm import citation_of
 from core.retrieval.text import sentences, stems
 from core.retrieval.types import Passage
-from core.types import Citation
 
 __all__ = ["extractive_answer"]
 
-# What kind of fact a question asks for, and what a sentence stating such a fact looks like.
-_ASKS_AMOUNT = re.compile(r"\b(how much|cost|costs|fee|fees|price|charge|charges|minimum|limit|rate)\b", re.I)
-_HAS_AMOUNT = re.compile(r"[$€£]\s?\d|\d\s?%|\bfree\b|\bno (fee|charge)\b", re.I)
-_ASKS_TIME = re.compile(r"\b(when|how long|what time|deadline|cut-?off|hours|days)\b", re.I)
-_HAS_TIME = re.compile(r"\b\d{1,2}(:\d{2})?\s?(a\.?m\.?|p\.?m\.?)|\b\d+\s?(to \d+ )?(business )?days?\b|\bET\b", re.I)
+_QUALIFIER = re.compile(
+    r"^\s*(however|but|although|though|except|unless|only|none|no|not|neither|nor|nevertheless|that said|"
+    r"in (?:no|any) case)\b|\b(not|no|none|never|neither|immaterial|without)\b",
+    re.I,
+)
+_MIN_CHARS = 15
+"""Shorter sentences are noise ("Yes.", "See below.") unless they carry a figure (a table row)."""
+_AMOUNT_SWAP = 0.6
+"""An amount sentence replaces the weakest pick when it scores at least this share of the best one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,54 +39,114 @@ class _Candidate:
     text: str
 
 
-def _fact_bonus(question: str, sentence: str) -> float:
+def _fact_bonus(profile: QuestionProfile, sentence: str) -> float:
     bonus = 0.0
-    if _ASKS_AMOUNT.search(question) and _HAS_AMOUNT.search(sentence):
+    if profile.asks_amount and has_amount(sentence):
         bonus += 0.3
-    if _ASKS_TIME.search(question) and _HAS_TIME.search(sentence):
+    if profile.asks_time and has_time(sentence):
         bonus += 0.3
+    if profile.periods and profile.periods & set(re.findall(r"\b(?:19|20)\d{2}\b", sentence)):
+        bonus += 0.2
     return bonus
 
 
-def _score_sentence(question: str, query_stems: set[str], passage: Passage, rank: int, position: int,
-                    sentence: str) -> float:
+def _score(profile: QuestionProfile, extra: set[str], passage: Passage, rank: int, position: int,
+           sentence: str) -> float:
     sentence_stems = stems(sentence)
-    if not sentence_stems or not query_stems:
+    query = profile.stems
+    if not sentence_stems or not (query or extra):
         return 0.0
-    overlap = len(sentence_stems & query_stems) / len(query_stems)
-    in_section = len(stems(passage.title) & query_stems) / len(query_stems)
+    weight = len(query) + 0.5 * len(extra)
+    overlap = (len(sentence_stems & query) + 0.5 * len(sentence_stems & extra)) / weight
+    in_section = len(stems(passage.title) & (query | extra)) / max(1, len(query | extra))
     # The passage's rank and the section heading matter as much as the sentence's own words:
     # a sentence under "How much does a wire cost?" answers that even when it only says "$25".
-    return overlap + 0.5 * in_section + 0.25 / (1 + rank) + 0.05 / (1 + position) + _fact_bonus(question, sentence)
+    return overlap + 0.5 * in_section + 0.25 / (1 + rank) + 0.05 / (1 + position) + _fact_bonus(profile, sentence)
+
+
+def _candidates(profile: QuestionProfile, extra: set[str], passages: list[Passage]) -> tuple[
+    list[_Candidate], dict[tuple[int, int], str]
+]:
+    """Scored sentences of the passages, and every sentence by (passage rank, position)."""
+    candidates: list[_Candidate] = []
+    every: dict[tuple[int, int], str] = {}
+    seen: set[str] = set()
+    for rank, passage in enumerate(passages):
+        for position, sentence in enumerate(sentences(passage.text)):
+            every[(rank, position)] = sentence
+            normalized = " ".join(sentence.lower().split())
+            if normalized in seen or (len(sentence) < _MIN_CHARS and not re.search(r"\d", sentence)):
+                continue
+            seen.add(normalized)
+            score = _score(profile, extra, passage, rank, position, sentence)
+            if score > 0.3:
+                candidates.append(_Candidate(score, rank, position, sentence))
+    return candidates, every
+
+
+def _pick(profile: QuestionProfile, candidates: list[_Candidate], max_sentences: int) -> list[_Candidate]:
+    ranked = sorted(candidates, key=lambda c: c.score, reverse=True)
+    chosen = ranked[:max_sentences]
+    if profile.asks_amount and chosen and not any(has_amount(c.text) for c in chosen):
+        with_amount = [c for c in ranked[max_sentences:] if has_amount(c.text)]
+        if with_amount and with_amount[0].score >= _AMOUNT_SWAP * chosen[0].score:
+            chosen = [*chosen[:-1], with_amount[0]] if len(chosen) == max_sentences else [*chosen, with_amount[0]]
+    return chosen
+
+
+def _with_qualifiers(
+    profile: QuestionProfile, chosen: list[_Candidate], every: dict[tuple[int, int], str]
+) -> list[_Candidate]:
+    """Yes/no questions: the sentence right after a pick that qualifies it comes along."""
+    if not profile.asks_yes_no:
+        return chosen
+    picked = {(c.passage_rank, c.position) for c in chosen}
+    out = list(chosen)
+    for c in chosen:
+        after = (c.passage_rank, c.position + 1)
+        following = every.get(after)
+        if following and after not in picked and _QUALIFIER.search(following):
+            out.append(_Candidate(c.score, c.passage_rank, c.position + 1, following))
+            picked.add(after)
+    return out
+
+
+def _source_lead(profile: QuestionProfile, passage: Passage) -> str:
+    """'From <title>:' when the question names a period or a company, so the answer says whose and when."""
+    if not (profile.periods or profile.entities):
+        return ""
+    return f"From *{passage.title}*: "
 
 
 def extractive_answer(
-    question: str, passages: list[Passage], *, max_sentences: int = 3, max_passages: int = 3
+    question: str, passages: list[Passage], *, max_sentences: int = 3, max_passages: int = 3, query: str = ""
 ) -> Draft:
-    """Pick the best-matching sentences from the top passages, keep their order, cite each source."""
-    query_stems = stems(question)
-    candidates: list[_Candidate] = []
-    seen: set[str] = set()
-    for rank, passage in enumerate(passages[:max_passages]):
-        for position, sentence in enumerate(sentences(passage.text)):
-            normalized = " ".join(sentence.lower().split())
-            if len(sentence) < 15 or normalized in seen:
-                continue
-            seen.add(normalized)
-            score = _score_sentence(question, query_stems, passage, rank, position, sentence)
-            if score > 0.3:
-                candidates.append(_Candidate(score, rank, position, sentence))
-    chosen = sorted(candidates, key=lambda c: c.score, reverse=True)[:max_sentences]
+    """Pick the best-matching sentences from the top passages, keep their order, cite each source.
+
+    `query` is the standalone search query (a follow-up with the earlier question's terms); its extra
+    terms count half as much as the question's own.
+    """
+    profile = QuestionProfile(question)
+    extra = stems(query) - profile.stems if query else set()
+    used_passages = passages[:max_passages]
+    candidates, every = _candidates(profile, extra, used_passages)
+    chosen = _with_qualifiers(profile, _pick(profile, candidates, max_sentences), every)
     chosen.sort(key=lambda c: (c.passage_rank, c.position))
-    citation_numbers: dict[int, int] = {}
-    citations: list[Citation] = []
+    numbers: dict[int, int] = {}
+    cited: list[Passage] = []
     parts: list[str] = []
     for candidate in chosen:
-        if candidate.passage_rank not in citation_numbers:
-            passage = passages[candidate.passage_rank]
-            citations.append(
-                Citation(title=passage.title, uri=passage.uri, snippet=passage.text[:300], score=passage.score)
-            )
-            citation_numbers[candidate.passage_rank] = len(citations)
-        parts.append(f"{candidate.text} [{citation_numbers[candidate.passage_rank]}]")
-    return Draft(text=" ".join(parts), strategy="extractive", citations=citations)
+        if candidate.passage_rank not in numbers:
+            cited.append(used_passages[candidate.passage_rank])
+            numbers[candidate.passage_rank] = len(cited)
+        parts.append(f"{candidate.text} [{numbers[candidate.passage_rank]}]")
+    text = " ".join(parts)
+    if text:
+        text = _source_lead(profile, cited[0]) + text
+    return Draft(
+        text=text,
+        strategy="extractive",
+        citations=[citation_of(p) for p in cited],
+        step="extractive",
+        sources=[p.chunk_id for p in cited],
+    )

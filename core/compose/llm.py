@@ -13,7 +13,7 @@ from core.llm import provider_errors
 from core.retrieval.types import Passage
 from core.types import Citation
 
-__all__ = ["LlmComposer"]
+__all__ = ["LlmComposer", "citation_of", "renumber_citations"]
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
 
@@ -66,21 +66,25 @@ class LlmComposer:
                     await on_delta(piece)
                 if chunk.usage_metadata:
                     usage = dict(chunk.usage_metadata)
-        text, citations = _renumber_citations(text.strip(), passages)
+        text, used = renumber_citations(text.strip(), passages)
         return Draft(
             text=text,
             strategy="llm",
-            citations=citations,
+            citations=[citation_of(p) for p in used],
             model=self.model_name,
             tokens_in=usage.get("input_tokens", 0),
             tokens_out=usage.get("output_tokens", 0),
+            step="llm",
+            sources=[p.chunk_id for p in used],
+            streamed=bool(text),
         )
 
 
-def _renumber_citations(text: str, passages: list[Passage]) -> tuple[str, list[Citation]]:
+def renumber_citations(text: str, passages: list[Passage]) -> tuple[str, list[Passage]]:
     """Keep only the passages the answer cites by [n], numbered 1.. in order of first use.
 
-    An answer that cites nothing keeps every passage it was given as its sources.
+    Returns the renumbered text and the cited passages in their new order. An answer that cites
+    nothing keeps every passage it was given as its sources.
     """
     order: list[int] = []
     for match in _MARKER.finditer(text):
@@ -88,15 +92,16 @@ def _renumber_citations(text: str, passages: list[Passage]) -> tuple[str, list[C
         if 1 <= number <= len(passages) and number not in order:
             order.append(number)
     if not order:
-        return text, [_citation(p) for p in passages]
+        return text, list(passages)
     new_number = {old: new for new, old in enumerate(order, start=1)}
 
     def swap(match: re.Match[str]) -> str:
         number = int(match.group(1))
         return f"[{new_number[number]}]" if number in new_number else ""
 
-    return _MARKER.sub(swap, text), [_citation(passages[n - 1]) for n in order]
+    return _MARKER.sub(swap, text), [passages[n - 1] for n in order]
 
 
-def _citation(passage: Passage) -> Citation:
+def citation_of(passage: Passage) -> Citation:
+    """The citation of a passage as every surface shows it."""
     return Citation(title=passage.title, uri=passage.uri, snippet=passage.text[:300], score=passage.score)

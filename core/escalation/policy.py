@@ -41,6 +41,8 @@ def escalation_reason(state: Mapping[str, Any]) -> str | None:
     if state.get("escalate_reason"):
         return str(state["escalate_reason"])
     strategy = state.get("strategy", "")
+    if strategy == "refusal":  # core.answering: nothing found, or an answer withheld below the threshold
+        return "low_confidence" if state.get("withheld") else "no_answer"
     if strategy == "human":
         return "no_answer"
     if strategy in ("llm", "extractive") and not state.get("grounded", False):
@@ -64,11 +66,8 @@ _LEADS = {
     "account_closure": "I've asked one of our advisors to help you with your account.",
     "hardship": "Thank you for telling me. I've asked one of our advisors to talk this through with you.",
     "bereavement": "I'm very sorry for your loss. I've asked one of our advisors to help you personally.",
-    "low_confidence": "I've also asked one of our advisors to check this for you.",
-    "no_answer": (
-        "I don't know the answer to that from the firm's knowledge base, and I'd rather not guess, "
-        "so I've asked one of our advisors to help."
-    ),
+    "low_confidence": "I've asked one of our advisors to check this for you.",
+    "no_answer": "I've asked one of our advisors to help.",
 }
 
 

@@ -8,7 +8,7 @@ from langgraph.graph.state import CompiledStateGraph
 
 from core.graph import nodes
 from core.graph.context import GraphContext
-from core.graph.routing import after_route, after_specialists, decide
+from core.graph.routing import after_route, decide
 from core.graph.state import TurnState
 
 __all__ = ["build_graph"]
@@ -22,7 +22,6 @@ def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledS
     graph.add_node("route", nodes.route)
     graph.add_node("specialists", nodes.specialists)
     graph.add_node("compose", nodes.compose)
-    graph.add_node("deliberate", nodes.deliberate)
     graph.add_node("check_grounding", nodes.check_grounding)
     graph.add_node("escalate", nodes.escalate)
     graph.add_node("save", nodes.save)
@@ -34,10 +33,8 @@ def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledS
     # Questions are researched first; greetings and help are answered directly.
     graph.add_conditional_edges("route", after_route)
     # The chosen specialists (knowledge, portfolio, market, risk) run concurrently inside one node.
-    # High-stakes answers are written by the jury when it is on; the rest by the fallback chain.
-    graph.add_conditional_edges("specialists", after_specialists)
-    graph.add_edge("deliberate", "check_grounding")
-    # Every draft is checked against its sources before anyone sees the final reply.
+    graph.add_edge("specialists", "compose")
+    # The answer chain writes a draft (core.answering.chain); its confidence is computed once, after it.
     graph.add_edge("compose", "check_grounding")
     # decide: an unsupported answer or an empty fallback chain is handed to an advisor.
     graph.add_conditional_edges("check_grounding", decide)

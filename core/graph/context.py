@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.answering import AnswerChain, Assessor
 from core.compose.disclaimer import DEFAULT_DISCLAIMER
+from core.confidence import load_default_model
 from core.escalation.service import EscalationService
-from core.fallback import FallbackChain
-from core.grounding import GroundingChecker
-from core.jury import Jury
 from core.memory import MemoryService
 from core.retrieval.rewrite import QueryRewriter
 from core.retrieval.types import KnowledgeRetriever
@@ -35,10 +34,11 @@ class AnswerPolicy:
 class GraphContext:
     conversations: ConversationStore
     retriever: KnowledgeRetriever
-    chain: FallbackChain
+    chain: AnswerChain = field(default_factory=AnswerChain.build)
+    """Writes every answer: template, memory, jury, llm, figures, extractive, refusal (core.answering)."""
+    assessor: Assessor = field(default_factory=lambda: Assessor(model=load_default_model()))
+    """The confidence (grounding + the calibrated model), the refusal below the threshold, the disclaimer."""
     policy: AnswerPolicy = field(default_factory=AnswerPolicy)
-    grounder: GroundingChecker | None = None
-    """The grounding check with its embedder / LLM judge; None: the lexical check alone."""
     rewriter: QueryRewriter | None = None
     """Turns follow-up questions into standalone search queries from the recent turns; None: as asked."""
     escalations: EscalationService | None = None
@@ -47,7 +47,5 @@ class GraphContext:
     """Chooses the specialists (core.routing); None: the offline keyword classifier."""
     specialists: SpecialistServices | None = None
     """Holdings and market data for the portfolio, market and risk specialists; None: they are unavailable."""
-    jury: Jury | None = None
-    """Drafts, critiques and picks high-stakes answers (FINBOT_JURY); None: off."""
     memory: MemoryService | None = None
     """Profiles, long-term facts and summaries (core.memory); None: the recent window alone."""

@@ -7,7 +7,7 @@ from typing import Literal
 from core.escalation.policy import escalation_reason
 from core.graph.state import TurnState
 
-__all__ = ["after_route", "after_specialists", "decide"]
+__all__ = ["after_route", "decide"]
 
 
 def after_route(state: TurnState) -> Literal["specialists", "compose", "escalate"]:
@@ -15,11 +15,6 @@ def after_route(state: TurnState) -> Literal["specialists", "compose", "escalate
     if state.get("escalate_reason"):  # an ask for a human or a sensitive intent: straight to a person
         return "escalate"
     return "specialists" if state.get("route") else "compose"
-
-
-def after_specialists(state: TurnState) -> Literal["deliberate", "compose"]:
-    """High-stakes answers go to the jury when it is on; everything else is composed once."""
-    return "deliberate" if state.get("deliberate") else "compose"
 
 
 def decide(state: TurnState) -> Literal["escalate", "save"]:

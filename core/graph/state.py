@@ -40,8 +40,6 @@ class TurnState(TurnInput, total=False):
     """Ticker symbols the turn is about (named, or kept from the thread); [] = the person's own holdings."""
     high_stakes: bool
     """A recommendation or an allocation change: the answer carries the disclaimer (and the jury, when on)."""
-    deliberate: bool
-    """The jury writes this answer (high stakes, FINBOT_JURY on, a language model configured)."""
     routed_by: str
     """"offline" or "llm": who chose the route."""
     pinned_route: list[str]
@@ -51,7 +49,11 @@ class TurnState(TurnInput, total=False):
 
     # --- specialists ---
     passages: list[dict[str, Any]]
-    """Retrieved passages (Passage as dict), best first."""
+    """Retrieved passages relevant enough to answer from (Passage as dict), best first."""
+    nearby: list[dict[str, Any]]
+    """The other retrieved passages (below the relevance floor): confidence signals, a refusal's nearest sources."""
+    query: str
+    """The standalone search query when the question was rewritten (a follow-up), else ""."""
     figures: list[dict[str, Any]]
     """Computed tables (Figure as dict) from the portfolio, market and risk specialists."""
     facts: list[str]
@@ -61,23 +63,30 @@ class TurnState(TurnInput, total=False):
     advice: bool
     """A specialist illustrated a change (rebalancing trades): the answer carries the disclaimer."""
 
-    # --- compose ---
+    # --- compose (the answer chain) ---
+    draft_record: dict[str, Any]
+    """The chain's draft (core.compose.draft.Draft as a dict), before the assessment."""
+
+    # --- check_grounding (the assessment: what the person reads) ---
     draft: str
     citations: list[dict[str, Any]]
     strategy: str
+    step: str
+    """The answer chain's step that wrote the answer (template, memory, jury, llm, figures, extractive, refusal)."""
     model: str
     tokens_in: int
     tokens_out: int
     failures: list[str]
     jury: dict[str, Any] | None
     """The jury's record when it wrote the answer: size, agreement, latency, tokens, chosen draft."""
-    confidence_penalty: int
-    """Points the grounding confidence loses (the jury's disagreement)."""
-
-    # --- check_grounding ---
     confidence: int
+    """The probability (0-100) that the answer is right (core.answering.assess)."""
     unsupported: list[str]
     grounded: bool
+    signals: dict[str, float]
+    """The confidence model's inputs for an answer drafted from documents (core.confidence.signals)."""
+    withheld: bool
+    """The draft was below the threshold and a refusal replaced it."""
 
     # --- decide / escalate ---
     escalate_reason: str
@@ -101,25 +110,29 @@ def fresh_turn(turn_id: str, message: dict[str, Any]) -> TurnState:
         route=[],
         symbols=[],
         high_stakes=False,
-        deliberate=False,
         routed_by="",
         passages=[],
+        nearby=[],
+        query="",
         figures=[],
         facts=[],
         summary=[],
         advice=False,
+        draft_record={},
         draft="",
         citations=[],
         strategy="",
+        step="",
         model="",
         tokens_in=0,
         tokens_out=0,
         failures=[],
         jury=None,
-        confidence_penalty=0,
         confidence=0,
         unsupported=[],
         grounded=False,
+        signals={},
+        withheld=False,
         escalate_reason="",
         escalation=None,
     )

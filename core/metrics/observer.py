@@ -38,6 +38,9 @@ class ObserverList:
     def __init__(self, observers: Sequence[TurnObserver] = ()) -> None:
         self._observers = list(observers)
 
+    def add(self, observer: TurnObserver) -> None:
+        self._observers.append(observer)
+
     def turn(self, record: TurnRecord, failures: Sequence[str]) -> None:
         for observer in self._observers:
             try:

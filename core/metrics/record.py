@@ -63,5 +63,6 @@ def build_turn_record(
         failures="; ".join(failures)[:400],
         docs_retrieved=len(state.get("passages", [])),
         memory_tiers=",".join(state.get("memory_tiers", [])),
+        signals=dict(state.get("signals") or {}),
         **jury_record_fields(state, prices.cost if prices else None),
     )

@@ -39,6 +39,10 @@ class HybridHit:
     score: float
     dense: float
     keyword: float
+    dense_rank: int = 0
+    """1-based rank among the dense side's candidates (0: not one of them)."""
+    keyword_rank: int = 0
+    """1-based rank among the BM25 side's candidates (0: not one of them)."""
 
 
 class HybridIndex:
@@ -129,12 +133,23 @@ class HybridIndex:
             keyword_present=in_keyword[candidates],
         )
         order = np.argsort(-fused, kind="stable")[:k]
+        dense_rank = {int(r): n for n, r in enumerate(dense_rows[dense_known[dense_rows]], start=1)}
+        keyword_rank = {int(r): n for n, r in enumerate(keyword_rows, start=1)}
         return [
             HybridHit(
-                int(candidates[i]), float(fused[i]), float(dense_filled[candidates[i]]), float(keyword[candidates[i]])
+                int(candidates[i]),
+                float(fused[i]),
+                float(dense_filled[candidates[i]]),
+                float(keyword[candidates[i]]),
+                dense_rank.get(int(candidates[i]), 0),
+                keyword_rank.get(int(candidates[i]), 0),
             )
             for i in order
         ]
 
+    def coverage(self, query: str, hit: HybridHit) -> float:
+        """IDF-weighted share of the query's terms in the hit's text (0..1)."""
+        return coverage(query, self.texts[hit.row], self.bm25.idf)
+
     def relevance(self, query: str, hit: HybridHit) -> float:
-        return calibrated_relevance(hit.dense, coverage(query, self.texts[hit.row], self.bm25.idf))
+        return calibrated_relevance(hit.dense, self.coverage(query, hit))

@@ -41,6 +41,8 @@ class TurnRecord:
     jury_tokens_in: int = 0
     jury_tokens_out: int = 0
     jury_cost_usd: float = 0.0
+    signals: dict[str, float] = field(default_factory=dict)
+    """The confidence model's inputs (observers only; not a column of turn_metrics)."""
 
 
 class MetricsStore:
@@ -49,7 +51,9 @@ class MetricsStore:
 
     async def record(self, record: TurnRecord) -> None:
         async with self._db.session() as session:
-            session.add(TurnMetricRow(**asdict(record)))
+            row = asdict(record)
+            row.pop("signals", None)
+            session.add(TurnMetricRow(**row))
 
     async def set_feedback(self, turn_id: str, value: int, note: str | None = None) -> bool:
         """Store thumbs up (+1) / down (-1) on a turn; False when the turn is unknown."""

@@ -44,4 +44,4 @@ async def test_without_relevant_context_the_model_is_not_asked(
     finally:
         await server.stop()
     assert fake_openai.chat_requests() == []
-    assert "I don't know" in turn.reply["text"]
+    assert "couldn't find" in turn.reply["text"] and turn.reply["strategy"] == "refusal"

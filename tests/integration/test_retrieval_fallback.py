@@ -70,7 +70,7 @@ async def test_model_answers_when_it_is_up(make_settings: SettingsFactory, fake_
     assert reply.confidence >= 70
 
 
-async def test_greeting_is_a_template_and_unknown_goes_to_a_human(make_settings: SettingsFactory) -> None:
+async def test_greeting_is_a_template_and_unknown_gets_a_refusal(make_settings: SettingsFactory) -> None:
     container = await Container.open(make_settings())
     try:
         await container.ingest_sample_if_empty()
@@ -79,4 +79,4 @@ async def test_greeting_is_a_template_and_unknown_goes_to_a_human(make_settings:
     finally:
         await container.close()
     assert hello.strategy == "template"
-    assert unknown.strategy == "human" and "I don't know" in unknown.text
+    assert unknown.strategy == "refusal" and "couldn't find" in unknown.text

@@ -3,7 +3,6 @@
 from core.graph.nodes.compose import compose
 from core.graph.nodes.escalate import escalate
 from core.graph.nodes.grounding import check_grounding
-from core.graph.nodes.jury import deliberate
 from core.graph.nodes.knowledge import knowledge
 from core.graph.nodes.memory import load_memory
 from core.graph.nodes.save import save
@@ -13,7 +12,6 @@ from core.graph.nodes.supervisor import route
 __all__ = [
     "check_grounding",
     "compose",
-    "deliberate",
     "escalate",
     "knowledge",
     "load_memory",

@@ -6,6 +6,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from core.answering.refusal import OFFER
 from core.escalation.policy import escalation_reason, notice_text
 from core.graph.context import GraphContext
 from core.graph.state import TurnState
@@ -43,8 +44,8 @@ async def escalate(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str
     update: dict[str, Any] = {
         "escalation": {"id": opened.escalation.id, "reason": reason, "expected": opened.expected},
     }
-    if reason == "low_confidence":
-        update["draft"] = f"{state.get('draft', '')}\n\n{notice}"
+    if drafted:  # the refusal (what was not found, the nearest sources) stays; the advisor is asked, not offered
+        update["draft"] = f"{state.get('draft', '').replace(OFFER, '').rstrip()}\n\n{notice}"
     else:
         update["draft"] = notice
         update["strategy"] = "human"

@@ -1,4 +1,4 @@
-"""check_grounding: score the draft against what was retrieved and computed."""
+"""check_grounding: how sure finbot is of the draft; a doubtful one becomes a refusal (core.answering.assess)."""
 
 from __future__ import annotations
 
@@ -6,27 +6,40 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from core.compose.draft import Draft
 from core.graph.context import GraphContext
+from core.graph.nodes.answer_request import answer_request
 from core.graph.state import TurnState
-from core.grounding import check_grounding as score_draft
+from core.types import Citation
 
 __all__ = ["check_grounding"]
 
 
 async def check_grounding(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
-    strategy = state.get("strategy", "")
-    if strategy == "template":
-        return {"confidence": 100, "grounded": True, "unsupported": []}
-    if strategy == "human":
-        return {"confidence": 0, "grounded": False, "unsupported": []}
-    context = [f"{p['title']}\n{p['text']}" for p in state.get("passages", [])] + state.get("facts", [])
-    grounder = runtime.context.grounder
-    draft = state.get("draft", "")
-    result = await grounder.check(draft, context) if grounder is not None else score_draft(draft, context)
-    threshold = runtime.context.policy.confidence_threshold
-    confidence = max(0, result.confidence - int(state.get("confidence_penalty") or 0))  # the jury's disagreement
+    record = dict(state.get("draft_record") or {})
+    record["citations"] = [Citation(**c) for c in record.get("citations", [])]
+    draft = Draft(**record)
+
+    async def on_delta(text: str) -> None:
+        runtime.stream_writer({"delta": text})
+
+    request = answer_request(state, on_delta)
+    retrieved = sorted([*request.passages, *request.nearby], key=lambda p: -p.score)
+    result = await runtime.context.assessor.assess(request, draft, retrieved=retrieved)
+    final = result.draft
     return {
-        "confidence": confidence,
+        "draft": final.text,
+        "citations": [c.model_dump() for c in final.citations],
+        "strategy": final.strategy,
+        "step": final.step,
+        "model": final.model,
+        "tokens_in": final.tokens_in,
+        "tokens_out": final.tokens_out,
+        "failures": final.failures,
+        "jury": draft.jury,
+        "confidence": result.confidence,
         "unsupported": result.unsupported,
-        "grounded": confidence >= threshold,
+        "grounded": result.grounded,
+        "signals": result.signals,
+        "withheld": result.withheld,
     }

@@ -17,9 +17,14 @@ async def knowledge(state: TurnState, runtime: Runtime[GraphContext]) -> dict[st
     ctx = runtime.context
     runtime.stream_writer({"status": "searching the knowledge base..."})
     question = state["message"]["text"]
+    query = question
     if ctx.rewriter is not None:
         history = [(turn["role"], turn["text"]) for turn in state.get("history", [])]
-        question = await ctx.rewriter.rewrite(question, history)
-    passages = await ctx.retriever.search(question, ctx.policy.top_k)
-    relevant = [p for p in passages if p.relevance >= ctx.policy.min_relevance]
-    return {"passages": [asdict(p) for p in relevant]}
+        query = await ctx.rewriter.rewrite(question, history)
+    passages = await ctx.retriever.search(query, ctx.policy.top_k)
+    floor = ctx.policy.min_relevance
+    return {
+        "passages": [asdict(p) for p in passages if p.relevance >= floor],
+        "nearby": [asdict(p) for p in passages if p.relevance < floor],  # for the confidence and a refusal
+        "query": query if query != question else "",
+    }

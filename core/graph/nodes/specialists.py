@@ -59,7 +59,9 @@ async def specialists(state: TurnState, runtime: Runtime[GraphContext]) -> dict[
             runtime.stream_writer({"status": _STATUS[name]})
             jobs.append(DATA_SPECIALISTS[name](request, services))
     results = await asyncio.gather(*jobs, return_exceptions=True)
-    update: dict[str, Any] = {"passages": [], "figures": [], "facts": [], "summary": [], "advice": False}
+    update: dict[str, Any] = {
+        "passages": [], "nearby": [], "query": "", "figures": [], "facts": [], "summary": [], "advice": False
+    }
     if services is None and chosen:
         update["summary"].append("Portfolio and market figures are not available here, so I can't compute them.")
     for result in results:
@@ -72,5 +74,5 @@ async def specialists(state: TurnState, runtime: Runtime[GraphContext]) -> dict[
             update["figures"].extend(f.model_dump() for f in result.figures)
             update["advice"] = update["advice"] or result.advice
         elif isinstance(result, dict):  # the knowledge node's update
-            update["passages"] = result.get("passages", [])
+            update.update(result)
     return update

@@ -53,7 +53,6 @@ async def choose_specialists(state: TurnState, ctx: GraphContext | None) -> dict
         "route": routed.route,
         "symbols": routed.symbols,
         "high_stakes": routed.high_stakes,
-        "deliberate": routed.high_stakes and ctx is not None and ctx.jury is not None,
         "routed_by": routed.decided_by,
         "pinned_route": routed.route,
         "pinned_symbols": routed.symbols,

@@ -34,7 +34,7 @@ def test_answer_quality_triggers_can_be_switched_off_but_sensitive_ones_cannot()
 def test_notice_says_an_advisor_was_asked_and_when() -> None:
     text = notice_text("transfer_instruction", "next business day (Monday) from 8:30 AM ET")
     assert "can't move money" in text and "next business day (Monday) from 8:30 AM ET" in text
-    assert "I don't know" in notice_text("no_answer", "within about an hour")
+    assert "asked one of our advisors" in notice_text("no_answer", "within about an hour")
 
 
 class _Desk:

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from core.assistant import Assistant
-from core.fallback import FallbackChain
 from core.graph import GraphContext
 from core.metrics import PriceTable, TurnObserver
 from core.store import ConversationStore, Database, MetricsStore, TurnRecord
@@ -81,7 +80,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 def _assistant(db: Database, graph: ScriptedGraph, store: MetricsStore, recorder: Recorder) -> Assistant:
     conversations = ConversationStore(db)
-    context = GraphContext(conversations=conversations, retriever=None, chain=FallbackChain())  # type: ignore[arg-type]
+    context = GraphContext(conversations=conversations, retriever=None)  # type: ignore[arg-type]
     prices = PriceTable.from_settings({"gpt-4o-mini": {"input": 0.15, "output": 0.6}}, defaults=False)
     return Assistant(graph=graph, context=context, metrics=store, observers=[recorder], prices=prices)  # type: ignore[arg-type]
 
