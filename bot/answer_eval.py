@@ -7,6 +7,7 @@ query rewriting and routing see what a real follow-up would. Nothing here change
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import tempfile
 import uuid
@@ -57,6 +58,19 @@ def _write_documents(folder: Path, documents: dict[str, str]) -> dict[str, str]:
         (folder / f"{stem}.txt").write_text(text + "\n", encoding="utf-8")
         stems[stem] = doc_id
     return stems
+
+
+def _prepare(root: Path, eval_set: EvalSet, cache_dir: Path | None) -> tuple[Path, dict[str, str]]:
+    """The knowledge-base folder (written from the set's documents when it has no folder) and the
+    embeddings of an earlier run copied in; returns the folder and file stem -> document id."""
+    stems: dict[str, str] = {}
+    kb = eval_set.kb_dir
+    if kb is None:
+        kb = root / "kb"
+        stems = _write_documents(kb, eval_set.kb_documents)
+    if cache_dir is not None and cache_dir.is_dir():
+        shutil.copytree(cache_dir, root / "data" / "index" / "embeddings", dirs_exist_ok=True)
+    return kb, stems
 
 
 def _doc_id(source: str, kb: Path, stems: dict[str, str]) -> str:
@@ -110,14 +124,7 @@ async def run_answer_eval(
 
     with tempfile.TemporaryDirectory(prefix="finbot-eval-") as tmp:
         root = Path(tmp)
-        stems: dict[str, str] = {}
-        kb = eval_set.kb_dir
-        if kb is None:
-            kb = root / "kb"
-            stems = _write_documents(kb, eval_set.kb_documents)
-        embeddings = root / "data" / "index" / "embeddings"
-        if cache_dir is not None and cache_dir.is_dir():
-            shutil.copytree(cache_dir, embeddings, dirs_exist_ok=True)
+        kb, stems = await asyncio.to_thread(_prepare, root, eval_set, cache_dir)
         container = await Container.open(_eval_settings(settings, root / "data"))
         tap = _SignalTap()
         container.assistant.add_observer(tap)

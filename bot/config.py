@@ -102,8 +102,10 @@ class Settings(BaseSettings):
     business_hours: str = Field(default="Mon-Fri 08:30-17:30 America/New_York", alias="FINBOT_BUSINESS_HOURS")
     escalation_remind_min: float = Field(default=15, gt=0, alias="FINBOT_ESCALATION_REMIND_MIN")
     escalation_expire_hours: float = Field(default=24, gt=0, alias="FINBOT_ESCALATION_EXPIRE_HOURS")
-    escalate_low_confidence: bool = Field(default=True, alias="FINBOT_ESCALATE_LOW_CONFIDENCE")
-    escalate_no_answer: bool = Field(default=True, alias="FINBOT_ESCALATE_NO_ANSWER")
+    escalate_low_confidence: bool = Field(default=False, alias="FINBOT_ESCALATE_LOW_CONFIDENCE")
+    """Open a hand-over (not just offer one) when an answer is withheld for low confidence."""
+    escalate_no_answer: bool = Field(default=False, alias="FINBOT_ESCALATE_NO_ANSWER")
+    """Open a hand-over (not just offer one) when the documents hold nothing relevant."""
     advisor_token: SecretStr | None = Field(default=None, alias="FINBOT_ADVISOR_TOKEN")
     """When set, the web advisor page's API needs `Authorization: Bearer <token>` (required off loopback)."""
     web_setting: bool | None = Field(default=None, alias="FINBOT_WEB")

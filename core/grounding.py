@@ -4,8 +4,9 @@ A draft is split into claims (sentences that say something). Each claim gets a s
 - numbers first: a claim stating a number that appears nowhere in the context is unsupported (0);
 - offline: the stronger of lexical overlap (share of the claim's key terms found in the context) and
   embedding similarity (best cosine between the claim and a context sentence, calibrated);
-- with a language model: also a YES/NO judgement per claim ("does the context support it?"),
-  averaged with the offline score.
+- with a language model (FINBOT_GROUNDING_JUDGE): also a verdict per claim, SUPPORTED, NOT SUPPORTED or
+  CONTRADICTED by the context; a supported or unsupported verdict is averaged with the offline score, a
+  contradiction (a negated or reversed fact: "there is no fee" against "the fee is $25") scores the claim 0.
 Confidence 0-100 is the mean support; claims under `claim_threshold` are listed as unsupported.
 """
 
@@ -37,8 +38,12 @@ _SIM_FULL = 0.8
 
 JUDGE_PROMPT = (
     "Context:\n{context}\n\nClaim: {claim}\n\n"
-    "Is the claim fully supported by the context above? Answer with one word: YES or NO."
+    "Compare the claim with the context above. Answer with one word: SUPPORTED if the context fully supports "
+    "the claim, CONTRADICTED if the context says the opposite or something incompatible (a negation, a "
+    "different number, date or party), NOT_SUPPORTED otherwise."
 )
+CONTRADICTED = -1.0
+"""The judge's verdict for a claim the context contradicts: the claim scores 0, whatever else agreed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,13 +143,11 @@ class GroundingChecker:
         supports = await asyncio.to_thread(_offline_supports, claims, context, self._similarity)
         if self._judge is not None:
             verdicts = await asyncio.gather(*(self._verdict(c, context) for c in claims))
-            supports = [
-                s if v is None or s == 0.0 else (s + v) / 2 for s, v in zip(supports, verdicts, strict=True)
-            ]
+            supports = [_combine(s, v) for s, v in zip(supports, verdicts, strict=True)]
         return _result(claims, supports, self._threshold)
 
     async def _verdict(self, claim: str, context: list[str]) -> float | None:
-        """1.0 for YES, 0.0 for NO, None when the model fails or answers neither."""
+        """1.0 supported, 0.0 not supported, CONTRADICTED, or None when the model fails or answers none of them."""
         from langchain_core.messages import HumanMessage
 
         from core.errors import ProviderError
@@ -158,9 +161,20 @@ class GroundingChecker:
         except (ProviderError, TimeoutError) as exc:
             log.info("grounding judge unavailable: %s", exc.__class__.__name__)
             return None
-        text = str(getattr(answer, "content", "")).strip().upper()
-        if text.startswith("YES"):
+        text = str(getattr(answer, "content", "")).strip().upper().replace(" ", "_")
+        if text.startswith("CONTRADICT"):
+            return CONTRADICTED
+        if text.startswith(("SUPPORTED", "YES")):
             return 1.0
-        if text.startswith("NO"):
+        if text.startswith(("NOT_SUPPORTED", "UNSUPPORTED", "NO")):
             return 0.0
         return None
+
+
+def _combine(offline: float, verdict: float | None) -> float:
+    """A claim's support once the judge has spoken (an offline 0, an invented number, stays 0)."""
+    if verdict == CONTRADICTED:
+        return 0.0
+    if verdict is None or offline == 0.0:
+        return offline
+    return (offline + verdict) / 2

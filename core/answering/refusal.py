@@ -6,10 +6,10 @@ the threshold (FINBOT_CONFIDENCE_THRESHOLD): finbot does not state a doubtful an
 
 from __future__ import annotations
 
-from core.compose.question import QuestionProfile, periods_in
 from core.answering.request import AnswerRequest
 from core.compose.draft import Draft
 from core.compose.llm import citation_of
+from core.compose.question import QuestionProfile, periods_in
 from core.retrieval.types import Passage
 
 __all__ = ["NOTHING_FOUND", "OFFER", "refusal"]

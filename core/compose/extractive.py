@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.compose.question import QuestionProfile, has_amount, has_time
 from core.compose.draft import Draft
 from core.compose.llm import citation_of
+from core.compose.question import QuestionProfile, has_amount, has_time
 from core.retrieval.text import sentences, stems
 from core.retrieval.types import Passage
 
@@ -25,6 +25,10 @@ _QUALIFIER = re.compile(
     r"in (?:no|any) case)\b|\b(not|no|none|never|neither|immaterial|without)\b",
     re.I,
 )
+_LEANS_BACK = re.compile(
+    r"^\s*(?:this|these|those|that|they|it|its|such|none of (?:these|them|this|those)|both|either)\b", re.I
+)
+"""A sentence opening like this leans on the one before it ("None of these proceedings is material")."""
 _MIN_CHARS = 15
 """Shorter sentences are noise ("Yes.", "See below.") unless they carry a figure (a table row)."""
 _AMOUNT_SWAP = 0.6
@@ -94,28 +98,36 @@ def _pick(profile: QuestionProfile, candidates: list[_Candidate], max_sentences:
     return chosen
 
 
-def _with_qualifiers(
+def _with_context(
     profile: QuestionProfile, chosen: list[_Candidate], every: dict[tuple[int, int], str]
 ) -> list[_Candidate]:
-    """Yes/no questions: the sentence right after a pick that qualifies it comes along."""
-    if not profile.asks_yes_no:
-        return chosen
+    """A pick that leans on the sentence before it brings that one; for a yes/no question, the sentence right
+    after a pick that qualifies it comes along too ("..., none of which is material")."""
     picked = {(c.passage_rank, c.position) for c in chosen}
     out = list(chosen)
+
+    def bring(c: _Candidate, position: int) -> None:
+        key = (c.passage_rank, position)
+        if key in every and key not in picked:
+            out.append(_Candidate(c.score, c.passage_rank, position, every[key]))
+            picked.add(key)
+
     for c in chosen:
-        after = (c.passage_rank, c.position + 1)
-        following = every.get(after)
-        if following and after not in picked and _QUALIFIER.search(following):
-            out.append(_Candidate(c.score, c.passage_rank, c.position + 1, following))
-            picked.add(after)
+        if _LEANS_BACK.match(c.text):
+            bring(c, c.position - 1)
+        following = every.get((c.passage_rank, c.position + 1))
+        if profile.asks_yes_no and following and _QUALIFIER.search(following):
+            bring(c, c.position + 1)
     return out
 
 
 def _source_lead(profile: QuestionProfile, passage: Passage) -> str:
-    """'From <title>:' when the question names a period or a company, so the answer says whose and when."""
-    if not (profile.periods or profile.entities):
-        return ""
-    return f"From *{passage.title}*: "
+    """'From <title>:' when the question names a period, or a name the source's title carries (a company's
+    filing), so the answer says whose figures, of which period, it quotes."""
+    title = passage.title.lower()
+    if profile.periods or any(entity.lower() in title for entity in profile.entities):
+        return f"From *{passage.title}*: "
+    return ""
 
 
 def extractive_answer(
@@ -130,7 +142,7 @@ def extractive_answer(
     extra = stems(query) - profile.stems if query else set()
     used_passages = passages[:max_passages]
     candidates, every = _candidates(profile, extra, used_passages)
-    chosen = _with_qualifiers(profile, _pick(profile, candidates, max_sentences), every)
+    chosen = _with_context(profile, _pick(profile, candidates, max_sentences), every)
     chosen.sort(key=lambda c: (c.passage_rank, c.position))
     numbers: dict[int, int] = {}
     cited: list[Passage] = []

@@ -24,8 +24,9 @@ class EscalationPolicy:
     """An open escalation nobody claimed is re-posted / pinged this long after it opened (and again after)."""
     expire_after: timedelta = timedelta(hours=24)
     """An open escalation nobody claimed expires this long after it opened, with a note to the person."""
-    on_low_confidence: bool = True
-    on_no_answer: bool = True
+    on_low_confidence: bool = False
+    on_no_answer: bool = False
+    """The answer-quality triggers: off by default, the refusal offers an advisor instead (core.answering)."""
 
     def allows(self, reason: str) -> bool:
         """Asks for a human and sensitive intents always escalate; the two answer-quality triggers are optional."""

@@ -49,13 +49,13 @@ def refused(reply: Reply) -> bool:
 
 
 def _normal_number(text: str) -> str:
-    return re.sub(r"[,\s$€£]", "", text).rstrip(".").lower()
+    return re.sub(r"[,\s$€£]", "", text.replace("−", "-")).rstrip(".").lower()
 
 
 def number_in(text: str, number: str) -> bool:
     """`number` ("1,577", "$25", "0.90%") in `text`, ignoring thousands separators and currency signs."""
     wanted = _normal_number(number)
-    found = {_normal_number(n) for n in re.findall(r"[$€£]?\d[\d,]*(?:\.\d+)?%?", text)}
+    found = {_normal_number(n) for n in re.findall(r"[-−]?[$€£]?\d[\d,]*(?:\.\d+)?%?", text.replace("−", "-"))}
     return bool(wanted) and (wanted in found or wanted.rstrip("%") in {f.rstrip("%") for f in found})
 
 

@@ -58,3 +58,13 @@ async def test_llm_judge_votes_per_claim() -> None:
 
 def test_claims_skip_citations_and_fragments() -> None:
     assert split_claims("Wires cost $25 [1]. OK. Checks are free [2].") == ["Wires cost $25.", "Checks are free."]
+
+
+async def test_llm_judge_catches_a_contradiction_the_words_agree_with() -> None:
+    # Word for word the negated claim overlaps the context; only the judge sees it says the opposite.
+    draft = "Outgoing domestic wires are not charged a fee."
+    offline = await _checker().check(draft, CONTEXT)
+    judge = GenericFakeChatModel(messages=iter([AIMessage("CONTRADICTED")]))
+    judged = await _checker(judge=judge).check(draft, CONTEXT)
+    assert offline.scores[0] > 0.3
+    assert judged.scores == [0.0] and judged.unsupported == [draft]
