@@ -16,6 +16,7 @@ __all__ = ["NOTHING_FOUND", "OFFER", "refusal"]
 
 NOTHING_FOUND = "I couldn't find anything about that in the firm's documents, and I'd rather not guess."
 UNSURE = "I couldn't find a clear answer to that in the firm's documents, and I'd rather not guess."
+NOT_SURE_OF_FIGURES = "I'm not sure enough of my answer to state it as fact."
 OFFER = "If you'd like, I can ask one of our advisors to help."
 NEAREST_SOURCES = 3
 NEARBY_FLOOR = 0.25
@@ -53,7 +54,8 @@ def refusal(request: AnswerRequest, *, withheld: Draft | None = None) -> Draft:
         nearby = [p for p in request.nearby if p.relevance >= NEARBY_FLOOR]
         nearest = [*request.passages, *nearby][:NEAREST_SOURCES]
     if not nearest:
-        return Draft(f"{NOTHING_FOUND} {OFFER}", "refusal", step="refusal")
+        lead = NOT_SURE_OF_FIGURES if withheld is not None and withheld.text else NOTHING_FOUND
+        return Draft(f"{lead} {OFFER}", "refusal", step="refusal")
     why = _why(QuestionProfile(request.question), nearest, withheld)
     lead = f"The nearest documents I have are {_titles(nearest)}"
     text = f"{UNSURE} {lead}{', but ' + why if why else ''}. {OFFER}"

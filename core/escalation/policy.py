@@ -28,10 +28,11 @@ class EscalationPolicy:
     on_no_answer: bool = False
     """The answer-quality triggers: off by default, the refusal offers an advisor instead (core.answering)."""
 
-    def allows(self, reason: str) -> bool:
-        """Asks for a human and sensitive intents always escalate; the two answer-quality triggers are optional."""
+    def allows(self, reason: str, *, high_stakes: bool = False) -> bool:
+        """Asks for a human and sensitive intents always escalate, and so does a doubtful answer to a high-stakes
+        question (a recommendation, an allocation change); the other answer-quality triggers are optional."""
         if reason == "low_confidence":
-            return self.on_low_confidence
+            return self.on_low_confidence or high_stakes
         if reason == "no_answer":
             return self.on_no_answer
         return True

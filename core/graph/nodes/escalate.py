@@ -26,7 +26,8 @@ async def escalate(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str
     reason = escalation_reason(state)
     service = ctx.escalations
     drafted = reason in _AFTER_A_DRAFT
-    if reason is None or (service is not None and not service.policy.allows(reason)):
+    high_stakes = bool(state.get("high_stakes"))
+    if reason is None or (service is not None and not service.policy.allows(reason, high_stakes=high_stakes)):
         return {}
     if service is None:
         return {} if drafted else {"draft": NO_DESK, "strategy": "template", "confidence": 100}

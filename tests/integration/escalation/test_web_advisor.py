@@ -116,14 +116,20 @@ async def test_sensitive_intent_escalates_without_a_bot_answer(server: RunningSe
     assert (row.status, row.reason, row.card_platform, row.confidence) == ("open", "trade_instruction", "web", None)
 
 
-async def test_unanswerable_question_is_escalated_with_its_context(server: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=cy&session=esc3") as ws:
-        await ask(ws, "What are the trading hours?")
-        turn = await ask(ws, "What is the capital of Mongolia?")
-    reply = turn.reply
+async def test_unanswerable_question_is_escalated_with_its_context_when_configured(make_settings) -> None:  # type: ignore[no-untyped-def]
+    from bot.server import start_server
+
+    server = await start_server(make_settings(FINBOT_ESCALATE_NO_ANSWER="true"), host="127.0.0.1", port=0)
+    try:
+        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=cy&session=e3") as ws:
+            await ask(ws, "What are the trading hours?")
+            turn = await ask(ws, "What is the capital of Mongolia?")
+        reply = turn.reply
+        row = await _row(server, reply["escalation"]["id"])
+    finally:
+        await server.stop()
     assert reply["escalation"]["reason"] == "no_answer"
     assert "couldn't find" in reply["text"] and "advisor" in reply["text"]
-    row = await _row(server, reply["escalation"]["id"])
     assert row.confidence == 0 and "Client: What are the trading hours?" in row.summary
 
 
