@@ -251,6 +251,7 @@ class HybridRetriever:
         passages = []
         for hit in hits:
             chunk = chunks[hit.row]
+            lexical = engine.coverage(query, hit)
             passages.append(
                 Passage(
                     chunk_id=chunk.id,
@@ -258,8 +259,14 @@ class HybridRetriever:
                     uri=chunk.uri,
                     text=chunk.text,
                     score=hit.score,
-                    relevance=engine.relevance(query, hit),
+                    relevance=engine.relevance(query, hit, lexical),
                     source=chunk.source,
+                    dense=hit.dense if hit.dense_known else None,
+                    keyword=hit.keyword_norm,
+                    keyword_raw=hit.keyword,
+                    dense_rank=hit.dense_rank,
+                    keyword_rank=hit.keyword_rank,
+                    coverage=lexical,
                 )
             )
         return passages
