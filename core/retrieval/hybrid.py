@@ -154,32 +154,21 @@ class HybridIndex:
         )
         top = float(keyword[keyword_rows[0]]) if len(keyword_rows) else 0.0
         order = np.argsort(-fused, kind="stable")[:k]
-        return [
-            self._hit(int(candidates[i]), float(fused[i]), dense, dense_filled, keyword, top, dense_rank, keyword_rank)
-            for i in order
-        ]
-
-    @staticmethod
-    def _hit(
-        row: int,
-        score: float,
-        dense: np.ndarray,
-        dense_filled: np.ndarray,
-        keyword: np.ndarray,
-        top: float,
-        dense_rank: np.ndarray,
-        keyword_rank: np.ndarray,
-    ) -> HybridHit:
-        return HybridHit(
-            row=row,
-            score=score,
-            dense=float(dense_filled[row]),
-            dense_known=not np.isnan(dense[row]),
-            keyword=float(keyword[row]),
-            keyword_norm=float(keyword[row]) / top if top > 0 else 0.0,
-            dense_rank=int(dense_rank[row]) or None,
-            keyword_rank=int(keyword_rank[row]) or None,
+        rows = candidates[order]
+        columns = zip(
+            rows.tolist(),
+            fused[order].tolist(),
+            dense_filled[rows].tolist(),
+            dense_known[rows].tolist(),
+            keyword[rows].tolist(),
+            dense_rank[rows].tolist(),
+            keyword_rank[rows].tolist(),
+            strict=True,
         )
+        return [
+            HybridHit(row, score, d, kw, kw / top if top > 0 else 0.0, dr or None, kr or None, known)
+            for row, score, d, known, kw, dr, kr in columns
+        ]
 
     def coverage(self, query: str, hit: HybridHit) -> float:
         """IDF-weighted share of the query's stems in the hit's text (0..1)."""
