@@ -145,12 +145,15 @@ class HybridIndex:
         candidates = np.flatnonzero((dense_rank > 0) | (keyword_rank > 0))
         if candidates.size == 0:
             return []
+        # Score fusions use every candidate's own BM25 score (computed for all rows anyway), also for a
+        # dense candidate past BM25's top `depth`; rank fusion (rrf) counts only the retrieved lists.
+        by_list = self.fusion.method == "rrf"
         fused = fuse(
             dense_filled[candidates],
             keyword[candidates],
             self.fusion,
             dense_present=dense_rank[candidates] > 0,
-            keyword_present=keyword_rank[candidates] > 0,
+            keyword_present=keyword_rank[candidates] > 0 if by_list else keyword[candidates] > 0,
         )
         top = float(keyword[keyword_rows[0]]) if len(keyword_rows) else 0.0
         order = np.argsort(-fused, kind="stable")[:k]
