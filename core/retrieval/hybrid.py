@@ -145,9 +145,11 @@ class HybridIndex:
         candidates = np.flatnonzero((dense_rank > 0) | (keyword_rank > 0))
         if candidates.size == 0:
             return []
-        # Score fusions use every candidate's own BM25 score (computed for all rows anyway), also for a
-        # dense candidate past BM25's top `depth`; rank fusion (rrf) counts only the retrieved lists.
-        by_list = self.fusion.method == "rrf"
+        # dense-boost gives every candidate the bonus of its own BM25 score (computed for all rows anyway),
+        # also a dense candidate past BM25's top `depth`: the bonus is relative to the best score, which
+        # does not change. Rank fusion and min-max methods keep to the retrieved lists (which set the ranks
+        # and the minimum they normalise by).
+        by_list = self.fusion.method != "dense-boost"
         fused = fuse(
             dense_filled[candidates],
             keyword[candidates],
