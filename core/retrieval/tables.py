@@ -24,6 +24,7 @@ __all__ = [
     "is_table_line",
     "layout_to_markdown",
     "markdown_table",
+    "parse_row_unit",
     "row_unit",
     "split_cells",
 ]
@@ -83,6 +84,18 @@ def row_unit(cells: Sequence[str], header: Sequence[str] | None = None) -> str:
         if value:
             parts.append(f"{head}: {value}" if head and head != value else value)
     return " | ".join(parts)
+
+
+def parse_row_unit(unit: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """(label, [(header, value), ...]) of a unit made by `row_unit`, None for a prose sentence.
+
+    Lets a composer quote only the column a question asks for: "Total current assets | 2023: 1,577".
+    """
+    if " | " not in unit:
+        return None
+    label, *cells = unit.split(" | ")
+    pairs = [(head.strip(), value.strip()) for head, _, value in (c.rpartition(": ") for c in cells)]
+    return label.strip(), pairs
 
 
 # -- HTML -------------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ def _pdf(path: Path) -> None:
             for value in row:
                 cells.cell(value)
     pdf.ln(4)
+    pdf.cell(0, 6, "Total current liabilities .................... 1,020", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, "Net income ................................... (45)", new_x="LMARGIN", new_y="NEXT")
     pdf.multi_cell(0, 6, "Management believes liquidity is adequate. See Note No. 5 for details.")
     pdf.output(str(path))
 
@@ -81,6 +83,9 @@ async def test_table_row_keeps_its_figure_through_ingest_and_search(
         assert "| Item | 2023 | 2022 |" in top.text  # the header, even in a later chunk of a long table
         if name.endswith(".md"):
             assert report.chunks >= 3
+        if name.endswith(".pdf"):  # dot leaders keep their figures too
+            units = [u for p in passages for u in sentences(p.text)]
+            assert "Total current liabilities | 1,020" in units and "Net income | (45)" in units
         assert WANTED in sentences(top.text)
         assert top.keyword_rank == 1 and top.dense is not None and 0 < top.keyword <= 1
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from core.retrieval.chunking import chunk_markdown
-from core.retrieval.tables import html_table_to_markdown, layout_to_markdown, row_unit, split_cells
+from core.retrieval.tables import html_table_to_markdown, layout_to_markdown, parse_row_unit, row_unit, split_cells
 
 
 def test_html_table_with_two_header_rows_and_colspan() -> None:
@@ -67,6 +67,12 @@ def test_layout_prose_is_left_as_prose() -> None:
 def test_row_unit_pairs_values_with_headers() -> None:
     assert row_unit(["Growth", "80%", "17%"], ["Profile", "Stocks", "Bonds"]) == "Growth | Stocks: 80% | Bonds: 17%"
     assert row_unit(["Growth", "80%"], None) == "Growth | 80%"
+    assert parse_row_unit("Total current assets | 2023: 1,577 | 2022: 1,402") == (
+        "Total current assets",
+        [("2023", "1,577"), ("2022", "1,402")],
+    )
+    assert parse_row_unit("Net income | (45)") == ("Net income", [("", "(45)")])
+    assert parse_row_unit("Wires cost $25.") is None
 
 
 def test_a_long_table_is_cut_between_rows_and_every_chunk_has_its_header() -> None:
