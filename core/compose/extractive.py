@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from core.compose.draft import Draft
 from core.compose.llm import citation_of
 from core.compose.question import QuestionProfile, has_amount, has_time
-from core.retrieval.text import sentences, stems
+from core.retrieval.tables import parse_row_unit
+from core.retrieval.text import informative, sentences, stems
 from core.retrieval.types import Passage
 
 __all__ = ["extractive_answer"]
@@ -29,8 +30,6 @@ _LEANS_BACK = re.compile(
     r"^\s*(?:this|these|those|that|they|it|its|such|none of (?:these|them|this|those)|both|either)\b", re.I
 )
 """A sentence opening like this leans on the one before it ("None of these proceedings is material")."""
-_MIN_CHARS = 15
-"""Shorter sentences are noise ("Yes.", "See below.") unless they carry a figure (a table row)."""
 _AMOUNT_SWAP = 0.6
 """An amount sentence replaces the weakest pick when it scores at least this share of the best one."""
 
@@ -43,9 +42,14 @@ class _Candidate:
     text: str
 
 
+def _states_amount(sentence: str) -> bool:
+    """An amount in prose ("$25", "0.90%", "1.5 million"), or any figure in a table row ("Total | 2023: 1,577")."""
+    return has_amount(sentence) or (parse_row_unit(sentence) is not None and bool(re.search(r"\d", sentence)))
+
+
 def _fact_bonus(profile: QuestionProfile, sentence: str) -> float:
     bonus = 0.0
-    if profile.asks_amount and has_amount(sentence):
+    if profile.asks_amount and _states_amount(sentence):
         bonus += 0.3
     if profile.asks_time and has_time(sentence):
         bonus += 0.3
@@ -79,7 +83,7 @@ def _candidates(profile: QuestionProfile, extra: set[str], passages: list[Passag
         for position, sentence in enumerate(sentences(passage.text)):
             every[(rank, position)] = sentence
             normalized = " ".join(sentence.lower().split())
-            if normalized in seen or (len(sentence) < _MIN_CHARS and not re.search(r"\d", sentence)):
+            if normalized in seen or not informative(sentence):
                 continue
             seen.add(normalized)
             score = _score(profile, extra, passage, rank, position, sentence)
@@ -91,8 +95,8 @@ def _candidates(profile: QuestionProfile, extra: set[str], passages: list[Passag
 def _pick(profile: QuestionProfile, candidates: list[_Candidate], max_sentences: int) -> list[_Candidate]:
     ranked = sorted(candidates, key=lambda c: c.score, reverse=True)
     chosen = ranked[:max_sentences]
-    if profile.asks_amount and chosen and not any(has_amount(c.text) for c in chosen):
-        with_amount = [c for c in ranked[max_sentences:] if has_amount(c.text)]
+    if profile.asks_amount and chosen and not any(_states_amount(c.text) for c in chosen):
+        with_amount = [c for c in ranked[max_sentences:] if _states_amount(c.text)]
         if with_amount and with_amount[0].score >= _AMOUNT_SWAP * chosen[0].score:
             chosen = [*chosen[:-1], with_amount[0]] if len(chosen) == max_sentences else [*chosen, with_amount[0]]
     return chosen
@@ -119,6 +123,18 @@ def _with_context(
         if profile.asks_yes_no and following and _QUALIFIER.search(following):
             bring(c, c.position + 1)
     return out
+
+
+def _period_columns(profile: QuestionProfile, unit: str) -> str:
+    """A table row quoted with only the columns of the period asked ("Total current assets | 2023: 1,577")."""
+    parsed = parse_row_unit(unit)
+    if parsed is None or not profile.periods:
+        return unit
+    label, cells = parsed
+    asked = [(head, value) for head, value in cells if any(p in head for p in profile.periods)]
+    if not asked or len(asked) == len(cells):
+        return unit
+    return " | ".join([label, *(f"{head}: {value}" if head else value for head, value in asked)])
 
 
 def _source_lead(profile: QuestionProfile, passage: Passage) -> str:
@@ -151,7 +167,7 @@ def extractive_answer(
         if candidate.passage_rank not in numbers:
             cited.append(used_passages[candidate.passage_rank])
             numbers[candidate.passage_rank] = len(cited)
-        parts.append(f"{candidate.text} [{numbers[candidate.passage_rank]}]")
+        parts.append(f"{_period_columns(profile, candidate.text)} [{numbers[candidate.passage_rank]}]")
     text = " ".join(parts)
     if text:
         text = _source_lead(profile, cited[0]) + text

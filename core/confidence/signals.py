@@ -42,7 +42,7 @@ _CITATION = re.compile(r"\s*\[\d{1,2}\]")
 
 def _agree(passage: Passage) -> float:
     """1 when both searches rank the passage in their top 3, 0.5 when one of them ranks it first, else 0."""
-    dense, keyword = passage.dense_rank, passage.keyword_rank
+    dense, keyword = passage.dense_rank or 0, passage.keyword_rank or 0
     if 0 < dense <= 3 and 0 < keyword <= 3:
         return 1.0
     return 0.5 if 1 in (dense, keyword) else 0.0
@@ -77,8 +77,8 @@ def answer_signals(
     entity_missing = sum(e.lower() not in cited_text for e in entities) / len(entities) if entities else 0.0
     return {
         "relevance_top": top.relevance if top else 0.0,
-        "dense_top": max(0.0, top.dense) if top else 0.0,
-        "coverage_top": top.keyword_coverage if top else 0.0,
+        "dense_top": max(0.0, top.dense or 0.0) if top else 0.0,
+        "coverage_top": top.coverage if top else 0.0,
         "margin": max(0.0, top.score - second.score) if top and second else (top.score if top else 0.0),
         "both_sides_agree": _agree(top) if top else 0.0,
         "relevant_share": min(1.0, relevant / max(1, top_k)),

@@ -148,15 +148,23 @@ class Bm25Retriever:
         if not content_terms(query):
             return []
         rows, scores = index.top(query, k)
-        return [
-            Passage(
-                chunk_id=chunks[r].id,
-                title=chunks[r].title,
-                uri=chunks[r].uri,
-                text=chunks[r].text,
-                score=float(s),
-                relevance=coverage(query, f"{chunks[r].title} {chunks[r].text}", index.idf),
-                source=chunks[r].source,
+        best = float(scores[0]) if len(scores) else 0.0
+        passages = []
+        for rank, (r, s) in enumerate(zip(rows.tolist(), scores.tolist(), strict=True), start=1):
+            lexical = coverage(query, f"{chunks[r].title} {chunks[r].text}", index.idf)
+            passages.append(
+                Passage(
+                    chunk_id=chunks[r].id,
+                    title=chunks[r].title,
+                    uri=chunks[r].uri,
+                    text=chunks[r].text,
+                    score=float(s),
+                    relevance=lexical,
+                    source=chunks[r].source,
+                    keyword=float(s) / best if best > 0 else 0.0,
+                    keyword_raw=float(s),
+                    keyword_rank=rank,
+                    coverage=lexical,
+                )
             )
-            for r, s in zip(rows.tolist(), scores.tolist(), strict=True)
-        ]
+        return passages

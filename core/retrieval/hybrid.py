@@ -35,14 +35,27 @@ def calibrated_relevance(cosine: float, lexical: float) -> float:
 
 @dataclass(frozen=True, slots=True)
 class HybridHit:
+    """One result row with the signals of each side (see `Passage` for their meaning)."""
+
     row: int
     score: float
     dense: float
+    """Cosine (for a remote backend's row outside its top `depth`: the lowest cosine it returned)."""
     keyword: float
-    dense_rank: int = 0
-    """1-based rank among the dense side's candidates (0: not one of them)."""
-    keyword_rank: int = 0
-    """1-based rank among the BM25 side's candidates (0: not one of them)."""
+    """Raw BM25 score."""
+    keyword_norm: float = 0.0
+    """BM25 score / the best BM25 score among the candidates (0..1)."""
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+    dense_known: bool = True
+    """Whether `dense` is this row's own cosine."""
+
+
+def _rank_of(rows: np.ndarray, size: int) -> np.ndarray:
+    """1-based rank per row for rows listed best first; 0 for rows not listed."""
+    ranks = np.zeros(size, dtype=np.int64)
+    ranks[rows] = np.arange(1, len(rows) + 1)
+    return ranks
 
 
 class HybridIndex:
@@ -112,44 +125,60 @@ class HybridIndex:
         dense_filled = np.where(dense_known, dense, np.nanmin(dense) if dense_known.any() else 0.0)
         if mode == "bm25" or vector is None:
             rows, _ = top_k(keyword, k, positive=True)
-            return [HybridHit(int(r), float(keyword[r]), 0.0, float(keyword[r])) for r in rows]
+            top = float(keyword[rows[0]]) if len(rows) else 0.0
+            return [
+                HybridHit(int(r), float(keyword[r]), 0.0, float(keyword[r]), float(keyword[r]) / top, None, i + 1)
+                for i, r in enumerate(rows)
+            ]
         if mode == "dense":
             rows, _ = top_k(np.where(dense_known, dense_filled, -np.inf), k)
-            return [HybridHit(int(r), float(dense[r]), float(dense[r]), 0.0) for r in rows if dense_known[r]]
+            return [
+                HybridHit(int(r), float(dense[r]), float(dense[r]), 0.0, 0.0, i + 1, None)
+                for i, r in enumerate(rows)
+                if dense_known[r]
+            ]
         dense_rows, _ = top_k(np.where(dense_known, dense_filled, -np.inf), depth)
+        dense_rows = dense_rows[dense_known[dense_rows]]
         keyword_rows, _ = top_k(keyword, depth, positive=True)
-        in_dense = np.zeros(len(self.ids), dtype=bool)
-        in_dense[dense_rows[dense_known[dense_rows]]] = True
-        in_keyword = np.zeros(len(self.ids), dtype=bool)
-        in_keyword[keyword_rows] = True
-        candidates = np.flatnonzero(in_dense | in_keyword)
+        dense_rank = _rank_of(dense_rows, len(self.ids))
+        keyword_rank = _rank_of(keyword_rows, len(self.ids))
+        candidates = np.flatnonzero((dense_rank > 0) | (keyword_rank > 0))
         if candidates.size == 0:
             return []
+        # dense-boost gives every candidate the bonus of its own BM25 score (computed for all rows anyway),
+        # also a dense candidate past BM25's top `depth`: the bonus is relative to the best score, which
+        # does not change. Rank fusion and min-max methods keep to the retrieved lists (which set the ranks
+        # and the minimum they normalise by).
+        by_list = self.fusion.method != "dense-boost"
         fused = fuse(
             dense_filled[candidates],
             keyword[candidates],
             self.fusion,
-            dense_present=in_dense[candidates],
-            keyword_present=in_keyword[candidates],
+            dense_present=dense_rank[candidates] > 0,
+            keyword_present=keyword_rank[candidates] > 0 if by_list else keyword[candidates] > 0,
         )
+        top = float(keyword[keyword_rows[0]]) if len(keyword_rows) else 0.0
         order = np.argsort(-fused, kind="stable")[:k]
-        dense_rank = {int(r): n for n, r in enumerate(dense_rows[dense_known[dense_rows]], start=1)}
-        keyword_rank = {int(r): n for n, r in enumerate(keyword_rows, start=1)}
+        rows = candidates[order]
+        columns = zip(
+            rows.tolist(),
+            fused[order].tolist(),
+            dense_filled[rows].tolist(),
+            dense_known[rows].tolist(),
+            keyword[rows].tolist(),
+            dense_rank[rows].tolist(),
+            keyword_rank[rows].tolist(),
+            strict=True,
+        )
         return [
-            HybridHit(
-                int(candidates[i]),
-                float(fused[i]),
-                float(dense_filled[candidates[i]]),
-                float(keyword[candidates[i]]),
-                dense_rank.get(int(candidates[i]), 0),
-                keyword_rank.get(int(candidates[i]), 0),
-            )
-            for i in order
+            HybridHit(row, score, d, kw, kw / top if top > 0 else 0.0, dr or None, kr or None, known)
+            for row, score, d, known, kw, dr, kr in columns
         ]
 
     def coverage(self, query: str, hit: HybridHit) -> float:
-        """IDF-weighted share of the query's terms in the hit's text (0..1)."""
+        """IDF-weighted share of the query's stems in the hit's text (0..1)."""
         return coverage(query, self.texts[hit.row], self.bm25.idf)
 
-    def relevance(self, query: str, hit: HybridHit) -> float:
-        return calibrated_relevance(hit.dense, self.coverage(query, hit))
+    def relevance(self, query: str, hit: HybridHit, lexical: float | None = None) -> float:
+        """calibrated_relevance of the hit (pass `lexical`, its coverage, when already computed)."""
+        return calibrated_relevance(hit.dense, self.coverage(query, hit) if lexical is None else lexical)

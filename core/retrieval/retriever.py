@@ -25,7 +25,7 @@ from core.retrieval.bm25 import Bm25Index
 from core.retrieval.documents import DocumentStore, StoredChunk
 from core.retrieval.embeddings import Embedder
 from core.retrieval.fusion import FusionConfig
-from core.retrieval.hybrid import HybridIndex, calibrated_relevance
+from core.retrieval.hybrid import HybridIndex
 from core.retrieval.text import content_terms
 from core.retrieval.types import Passage
 from core.retrieval.vectors import Filter, LocalVectorIndex, VectorIndex
@@ -251,7 +251,7 @@ class HybridRetriever:
         passages = []
         for hit in hits:
             chunk = chunks[hit.row]
-            covered = engine.coverage(query, hit)
+            lexical = engine.coverage(query, hit)
             passages.append(
                 Passage(
                     chunk_id=chunk.id,
@@ -259,12 +259,14 @@ class HybridRetriever:
                     uri=chunk.uri,
                     text=chunk.text,
                     score=hit.score,
-                    relevance=calibrated_relevance(hit.dense, covered),
+                    relevance=engine.relevance(query, hit, lexical),
                     source=chunk.source,
-                    dense=hit.dense,
-                    keyword_coverage=covered,
+                    dense=hit.dense if hit.dense_known else None,
+                    keyword=hit.keyword_norm,
+                    keyword_raw=hit.keyword,
                     dense_rank=hit.dense_rank,
                     keyword_rank=hit.keyword_rank,
+                    coverage=lexical,
                 )
             )
         return passages

@@ -7,12 +7,14 @@ from functools import lru_cache
 
 import Stemmer
 
-__all__ = ["STOPWORDS", "content_terms", "sentences", "stem", "stems", "words"]
+from core.retrieval.sentences import sentences
+
+__all__ = ["STOPWORDS", "content_terms", "has_figure", "informative", "sentences", "stem", "stems", "words"]
 
 _STEMMER = Stemmer.Stemmer("english")
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[*])")
+_FIGURE = re.compile(r"\d")
 
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below
@@ -36,15 +38,19 @@ def content_terms(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and len(w) > 1]
 
 
-def sentences(text: str) -> list[str]:
-    """Split prose into sentences; list items and lines stay separate sentences."""
-    out: list[str] = []
-    for line in text.splitlines():
-        line = line.strip().lstrip("-*•").strip()
-        if not line or line.startswith("#"):
-            continue
-        out.extend(part.strip() for part in _SENTENCE_END.split(line) if part.strip())
-    return out
+def has_figure(text: str) -> bool:
+    """Whether a text states a figure: any digit (an amount, a rate, a date, a count)."""
+    return bool(_FIGURE.search(text))
+
+
+def informative(sentence: str) -> bool:
+    """Whether a sentence is worth quoting: two content words, or one and a figure ("Fee: $25").
+
+    Use this instead of a length cut-off: "Wire fee: $25." and a table row "Inventories | 2023: 555"
+    are short and are the answer.
+    """
+    terms = content_terms(sentence)
+    return len(terms) >= 2 or (len(terms) >= 1 and has_figure(sentence))
 
 
 @lru_cache(maxsize=65536)
