@@ -17,7 +17,7 @@ import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 
 from core.retrieval.documents import DocumentStore, StoredChunk
-from core.retrieval.text import content_terms, stem, stems
+from core.retrieval.text import amount_tokens, content_terms, stem, stems
 from core.retrieval.types import Passage
 
 # bm25s sets its own logger to DEBUG when imported; its per-index chatter is not finbot's news.
@@ -29,9 +29,14 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _STOP = frozenset(STOPWORDS_EN)
 
 
+ANALYZER_VERSION = "2"
+"""Changes whenever `_analyze` does, so saved indexes built by an older analyzer are rebuilt."""
+
+
 def _analyze(text: str) -> list[str]:
-    """The index's analyzer: bm25s' token pattern, its English stopwords, Snowball stems."""
-    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOP]
+    """The index's analyzer: bm25s' token pattern, its English stopwords, Snowball stems, and amounts as digits
+    ("$1 million" and "$1,000,000" both give "1000000", core.retrieval.text.amount_tokens)."""
+    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOP] + amount_tokens(text)
 
 
 def coverage(query: str, text: str, idf: dict[str, float] | None = None) -> float:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from core.retrieval.bm25 import Bm25Index
+from core.retrieval.bm25 import ANALYZER_VERSION, Bm25Index
 from core.retrieval.documents import DocumentStore, StoredChunk
 from core.retrieval.embeddings import Embedder
 from core.retrieval.fusion import FusionConfig
@@ -169,7 +169,8 @@ class HybridRetriever:
             started = time.perf_counter()
             chunks = await self._documents.all_chunks()
             hashes = [chunk_hash(c) for c in chunks]
-            digest = hashlib.sha256("".join(f"{c.id}:{h}\n" for c, h in zip(chunks, hashes, strict=True)).encode())
+            digest = hashlib.sha256(f"bm25:{ANALYZER_VERSION}\n".encode())
+            digest.update("".join(f"{c.id}:{h}\n" for c, h in zip(chunks, hashes, strict=True)).encode())
             state = self._read_state()
             bm25 = None
             if state.get("digest") == digest.hexdigest() and self._folder:

@@ -9,7 +9,17 @@ import Stemmer
 
 from core.retrieval.sentences import sentences
 
-__all__ = ["STOPWORDS", "content_terms", "has_figure", "informative", "sentences", "stem", "stems", "words"]
+__all__ = [
+    "STOPWORDS",
+    "amount_tokens",
+    "content_terms",
+    "has_figure",
+    "informative",
+    "sentences",
+    "stem",
+    "stems",
+    "words",
+]
 
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -28,9 +38,40 @@ STOPWORDS = frozenset(
 )
 
 
+_AMOUNT = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s?(thousand|million|billion|trillion|bn|mn|k|m|b)?(?![\w,])",
+    re.I,
+)
+_SCALE = {"thousand": 3, "k": 3, "million": 6, "mn": 6, "m": 6, "billion": 9, "bn": 9, "b": 9, "trillion": 12}
+
+
+def amount_tokens(text: str) -> list[str]:
+    """Amounts of 1,000 and more as plain digits, whichever way they are written: "$1,000,000", "1 million"
+    and "$1m" all give "1000000" (as the word "1000000" does); "500k" gives "500000". Searching and matching
+    add these to the words, so a question in one notation finds a passage in another."""
+    out: list[str] = []
+    for match in _AMOUNT.finditer(text):
+        whole, fraction, scale = match.group(1).replace(",", ""), match.group(2) or "", (match.group(3) or "").lower()
+        if scale == "m" and not re.search(r"\$\s?$", text[: match.start()]):
+            scale = ""  # "5 m" is five metres unless it is money
+        shift = _SCALE.get(scale, 0)
+        if shift:
+            digits = (whole + fraction.ljust(shift, "0")[:shift]).lstrip("0") or "0"
+            if len(fraction) > shift:
+                digits += "." + fraction[shift:]
+        else:
+            digits = whole.lstrip("0") or "0"
+            if fraction:
+                continue
+        if len(digits.split(".")[0]) >= 4 and (shift or "," in match.group(1)):  # plain digits are a word already
+            out.append(digits)
+    return out
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens (numbers kept, '1.5' and "don't" stay whole)."""
-    return _WORD.findall(text.lower())
+    """Lower-cased word tokens (numbers kept, '1.5' and "don't" stay whole), plus amounts as plain digits."""
+    found = _WORD.findall(text.lower())
+    return found + [a for a in amount_tokens(text) if a not in found]
 
 
 def content_terms(text: str) -> list[str]:
