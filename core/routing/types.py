@@ -41,6 +41,9 @@ class RouteRequest(BaseModel):
     pinned_route: list[str] = Field(default_factory=list)
     pinned_symbols: list[str] = Field(default_factory=list)
     known_symbols: Sequence[str] = ()
+    """Symbols finbot has market data for."""
+    holdings: dict[str, str] | None = None
+    """The person's holdings (symbol -> name); None when finbot cannot tell (no holdings service)."""
 
 
 class Router(Protocol):
