@@ -114,6 +114,7 @@ class Container:
                 recent_turns=settings.recent_turns,
                 confidence_threshold=settings.confidence_threshold,
                 disclaimer=settings.disclaimer,
+                no_recommendation=settings.no_recommendation,
             ),
             grounder=GroundingChecker.with_embedder(
                 retriever.embedder, judge=helper_llm if settings.grounding_judge else None

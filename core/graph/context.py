@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.compose.disclaimer import DEFAULT_DISCLAIMER
+from core.compose.disclaimer import DEFAULT_DISCLAIMER, DEFAULT_NO_RECOMMENDATION
 from core.escalation.service import EscalationService
 from core.fallback import FallbackChain
 from core.grounding import GroundingChecker
@@ -28,7 +28,10 @@ class AnswerPolicy:
     """A passage less relevant than this (0..1: dense cosine and term coverage, see core.retrieval.hybrid)
     does not count as an answer. Unrelated questions score ~0.0-0.1 on the sample knowledge base."""
     disclaimer: str = DEFAULT_DISCLAIMER
-    """The firm's disclaimer, carried by every answer that touches recommendations (FINBOT_DISCLAIMER)."""
+    """The firm's disclaimer, carried by every answer that contains a recommendation (FINBOT_DISCLAIMER)."""
+    no_recommendation: str = DEFAULT_NO_RECOMMENDATION
+    """The firm's line for a request for a recommendation that the answer does not give
+    (FINBOT_NO_RECOMMENDATION)."""
 
 
 @dataclass(slots=True)

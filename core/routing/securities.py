@@ -33,7 +33,8 @@ NOT_TICKERS = frozenset(
     "CDS NAV GAAP EPS EBIT ROE ROA ROI ROIC FCF OCF COGS SGA PP PPE YOY QOQ TTM LTM FY CAGR WACC NPV IRR DCF DSO "
     "DPO DIO LIFO FIFO OTC AUM EV IP HR IT PE PB PS MA SPAC REIT REITS ESPP RSU RSUS AMT MAGI AGI IRS SSA SS FICA "
     "PMI FHA VA HELOC APR APY LP GP EIN SSN TIN NYC LA DC GDP CPI QE FED FOMC FX ATH DRIP YTM BPS CPA CFP CFA "
-    "AAA AA BBB BB CCC OR AND THE IS TO OF IN ON AT BY NO SO DO IF MY ME WE AN AS BE HE US UP".split()
+    "AAA AA BBB BB CCC OR AND THE IS TO OF IN ON AT BY NO SO DO IF MY ME WE AN AS BE HE US UP IT ALL NOW OUT OFF "
+    "NEW BIG GOOD BAD BUY SELL HOLD HELP ASAP FAST LOW HIGH ANY NOT YES WHY HOW WHAT WHEN".split()
 )
 _TICKER = re.compile(r"\$([A-Za-z]{1,5}(?:\.[A-Za-z])?)\b|\b([A-Z]{2,5}(?:\.[A-Z])?)\b")
 _LEGAL = re.compile(
@@ -140,9 +141,13 @@ class SecurityNames:
 
     @staticmethod
     def _plausible(text: str, match: re.Match[str]) -> bool:
-        """A one-word name at a sentence start or before another capitalised word needs a company cue."""
-        if " " in match.group(1):
+        """A one-word name at a sentence start or before another capitalised word needs a company cue; one
+        in capitals ("NOW Inc.", "IBM") is read like a ticker."""
+        name = match.group(1)
+        if " " in name:
             return True
+        if name.isupper():
+            return text.upper() != text and name not in NOT_TICKERS
         after = text[match.end() :]
         if _COMPANY_CUE.match(after):
             return True

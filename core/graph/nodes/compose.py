@@ -6,7 +6,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from core.compose.disclaimer import disclaimer_note
+from core.compose.disclaimer import closing_note
 from core.compose.figures import compose_with_figures
 from core.graph.context import GraphContext
 from core.graph.nodes.memory_answer import answer_from_memory
@@ -48,9 +48,11 @@ async def compose(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str,
         "tokens_out": draft.tokens_out,
         "failures": draft.failures,
     }
-    if (state.get("high_stakes") or state.get("advice")) and draft.strategy != "human":
-        # Recommendations carry the firm's disclaimer; it is firm text, so the grounding check gets it too.
-        note = disclaimer_note(ctx.policy.disclaimer)
+    note = closing_note(  # the disclaimer, or the no-recommendation line (core.compose.disclaimer)
+        disclaimer=ctx.policy.disclaimer, no_recommendation=ctx.policy.no_recommendation,
+        asked=bool(state.get("high_stakes")), illustrated=bool(state.get("advice")), strategy=draft.strategy,
+    )
+    if note:  # firm text, so the grounding check gets it too
         await on_delta("\n\n" + note)
         update["draft"] = f"{draft.text}\n\n{note}"
         update["facts"] = [*state.get("facts", []), note]
