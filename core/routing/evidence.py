@@ -114,7 +114,7 @@ def keyword_route(e: Evidence) -> list[str]:
     labels: set[str] = set()
     if e.own_subject and (kw.INTENTS["portfolio"].search(t) or kw.ALLOCATION_CHANGE.search(t)):
         labels.add("portfolio")
-    if e.own_subject and not e.security_subject and kw.BOOK_MOVE.search(t):
+    if e.own_subject and e.book and not e.security_subject and kw.BOOK_MOVE.search(t):
         labels.add("portfolio")
     if e.high_stakes and e.own_subject and not e.securities and kw.PORTFOLIO_SUBJECT.search(t):
         labels.add("portfolio")  # "should I sell my gold?"
@@ -143,14 +143,18 @@ def keyword_route(e: Evidence) -> list[str]:
 
 def supported(route: list[str], e: Evidence) -> list[str]:
     """The specialists of a route (any router's) that the question gives a subject for."""
+    t = e.text
+
     def has_subject(name: str) -> bool:
-        if name == "portfolio":
-            return e.own_subject
+        if name == "portfolio":  # the person, and their book or a figure of it ("should I" alone is not one)
+            return e.own_subject and bool(
+                e.book or kw.INTENTS["portfolio"].search(t) or kw.ALLOCATION_CHANGE.search(t) or kw.BOOK_MOVE.search(t)
+            )
         if name == "market":
             return e.security_subject or e.market_wide or bool(e.securities and e.high_stakes) or (
-                e.own_subject and bool(kw.PORTFOLIO_SUBJECT.search(e.text)))
+                e.own_subject and bool(kw.PORTFOLIO_SUBJECT.search(t)))
         if name == "risk":
-            return e.own_subject or e.security_subject
+            return e.security_subject or (e.own_subject and bool(e.book or kw.INTENTS["risk"].search(t)))
         return True
 
     return [name for name in route if has_subject(name)]

@@ -68,13 +68,15 @@ COMPANY_FACT = re.compile(
     r"separation|restructur\w*|impairments?|goodwill|inventor(y|ies)|employees|headcount|ceo|cfo|dividends?|"
     r"buy ?backs?|repurchase\w*|debt|liabilit(y|ies)|assets|balance sheet|income statement|liquidity|ratio|"
     r"working capital|customers|competitors?|strateg(y|ies)|stores|products?|report(s|ed)?|disclos\w*|book(ed)?|"
-    r"record(ed)?|pa(y|id) (for|to))\b",
+    r"record(ed)?|pa(y|id) (for|to)|share(holder|owner)s?|stockholders?|rais(e|ed|es|ing) prices|pricing|"
+    r"(in|for|during|since) (fiscal )?(19|20)\d\d)\b",
     _I,
 )
 """A company's business, not its shares: what SECURITY's revenue / segment / gain on a sale was."""
 COMPANY_POSSESSIVE = re.compile(
-    r"\bSECURITY['’]s (?!(stock|shares?|share price|price|quote|volatility|beta|drawdown|risk|performance|"
-    r"chart|ticker)\b)\w+",
+    r"\bSECURITY['’]s ((\d+|one|five|ten)[- ]?(year|yr|month|week|day)s?\s+)?"
+    r"(?!(stock|shares?|share price|price|quote|volatility|beta|drawdown|risk|performance|returns?|moves?|"
+    r"chart|ticker|latest|current|recent|daily|weekly|monthly|annual|yearly|\d))[A-Za-z]\w*",
     _I,
 )
 """SECURITY's something other than its shares ("Amcor's domestic market", "Apple's suppliers")."""
@@ -96,7 +98,9 @@ FIRM = re.compile(
 """The firm's own topics (and "what happens if..." questions of policy): for the knowledge base, even with a
 data word in it."""
 PROCEDURAL = re.compile(
-    r"\b(how do i|how can i|where can i|can i|how to|what is the process|do i (need|have) to)\b", _I
+    r"\b(how do i|how can i|where can i|can i|how to|what is the process|do i (need|have) to|"
+    r"what happens (to|if|when|once|after))\b",
+    _I,
 )
 
 # --- what it asks for ---
@@ -104,7 +108,7 @@ QUOTE = re.compile(
     r"\b(price[sd]?|quotes?|quoted|trading at|trades? at|trad(e|es|ing) (today|now|right now)|ticker|"
     r"(close[sd]?|closing|open(ed)?|finish(ed)?) (at|yesterday|today|up|down|higher|lower)|closing price|"
     r"(a|one|per) share of|how much is (a|one) share|cost per share|"
-    r"(what's|what is|where's|where is) SECURITY( stock| shares)? (at|now|trading))\b",
+    r"(what's|what is|where's|where is) SECURITY( stock| shares)? (at|now|right now|trading|today))\b",
     _I,
 )
 MOVE = re.compile(
@@ -144,12 +148,14 @@ INTENTS: dict[str, re.Pattern[str]] = {
     "risk": re.compile(
         r"\b(risk(s|y|ier|iest|iness)?|volatil\w*|drawdowns?|value at risk|VaR|beta|correlat\w*|diversif\w*|"
         r"downside|worst (day|case)|(could|might|can) i lose|swings?|stress|sharpe|"
-        r"move (together|with|in line with))\b",
+        r"move (together|with|in line with)|crash(es|ed)?)\b",
         _I,
     ),
 }
 """What the portfolio and risk specialists compute (the market's intents are QUOTE and MOVE)."""
-BOOK_MOVE = re.compile(r"\b(go|goes|went|gone|been) (up|down)\b|\b(up|down) (or (up|down) )?today\b", _I)
+BOOK_MOVE = re.compile(
+    r"\b(is|are|was|were|go|goes|went|gone|been) (up|down)\b|\b(up|down) (the most|(or (up|down) )?today)\b", _I
+)
 """A move of the person's book as a whole ("did my stocks go up today?"): the portfolio's day change."""
 ALLOCATION_CHANGE = re.compile(
     r"\b(mov(e|ing)|shift(ing)?|put(ting)?|switch(ing)?|realloc\w*) (more |some |all |part )?(of )?(my |our )?"
@@ -166,7 +172,8 @@ ADVICE = re.compile(
     r"\b(good|bad|smart|wise|best) (time|idea|investment|buy|move) (to|for|right now|now)\b|"
     r"\ba (good|bad|smart|safe|sound) (buy|investment|bet)\b|\bworth (buying|selling|investing|holding)\b|"
     r"\b(buy|sell|hold),? or (buy|sell|hold)\b|\brebalanc\w*|\b(thoughts|opinion|views?|your take) on\b|"
-    r"\bwhat do you think (of|about)\b|\b(overpriced|underpriced|overvalued|undervalued)\b|"
+    r"\bwhat do you think (of|about)\b|\b(is|are) .{0,30}\ba (buy|sell|hold)\b|"
+    r"\bdo you (think|expect|see) .{0,60}\b(will|going to|gonna)\b|\b(overpriced|underpriced|overvalued|undervalued)\b|"
     r"\b(thinking|considering|planning) (of |about |on )?(buying|selling|investing|getting into)\b",
     _I,
 )

@@ -46,6 +46,8 @@ _EDGE_AFTER = r"(?![\w&\-])"
 _COMPANY_CUE = re.compile(r"^(['’]s\b|\s+(stock|shares?|share price|inc\b|corp\b|\())", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(^|[.!?:;\n\"(])\s*$")
 _NEXT_CAPITAL = re.compile(r"^\s+[A-Z][a-z]")
+_INDEX_NAMES = frozenset({"nasdaq", "dow"})
+"""Companies named like a market index (Nasdaq, Inc.; Dow Inc.): the index unless a company cue follows."""
 
 Kind = Literal["ticker", "company", "crypto"]
 
@@ -144,11 +146,13 @@ class SecurityNames:
         """A one-word name at a sentence start or before another capitalised word needs a company cue; one
         in capitals ("NOW Inc.", "IBM") is read like a ticker."""
         name = match.group(1)
+        after = text[match.end() :]
+        if name.lower() in _INDEX_NAMES:  # "the Nasdaq" is the index; "Nasdaq stock" the company
+            return bool(_COMPANY_CUE.match(after))
         if " " in name:
             return True
         if name.isupper():
             return text.upper() != text and name not in NOT_TICKERS
-        after = text[match.end() :]
         if _COMPANY_CUE.match(after):
             return True
         return not (_SENTENCE_END.search(text[: match.start()]) or _NEXT_CAPITAL.match(after))

@@ -1,11 +1,22 @@
 """Evidence-based routing: names -> tickers, what counts as a subject and an ask, the LLM held to the same
-evidence, the firm's closing text, and the labelled set tests/fixtures/routing_evidence.json."""
+evidence, the firm's closing text, and the labelled sets.
+
+tests/fixtures/routing_evidence.json (the development set, also run through the real Assistant in
+tests/integration/test_routing_evidence.py) and routing_evidence_more.json (written afterwards, in three
+rounds, to check that the rules generalise; each round was then fixed where they did not). Each item has a
+`kind` (company: a company's business; knowledge: finance education, the firm's topics, remarks; person: the
+person's own data; unheld: a security they do not hold), the expected `route` and `symbols` for the last two,
+whether it asks for a `recommendation` (null: either reading is fair) and its `source`: "mtrag-un/fiqa" =
+user turns verbatim from IBM's MTRAG-UN benchmark, fiqa collection (Apache-2.0); "financebench-style" =
+written for finbot in the style of FinanceBench's filing questions; "finbot" / "issue-12" = written for finbot.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +26,9 @@ from core.routing import OfflineClassifier, RouteDecision, RouteRequest, Supervi
 from core.routing.securities import SecurityNames, common_names
 
 ROOT = Path(__file__).parents[3]
-LABELLED = json.loads((ROOT / "tests" / "fixtures" / "routing_evidence.json").read_text())
+FIXTURES = ROOT / "tests" / "fixtures"
+LABELLED = json.loads((FIXTURES / "routing_evidence.json").read_text())
+MORE = json.loads((FIXTURES / "routing_evidence_more.json").read_text())
 DEMO = {r["symbol"]: r["name"] for r in csv.DictReader((ROOT / "examples" / "portfolio" / "holdings.csv").open())}
 KNOWN = [*DEMO, "SPY"]
 
@@ -142,14 +155,18 @@ def test_the_labelled_set_has_every_kind_and_names_its_sources() -> None:
     kinds = {item["kind"] for item in LABELLED}
     assert kinds == {"company", "knowledge", "person", "unheld"} and len(LABELLED) >= 100
     assert {item["source"] for item in LABELLED} >= {"mtrag-un/fiqa", "financebench-style", "finbot"}
+    assert not {item["text"] for item in LABELLED} & {item["text"] for item in MORE}
 
 
+@pytest.mark.parametrize("labelled", [LABELLED, MORE], ids=["development", "more"])
 @pytest.mark.parametrize("embedder", [None, "local"], ids=["keywords", "keywords+embeddings"])
-async def test_on_the_labelled_set_no_company_question_reaches_a_data_specialist(embedder: str | None) -> None:
+async def test_on_the_labelled_sets_no_company_question_reaches_a_data_specialist(
+    embedder: str | None, labelled: list[dict[str, Any]]
+) -> None:
     classifier = OfflineClassifier(make_embedder(embedder) if embedder else None)
     supervisor = Supervisor(classifier, mode="offline")
     misrouted, flagged, wrong = [], [], []
-    for item in LABELLED:
+    for item in labelled:
         routed = await supervisor.route(RouteRequest(question=item["text"], known_symbols=KNOWN, holdings=DEMO))
         if item["kind"] in ("company", "knowledge") and {"portfolio", "market", "risk"} & set(routed.route):
             misrouted.append(f"{item['text']!r} -> {routed.route}")
@@ -160,4 +177,4 @@ async def test_on_the_labelled_set_no_company_question_reaches_a_data_specialist
             wrong.append(f"{item['text']!r} -> {routed.route} {routed.symbols}")
     assert misrouted == [], "\n".join(misrouted)
     assert flagged == [], "recommendation flag (disclaimer) on: " + "; ".join(flagged)
-    assert len(wrong) <= 2, "\n".join(wrong)
+    assert len(wrong) <= 0.05 * sum(item["kind"] in ("person", "unheld") for item in labelled), "\n".join(wrong)
