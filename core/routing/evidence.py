@@ -42,6 +42,8 @@ class Evidence:
     held: tuple[str, ...]
     """The named securities the person holds."""
     market_wide: bool
+    by_symbol: bool
+    """A subject named by ticker or as a crypto-asset (not only by a company name, which needs a stock cue)."""
     company: bool
     """About a company's business (revenue, segments, a sale, filings), not its shares."""
     thread: bool
@@ -95,11 +97,12 @@ def gather(request: RouteRequest, names: SecurityNames) -> Evidence:
         securities=securities,
         held=held,
         market_wide=bool(kw.MARKET_WIDE.search(masked)),
+        by_symbol=any(m.kind != "company" for m in subjects),
         company=company,
         thread=kw.is_follow_up(text)
         and (any(r != "knowledge" for r in request.pinned_route) or bool(request.pinned_symbols)),
         thread_symbols=bool(request.pinned_symbols),
-        firm=bool(kw.FIRM.search(masked)),
+        firm=_is_firm(masked),
         procedural=bool(kw.PROCEDURAL.search(masked)),
         high_stakes=advice or transaction or allocation_change,
         request=bool(kw.REQUEST.search(text)) and not (kw.DEFINITION.search(masked) and not owner),
@@ -122,14 +125,18 @@ def keyword_route(e: Evidence) -> list[str]:
         labels.add("portfolio" if set(e.securities) <= set(e.held) else "market")
         if e.held and set(e.held) != set(e.securities):
             labels.add("portfolio")
-    # "my unrealised gain on Exxon" is the position's gain: a move word only asks for a quote of its own
-    if e.security_subject and (kw.QUOTE.search(t) or (kw.MOVE.search(t) and "portfolio" not in labels)):
+    # "my unrealised gain on Exxon" is the position's gain: a move word only asks for a quote of its own, and
+    # of a company named by name only with a stock cue ("Did Apple go up today?", not "did Verizon lose users?")
+    stock = e.by_symbol or bool(kw.STOCK_CONTEXT.search(t))
+    if e.security_subject and (kw.QUOTE.search(t) or (kw.MOVE.search(t) and stock and "portfolio" not in labels)):
         labels.add("market")
     if e.market_wide and (kw.MARKET_HOW.search(t) or (kw.NOW.search(t) and (kw.QUOTE.search(t) or kw.MOVE.search(t)))):
         labels.add("market")
     if e.own_subject and kw.QUOTE.search(t) and kw.PORTFOLIO_SUBJECT.search(t):
         labels.add("market")
-    if (e.own_subject or e.security_subject) and kw.INTENTS["risk"].search(t):
+    if e.own_subject and kw.INTENTS["risk"].search(t):
+        labels.add("risk")
+    if e.security_subject and (kw.RISK_MEASURE.search(t) or (stock and kw.INTENTS["risk"].search(t))):
         labels.add("risk")
     ordered = [name for name in ("portfolio", "market", "risk") if name in labels]
     if e.firm:
@@ -174,6 +181,11 @@ def _mask(text: str, mentions: list[Mention]) -> tuple[str, list[int]]:
         cursor = m.end
     parts.append(text[cursor:])
     return "".join(parts), starts
+
+
+def _is_firm(text: str) -> bool:
+    asks = kw.INTENTS["portfolio"].search(text) or kw.INTENTS["risk"].search(text) or kw.QUOTE.search(text)
+    return bool(kw.FIRM.search(kw.OWN_ACCOUNT.sub("my account", text) if asks else text))
 
 
 def _is_held(symbol: str, before: str, request: RouteRequest) -> bool:

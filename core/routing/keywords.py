@@ -22,6 +22,9 @@ __all__ = [
     "MARKET_HOW",
     "MARKET_WIDE",
     "MOVE",
+    "OWN_ACCOUNT",
+    "RISK_MEASURE",
+    "STOCK_CONTEXT",
     "NOW",
     "OWNER",
     "PERSON",
@@ -52,7 +55,10 @@ PORTFOLIO_SUBJECT = re.compile(
     _I,
 )
 """The person's book named as a whole: the subject of a question, not yet what it asks."""
-BOOK = re.compile(r"\bmy (accounts?|money|savings|nest egg)\b", _I)
+BOOK = re.compile(
+    r"\b(my|our) (accounts?|money|savings|nest egg|(roth |traditional )?iras?|401\(?k\)?s?|brokerage( account)?)\b",
+    _I,
+)
 """Other names of the book, enough for the embedding vote on a paraphrase ("has my money grown?")."""
 
 # --- what it is about ---
@@ -69,7 +75,9 @@ COMPANY_FACT = re.compile(
     r"buy ?backs?|repurchase\w*|debt|liabilit(y|ies)|assets|balance sheet|income statement|liquidity|ratio|"
     r"working capital|customers|competitors?|strateg(y|ies)|stores|products?|report(s|ed)?|disclos\w*|book(ed)?|"
     r"record(ed)?|pa(y|id) (for|to)|share(holder|owner)s?|stockholders?|rais(e|ed|es|ing) prices|pricing|"
-    r"(in|for|during|since) (fiscal )?(19|20)\d\d)\b",
+    r"(in|for|during|since) (fiscal )?(19|20)\d\d|price (increase|hike|cut|rise)s?|subscribers?|users|orders|"
+    r"deliveries|volumes?|shipments|contracts?|programs?|projects?|plants?|factor(y|ies)|jobs|workers|"
+    r"business(es)?|units?|operations|money)\b",
     _I,
 )
 """A company's business, not its shares: what SECURITY's revenue / segment / gain on a sale was."""
@@ -91,12 +99,25 @@ FIRM = re.compile(
     r"password|log ?in|two-factor|statements?|tax(es|ed|able|ation)?|1099|deduct\w*|trading hours|hours|"
     r"holidays?|policy|policies|minimum deposit|deposits?|withdraw\w*|beneficiar\w*|rollover|contribution limits?|"
     r"required minimum|risk (profiles?|tolerance|questionnaire)|margin (account|loan|call)s?|sweep|"
-    r"capital gains?)\b|\b(mov(e|ing)|send(ing)?|bring(ing)?) .{0,40}\b(to|into|with) (you|your firm)\b|"
-    r"\bwhat happens (to|if|when|once|after)\b|\b(through|with|from|at) (you|your firm)\b",
+    r"capital gains?|write (it |them |that )?off|write-?offs?|tax[- ]loss\w*)\b|"
+    r"\b(mov(e|ing)|send(ing)?|bring(ing)?) .{0,40}\b(to|into|with) (you|your firm)\b|"
+    r"\bwhat happens (to|if|when|once|after)\b|\b(through|with|from|at) (you|your firm)\b|"
+    r"\bopen (today|tomorrow|on)\b|\b(markets?|exchanges?) (open|closed)\b|\bwhat time .{0,30}\b(open|close)\b",
     _I,
 )
 """The firm's own topics (and "what happens if..." questions of policy): for the knowledge base, even with a
-data word in it."""
+data word in it. "My IRA" is the book, not the firm's topic, when the question asks for a figure of it
+("How risky is my IRA?"; `OWN_ACCOUNT`)."""
+OWN_ACCOUNT = re.compile(r"\b(my|our) ((roth |traditional )?iras?|401\(?k\)?s?)\b", _I)
+STOCK_CONTEXT = re.compile(
+    r"\b(stocks?|shares?|share price|ticker|(go|goes|went|gone|been) (up|down)|up or down|rall(y|ied)|tank(ed)?|"
+    r"perform(ed|ance|ing)?|today|yesterday|this (morning|afternoon|week|month)|so far|right now|ytd)\b",
+    _I,
+)
+"""What makes a move word about a company's shares ("Did Apple go up today?", not "Did Verizon lose
+subscribers?"); tickers and crypto-assets need none."""
+RISK_MEASURE = re.compile(r"\b(volatil\w*|drawdowns?|value at risk|VaR|beta|correlat\w*|sharpe|risky|riskier)\b", _I)
+"""Risk words that measure a security; a company's "risks" are its business."""
 PROCEDURAL = re.compile(
     r"\b(how do i|how can i|where can i|can i|how to|what is the process|do i (need|have) to|"
     r"what happens (to|if|when|once|after))\b",
@@ -106,7 +127,8 @@ PROCEDURAL = re.compile(
 # --- what it asks for ---
 QUOTE = re.compile(
     r"\b(price[sd]?|quotes?|quoted|trading at|trades? at|trad(e|es|ing) (today|now|right now)|ticker|"
-    r"(close[sd]?|closing|open(ed)?|finish(ed)?) (at|yesterday|today|up|down|higher|lower)|closing price|"
+    r"(close[sd]?|closing|finish(ed)?) (at|yesterday|today|up|down|higher|lower)|opened (at|up|down|higher|lower)|"
+    r"closing price|"
     r"(a|one|per) share of|how much is (a|one) share|cost per share|"
     r"(what's|what is|where's|where is) SECURITY( stock| shares)? (at|now|right now|trading|today))\b",
     _I,
@@ -136,7 +158,8 @@ INTENTS: dict[str, re.Pattern[str]] = {
     "portfolio": re.compile(
         r"\b(allocat\w*|asset class(es)?|sectors?|concentrat\w*|"
         r"(largest|biggest|smallest|best|worst)( \w+)? (position|holding|fund|stock)s?|(total |overall )?returns?|"
-        r"(did|do|does|is|are|was) (the )?(best|worst|better|worse)|how much (\w+ )?(do|did) (i|we) (have|hold|own)|"
+        r"(did|does|do|performed|performing|doing) (the )?(best|worst|better|worse)|beat(s|ing)? the|"
+        r"(out|under)perform\w*|how much (\w+ )?(do|did) (i|we) (have|hold|own)|"
         r"how many shares|how much of my \w+ (is|are) in|am i (up|down)|"
         r"(made|earned|make|earn) (on|from|with)|"
         r"unreali[sz]ed|gain(ed|s)?|los(s|ses|t)|worth|value of|rebalanc\w*|drift\w*|target (mix|weights?|allocation)|"
@@ -147,7 +170,7 @@ INTENTS: dict[str, re.Pattern[str]] = {
     ),
     "risk": re.compile(
         r"\b(risk(s|y|ier|iest|iness)?|volatil\w*|drawdowns?|value at risk|VaR|beta|correlat\w*|diversif\w*|"
-        r"downside|worst (day|case)|(could|might|can) i lose|swings?|stress|sharpe|"
+        r"downside|worst (day|case)|(could|might|can|would) i lose|swings?|stress|sharpe|"
         r"move (together|with|in line with)|crash(es|ed)?)\b",
         _I,
     ),
@@ -161,7 +184,7 @@ ALLOCATION_CHANGE = re.compile(
     r"\b(mov(e|ing)|shift(ing)?|put(ting)?|switch(ing)?|realloc\w*) (more |some |all |part )?(of )?(my |our )?"
     r"(money|cash|savings|funds?)? ?(into|out of) (bonds|stocks|equities|cash|the market)\b|"
     r"\bchange (my )?allocation\b|\btrades? would\b|\b(time|need|ready) to rebalance\b|"
-    r"\bback to (my |our )?(targets?|target (allocation|mix|weights))\b",
+    r"\bback to (my |our )?(targets?|target (allocation|mix|weights))\b|^\W*rebalance\b|\brebalanc\w* (my|our)\b",
     _I,
 )
 """A change to the person's own mix ("moving more money into bonds"): theirs by nature, and high stakes."""
@@ -170,8 +193,9 @@ ADVICE = re.compile(
     r"\brecommend(ation|ations|ed|s)?\b|\bwhat (would|should) you do\b|\bwhat do you (suggest|recommend)\b|"
     r"\b(is|was) (it|now|this) (a |the )?(good|right|wrong|bad|best|smart|wise) (time|idea|moment)\b|"
     r"\b(good|bad|smart|wise|best) (time|idea|investment|buy|move) (to|for|right now|now)\b|"
-    r"\ba (good|bad|smart|safe|sound) (buy|investment|bet)\b|\bworth (buying|selling|investing|holding)\b|"
-    r"\b(buy|sell|hold),? or (buy|sell|hold)\b|\brebalanc\w*|\b(thoughts|opinion|views?|your take) on\b|"
+    r"\ba (good|bad|smart|safe|sound|great)( \S+)? (buy|investment|bet|stock)\b|"
+    r"\bworth (buying|selling|investing|holding)\b|"
+    r"\b(buy|sell|hold),? or (buy|sell|hold)\b|\b(thoughts|opinion|views?|your take) on\b|"
     r"\bwhat do you think (of|about)\b|\b(is|are) .{0,30}\ba (buy|sell|hold)\b|"
     r"\bdo you (think|expect|see) .{0,60}\b(will|going to|gonna)\b|\b(overpriced|underpriced|overvalued|undervalued)\b|"
     r"\b(thinking|considering|planning) (of |about |on )?(buying|selling|investing|getting into)\b",
