@@ -2,13 +2,14 @@
 evidence, the firm's closing text, and the labelled sets.
 
 tests/fixtures/routing_evidence.json (the development set, also run through the real Assistant in
-tests/integration/test_routing_evidence.py) and routing_evidence_more.json (written afterwards, in four
-rounds of about 50, to check that the rules generalise; each round was then fixed where they did not). Each item has a
-`kind` (company: a company's business; knowledge: finance education, the firm's topics, remarks; person: the
-person's own data; unheld: a security they do not hold), the expected `route` and `symbols` for the last two,
-whether it asks for a `recommendation` (null: either reading is fair) and its `source`: "mtrag-un/fiqa" =
-user turns verbatim from IBM's MTRAG-UN benchmark, fiqa collection (Apache-2.0); "financebench-style" =
-written for finbot in the style of FinanceBench's filing questions; "finbot" / "issue-12" = written for finbot.
+tests/integration/test_routing_evidence.py) and routing_evidence_more.json (written afterwards in four rounds
+of about 50 questions to check that the rules generalise; each round was then fixed where they did not).
+Each item has a `kind` (company: a company's business; knowledge: finance education, the firm's topics,
+remarks; person: the person's own data; unheld: a security they do not hold), the expected `route` and
+`symbols` for the last two, whether it asks for a `recommendation` (null: either reading is fair) and its
+`source`: "mtrag-un/fiqa" = user turns verbatim from IBM's MTRAG-UN benchmark, fiqa collection
+(Apache-2.0); "financebench-style" = written for finbot in the style of FinanceBench's filing questions;
+"finbot" / "issue-12" = written for finbot.
 """
 
 from __future__ import annotations
