@@ -90,7 +90,9 @@ def gather(request: RouteRequest, names: SecurityNames) -> Evidence:
     # holding a security the question names makes it theirs, unless it asks about the company's business
     owner = bool(kw.OWNER.search(masked)) or (bool(held) and not company) or allocation_change
     advice = bool(kw.ADVICE.search(kw.NOT_ADVICE.sub(" ", masked))) and bool(kw.INVESTMENT.search(masked))
-    transaction = bool(securities) and bool(kw.PERSON.search(masked)) and bool(kw.TRANSACTION.search(masked))
+    transaction = bool(securities) and (
+        bool(kw.PERSON.search(masked) and kw.TRANSACTION.search(masked)) or bool(kw.TRADE_IN.search(masked))
+    )
     return Evidence(
         text=masked,
         owner=owner,

@@ -32,6 +32,7 @@ __all__ = [
     "PROCEDURAL",
     "QUOTE",
     "REQUEST",
+    "TRADE_IN",
     "TRANSACTION",
     "is_follow_up",
     "mentions_own_portfolio",
@@ -134,7 +135,7 @@ QUOTE = re.compile(
     _I,
 )
 MOVE = re.compile(
-    r"\b(up|down|gain(ed|s|ing)?|lost|los(e|es|ing)|drop(ped|s|ping)?|fell|fall(en|s|ing)?|r[oi]se|rising|"
+    r"\b(up|down|higher|lower|gain(ed|s|ing)?|lost|los(e|es|ing)|drop(ped|s|ping)?|fell|fall(en|s|ing)?|r[oi]se|rising|"
     r"jump(ed|s)?|rall(y|ied|ies)|slid|sank|tank(ed|s)?|surg(e|ed|es)|climb(ed|s)?|perform(ed|ance|ing|s)?|"
     r"moved|moves|move (today|this|since|over|in|so)|move\?|today'?s (move|change)|"
     r"how(\s+(is|are|did|was|were|has|have)|'s|’s)\s+SECURITY( stock| shares)? "
@@ -165,6 +166,7 @@ INTENTS: dict[str, re.Pattern[str]] = {
         r"unreali[sz]ed|gain(ed|s)?|los(s|ses|t)|worth|value of|rebalanc\w*|drift\w*|target (mix|weights?|allocation)|"
         r"overweight|underweight|cost basis|market value|how (am i|is my \w+|are my \w+) doing|"
         r"day'?s change on my|break down what i own|expos(ed|ure)|how('s| is| are) my \w+ (doing|looking|going)|"
+        r"how (did|has|have) my \w+ (do|done|perform\w*|go|gone)|"
         r"(too much|too little|heavy|heavily|overexposed) in)\b",
         _I,
     ),
@@ -197,7 +199,10 @@ ADVICE = re.compile(
     r"\bworth (buying|selling|investing|holding)\b|"
     r"\b(buy|sell|hold),? or (buy|sell|hold)\b|\b(thoughts|opinion|views?|your take) on\b|"
     r"\bwhat do you think (of|about)\b|\b(is|are) .{0,30}\ba (buy|sell|hold)\b|"
-    r"\bdo you (think|expect|see) .{0,60}\b(will|going to|gonna)\b|\b(overpriced|underpriced|overvalued|undervalued)\b|"
+    r"\bdo you (think|expect|see) .{0,60}\b(will|going to|gonna)\b|"
+    r"\b((is|are) SECURITY (going to|gonna|about to)|will SECURITY) (crash|drop|fall|rise|go|recover|rebound|bounce)|"
+    r"\b(smart|wise|safe|a good idea) to (buy|sell|invest|get into)\b|"
+    r"\b(overpriced|underpriced|overvalued|undervalued)\b|"
     r"\b(thinking|considering|planning) (of |about |on )?(buying|selling|investing|getting into)\b",
     _I,
 )
@@ -209,7 +214,8 @@ NOT_ADVICE = re.compile(
 )
 INVESTMENT = re.compile(
     r"\b(invest\w*|stocks?|shares?|equit(y|ies)|bonds?|funds?|etfs?|crypto\w*|securit(y|ies)|portfolio|holdings?|"
-    r"positions?|allocation|assets?|options|markets?|buy(ing)?|sell(ing)?|trades?|trading|rebalanc\w*|SECURITY)\b",
+    r"positions?|allocation|assets?|options|markets?|buy(ing)?|sell(ing)?|trades?|trading|rebalanc\w*|SECURITY|"
+    r"expos(ure|ed)|sectors?|(over|under)?weight\w*)\b",
     _I,
 )
 TRANSACTION = re.compile(
@@ -219,6 +225,12 @@ TRANSACTION = re.compile(
     _I,
 )
 """What a person does with a security; with a named one it is a transaction finbot does not recommend."""
+TRADE_IN = re.compile(
+    r"\b(buy|buying|sell|selling|purchas(e|ing)|short(ing)?|dump(ing)?|invest(ing)? in|get(ting)? (into|out of)|"
+    r"trad(e|ing)|add(ing)? (more|some))\s+((some|more|a few|the) )?((shares|stock) (of|in) )?SECURITY",
+    _I,
+)
+"""A named security as the object of a trade ("is it smart to buy Boeing"; not "Tesla bought back shares")."""
 REQUEST = re.compile(
     r"\?\s*$|^\W*(what|what's|whats|how|how's|which|where|when|who|why|is|are|am|do|does|did|can|could|will|"
     r"would|should|show|give|tell|list|get|check|compare)\b",

@@ -2,7 +2,7 @@
 evidence, the firm's closing text, and the labelled sets.
 
 tests/fixtures/routing_evidence.json (the development set, also run through the real Assistant in
-tests/integration/test_routing_evidence.py) and routing_evidence_more.json (written afterwards in four rounds
+tests/integration/test_routing_evidence.py) and routing_evidence_more.json (written afterwards in five rounds
 of about 50 questions to check that the rules generalise; each round was then fixed where they did not).
 Each item has a `kind` (company: a company's business; knowledge: finance education, the firm's topics,
 remarks; person: the person's own data; unheld: a security they do not hold), the expected `route` and
