@@ -57,6 +57,8 @@ class Evidence:
     """A question or a request (not a remark, not a definition): only these get the embedding vote."""
     now: bool
     """Names a time ("today", "this week"): market data is about now."""
+    book: bool
+    """The person's book named ("my investments", "my account", a held security) or the thread's."""
 
     @property
     def security_subject(self) -> bool:
@@ -66,9 +68,6 @@ class Evidence:
     def own_subject(self) -> bool:
         return self.owner or (self.thread and not self.thread_symbols)
 
-    book: bool
-    """The person's book named ("my investments", "my account", a held security) or the thread's."""
-
     @property
     def subject(self) -> bool:
         """Enough for the embedding vote on a paraphrase: the person's book, a security, or the market now."""
@@ -77,6 +76,7 @@ class Evidence:
 
 
 def gather(request: RouteRequest, names: SecurityNames) -> Evidence:
+    """Everything the routing decision rests on, from one question (and its thread's pin)."""
     text = request.question
     mentions = names.mentions(text, known=request.known_symbols, held=request.holdings or {})
     masked, starts = _mask(text, mentions)
@@ -90,6 +90,8 @@ def gather(request: RouteRequest, names: SecurityNames) -> Evidence:
     # holding a security the question names makes it theirs, unless it asks about the company's business
     owner = bool(kw.OWNER.search(masked)) or (bool(held) and not company) or allocation_change
     advice = bool(kw.ADVICE.search(kw.NOT_ADVICE.sub(" ", masked))) and bool(kw.INVESTMENT.search(masked))
+    pinned_data = any(r != "knowledge" for r in request.pinned_route) or bool(request.pinned_symbols)
+    thread = kw.is_follow_up(text) and pinned_data
     transaction = bool(securities) and (
         bool(kw.PERSON.search(masked) and kw.TRANSACTION.search(masked)) or bool(kw.TRADE_IN.search(masked))
     )
@@ -101,15 +103,14 @@ def gather(request: RouteRequest, names: SecurityNames) -> Evidence:
         market_wide=bool(kw.MARKET_WIDE.search(masked)),
         by_symbol=any(m.kind != "company" for m in subjects),
         company=company,
-        thread=kw.is_follow_up(text)
-        and (any(r != "knowledge" for r in request.pinned_route) or bool(request.pinned_symbols)),
+        thread=thread,
         thread_symbols=bool(request.pinned_symbols),
         firm=_is_firm(masked),
         procedural=bool(kw.PROCEDURAL.search(masked)),
         high_stakes=advice or transaction or allocation_change,
         request=bool(kw.REQUEST.search(text)) and not (kw.DEFINITION.search(masked) and not owner),
         now=bool(kw.NOW.search(masked)),
-        book=bool(kw.PORTFOLIO_SUBJECT.search(masked) or kw.BOOK.search(masked) or held) or bool(request.pinned_route),
+        book=bool(kw.PORTFOLIO_SUBJECT.search(masked) or kw.BOOK.search(masked) or held) or thread,
     )
 
 
