@@ -12,6 +12,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
+from core.compose.disclaimer import DEFAULT_NO_RECOMMENDATION
 from core.errors import ConfigurationError
 
 __all__ = ["Settings", "load_settings"]
@@ -161,6 +162,14 @@ class Settings(BaseSettings):
             "investment advice or a recommendation to buy or sell any security."
         ),
         alias="FINBOT_DISCLAIMER",
+        description="The firm's disclaimer on answers that contain a recommendation (illustrated rebalancing "
+        "trades, or a language model's answer to a request for advice).",
+    )
+    no_recommendation: str = Field(
+        default=DEFAULT_NO_RECOMMENDATION,
+        alias="FINBOT_NO_RECOMMENDATION",
+        description="The firm's line on answers to a request for a recommendation that give none (\"Should I buy "
+        "Tesla?\" offline: the quote, or that there is none, and this line); empty = no line.",
     )
 
     @field_validator("admins", mode="before")

@@ -109,12 +109,7 @@ class Container:
         specialists = build_specialist_services(settings, db)
         await load_sample_portfolio_if_empty(settings, specialists)
         escalations = _escalations(settings, db, conversations)
-        policy = AnswerPolicy(
-            top_k=settings.top_k,
-            recent_turns=settings.recent_turns,
-            confidence_threshold=settings.confidence_threshold,
-            disclaimer=settings.disclaimer,
-        )
+        policy = AnswerPolicy(top_k=settings.top_k, recent_turns=settings.recent_turns)
         context = GraphContext(
             conversations=conversations,
             retriever=retriever,
@@ -124,6 +119,7 @@ class Container:
                 threshold=settings.confidence_threshold,
                 top_k=settings.top_k,
                 disclaimer=settings.disclaimer,
+                no_recommendation=settings.no_recommendation,
                 grounder=GroundingChecker.with_embedder(
                     retriever.embedder, judge=helper_llm if settings.grounding_judge else None
                 ),

@@ -6,7 +6,8 @@
    Figures answers are checked against the computed facts; fixed answers (greetings, memory) are certain.
 2. Below the threshold, the doubtful answer is withheld: an honest refusal takes its place, naming the
    nearest sources (core.answering.refusal). It keeps the withheld answer's confidence.
-3. The firm's disclaimer, once, on anything touching a recommendation.
+3. The firm's closing text, once (core.compose.disclaimer.closing_note): the disclaimer on an answer that
+   contains a recommendation, the no-recommendation line on an answer to a request for one that gives none.
 4. Whatever has not been streamed yet is streamed now (a model streams as it writes; the rest is sent whole).
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 
 from core.answering.refusal import refusal
 from core.answering.request import AnswerRequest
-from core.compose.disclaimer import disclaimer_note
+from core.compose.disclaimer import DEFAULT_DISCLAIMER, DEFAULT_NO_RECOMMENDATION, closing_note
 from core.compose.draft import Draft, stream_text
 from core.confidence import ConfidenceModel, answer_signals
 from core.grounding import GroundingChecker, GroundingResult
@@ -47,7 +48,10 @@ class Assessor:
     model: ConfidenceModel
     threshold: int = 70
     top_k: int = 4
-    disclaimer: str = ""
+    disclaimer: str = DEFAULT_DISCLAIMER
+    """FINBOT_DISCLAIMER: on answers that contain a recommendation."""
+    no_recommendation: str = DEFAULT_NO_RECOMMENDATION
+    """FINBOT_NO_RECOMMENDATION: on answers to a request for a recommendation that give none."""
     grounder: GroundingChecker | None = None
 
     async def assess(self, request: AnswerRequest, draft: Draft, *, retrieved: Sequence[Passage]) -> Assessment:
@@ -58,8 +62,12 @@ class Assessor:
             final.failures, final.model = draft.failures, draft.model
             final.tokens_in, final.tokens_out = draft.tokens_in, draft.tokens_out
             result.withheld = True
-        if (request.high_stakes or request.advice) and final.step not in CERTAIN_STEPS and self.disclaimer:
-            final.text = f"{final.text}\n\n{disclaimer_note(self.disclaimer)}"
+        note = closing_note(
+            disclaimer=self.disclaimer, no_recommendation=self.no_recommendation, asked=request.high_stakes,
+            illustrated=request.advice, strategy=final.strategy,
+        )
+        if note and final.step not in CERTAIN_STEPS:
+            final.text = f"{final.text}\n\n{note}"
         await self._deliver(request, draft, final)
         result.draft = final
         return result

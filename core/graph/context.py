@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.answering import AnswerChain, Assessor
-from core.compose.disclaimer import DEFAULT_DISCLAIMER
 from core.confidence import load_default_model
 from core.escalation.service import EscalationService
 from core.memory import MemoryService
@@ -20,14 +19,13 @@ __all__ = ["AnswerPolicy", "GraphContext"]
 
 @dataclass(frozen=True, slots=True)
 class AnswerPolicy:
+    """How much the turn looks at; how sure an answer must be, and the firm's wording, are the Assessor's."""
+
     top_k: int = 4
     recent_turns: int = 5
-    confidence_threshold: int = 70
     min_relevance: float = 0.4
     """A passage less relevant than this (0..1: dense cosine and term coverage, see core.retrieval.hybrid)
     does not count as an answer. Unrelated questions score ~0.0-0.1 on the sample knowledge base."""
-    disclaimer: str = DEFAULT_DISCLAIMER
-    """The firm's disclaimer, carried by every answer that touches recommendations (FINBOT_DISCLAIMER)."""
 
 
 @dataclass(slots=True)

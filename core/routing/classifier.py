@@ -1,8 +1,10 @@
-"""The offline router: keywords first, an embedding nearest-example vote when keywords say too little.
+"""The offline router: evidence from the words first, an embedding nearest-example vote when they say too little.
 
-Keywords are precise when they fire ("volatility", "allocation", "price of"); paraphrases ("how bumpy
-has the ride been?") have none, so the question is compared with example questions per specialist
-(core/routing/prototypes.py) using the retrieval engine's embedder, when the process has one.
+Keywords are precise when they fire ("volatility of my holdings", "price of AAPL"); paraphrases ("how
+bumpy has the ride been for my investments?") have none, so a question that has a data subject (see
+core/routing/evidence.py) but no ask is compared with example questions per specialist
+(core/routing/prototypes.py) using the retrieval engine's embedder, when the process has one. The vote
+never gives a specialist a question without its subject.
 """
 
 from __future__ import annotations
@@ -12,14 +14,10 @@ from typing import Protocol
 
 import numpy as np
 
-from core.routing.keywords import (
-    find_symbols,
-    is_follow_up,
-    is_high_stakes,
-    keyword_labels,
-    only_portfolio_subject,
-)
+from core.routing.evidence import Evidence, gather, keyword_route, supported
+from core.routing.keywords import is_follow_up, mentions_own_portfolio
 from core.routing.prototypes import PROTOTYPES
+from core.routing.securities import SecurityNames
 from core.routing.types import RouteDecision, RouteRequest
 
 __all__ = ["OfflineClassifier", "TextEmbedder"]
@@ -38,10 +36,12 @@ class OfflineClassifier:
         *,
         prototypes: Mapping[str, Sequence[str]] = PROTOTYPES,
         min_similarity: float = 0.45,
+        names: SecurityNames | None = None,
     ) -> None:
         self._embedder = embedder
         self._prototypes = prototypes
         self._min_similarity = min_similarity
+        self._names = names or SecurityNames()
         self._matrix: np.ndarray | None = None
         self._labels: list[str] = []
 
@@ -49,19 +49,29 @@ class OfflineClassifier:
     def uses_embeddings(self) -> bool:
         return self._embedder is not None
 
+    def evidence(self, request: RouteRequest) -> Evidence:
+        return gather(request, self._names)
+
     async def decide(self, request: RouteRequest) -> RouteDecision:
-        text = request.question
-        labels = keyword_labels(text)
-        if (not labels or only_portfolio_subject(text, labels)) and self._embedder is not None:
-            nearest = await self.nearest(text)
-            if nearest is not None:
-                labels = [nearest]
-        return RouteDecision(
+        return (await self.assess(request))[0]
+
+    async def assess(self, request: RouteRequest) -> tuple[RouteDecision, Evidence]:
+        """The decision and the evidence it rests on (the supervisor checks an LLM's route against it)."""
+        evidence = self.evidence(request)
+        labels = keyword_route(evidence)
+        if not labels and evidence.subject and evidence.request and not evidence.firm:
+            labels = ["portfolio"] if mentions_own_portfolio(request.question) else []
+            if self._embedder is not None:
+                nearest = await self.nearest(request.question)
+                if nearest is not None:
+                    labels = supported([nearest], evidence) or labels
+        decision = RouteDecision(
             specialists=labels,  # type: ignore[arg-type]
-            high_stakes=is_high_stakes(text),
-            symbols=find_symbols(text, request.known_symbols),
-            follow_up=is_follow_up(text),
+            high_stakes=evidence.high_stakes,
+            symbols=list(evidence.securities),
+            follow_up=is_follow_up(request.question),
         )
+        return decision, evidence
 
     async def nearest(self, text: str) -> str | None:
         """The specialist whose example questions are most similar, if similar enough."""

@@ -15,8 +15,14 @@ specialists answer the client's question. knowledge: the firm's documents (fees,
 retirement accounts, policies). portfolio: the client's own holdings (value, allocation, gains and losses, \
 concentration, drift from target, rebalancing). market: latest prices and price moves of symbols. risk: \
 volatility, drawdown, value at risk, diversification and beta. Pick every specialist the question needs. \
-Mark high_stakes when the client asks for a recommendation or to change their allocation. A short question \
-that continues the previous topic is a follow_up.{pinned}"""
+portfolio, market and risk need a subject: the client's own holdings ("my", "our holdings", a security they \
+hold), a named security (ticker, company, crypto-asset) or the market as a whole today. A question about a \
+company's business (its revenue, market share, segments, a gain on a sale, its filings) is knowledge, even \
+when it contains words like market, gain, risk or buy. Mark high_stakes only when the client asks for a \
+recommendation about investments, to change their allocation, or about buying, selling or moving a named \
+security; a company named "... Buy" or a company selling a unit is not one. Give the ticker of every \
+security named (Tesla -> TSLA, bitcoin -> BTC). A short question that continues the previous topic is a \
+follow_up.{pinned}{held}"""
 
 
 class LlmRouter:
@@ -31,10 +37,11 @@ class LlmRouter:
             if request.pinned_symbols:
                 pinned += f" (symbols {', '.join(request.pinned_symbols)})"
             pinned += "."
+        held = f"\nThe client holds: {', '.join(sorted(request.holdings))}." if request.holdings else ""
         recent = request.history[-self._history_turns :]
         transcript = "\n".join(f"{role}: {text[:500]}" for role, text in recent)
         question = f"Conversation so far:\n{transcript}\n\nQuestion: {request.question}" if recent else request.question
-        return [SystemMessage(ROUTER_SYSTEM.format(pinned=pinned)), HumanMessage(question)]
+        return [SystemMessage(ROUTER_SYSTEM.format(pinned=pinned, held=held)), HumanMessage(question)]
 
     async def decide(self, request: RouteRequest) -> RouteDecision:
         """Provider failures raise ProviderError; a reply that is not a RouteDecision raises too."""

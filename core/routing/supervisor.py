@@ -1,9 +1,11 @@
 """The supervisor's decision for a turn: which router speaks, and how a follow-up keeps its thread.
 
 Cascade: the offline classifier always runs (it is cheap). The language model is asked when the mode
-says so: "llm" always; "auto" (default) only when the offline classifier saw a portfolio, market or risk
-signal, so the most common turn, a question about the firm, costs no extra round trip. A failed or
-malformed LLM decision falls back to the offline one.
+says so: "llm" always; "auto" (default) only when the offline classifier found evidence of a data
+question (a portfolio, market or risk route, or a follow-up in a thread with a data subject), so the
+most common turn, a question about the firm or a company, costs no extra round trip. The model's route
+is held to the same evidence (core/routing/evidence.py): a data specialist the question gives no
+subject for is dropped. A failed or malformed LLM decision falls back to the offline one.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from typing import Literal
 
 from core.errors import ProviderError
 from core.routing.classifier import OfflineClassifier
+from core.routing.evidence import Evidence, supported
 from core.routing.keywords import mentions_own_portfolio
 from core.routing.llm import LlmRouter
 from core.routing.types import RouteDecision, RouteRequest
 
-__all__ = ["Routed", "Supervisor", "apply_pin"]
+__all__ = ["Routed", "Supervisor", "apply_pin", "held_to_evidence"]
 
 log = logging.getLogger(__name__)
 
@@ -60,22 +63,33 @@ class Supervisor:
     timeout_s: float = 10.0
 
     async def route(self, request: RouteRequest) -> Routed:
-        decision = await self.offline.decide(request)
+        decision, evidence = await self.offline.assess(request)
         decided_by = "offline"
-        if self.llm is not None and self._ask_llm(decision, request):
+        if self.llm is not None and self._ask_llm(decision, evidence):
             try:
                 async with asyncio.timeout(self.timeout_s):
-                    decision = await self.llm.decide(request)
+                    asked = await self.llm.decide(request)
+                decision = held_to_evidence(asked, decision, evidence)
                 decided_by = "llm"
             except (ProviderError, TimeoutError, ValueError) as exc:
                 log.warning("LLM routing failed, using the offline classifier: %s", exc.__class__.__name__)
         route, symbols = apply_pin(decision, request)
         return Routed(route, symbols, decision.high_stakes, decided_by)
 
-    def _ask_llm(self, offline: RouteDecision, request: RouteRequest) -> bool:
+    def _ask_llm(self, offline: RouteDecision, evidence: Evidence) -> bool:
         if self.mode == "llm":
             return True
         if self.mode == "offline":
             return False
-        data_signal = any(s != "knowledge" for s in offline.specialists)
-        return data_signal or (offline.follow_up and bool(request.pinned_route))
+        return any(s != "knowledge" for s in offline.specialists) or evidence.thread
+
+
+def held_to_evidence(asked: RouteDecision, offline: RouteDecision, evidence: Evidence) -> RouteDecision:
+    """The model's decision, minus data specialists the question gives no subject for; the symbols the
+    words resolved ("Tesla" -> TSLA) fill in when the model named none."""
+    return asked.model_copy(
+        update={
+            "specialists": supported(list(asked.specialists), evidence),
+            "symbols": [s.upper() for s in asked.symbols] or list(offline.symbols),
+        }
+    )

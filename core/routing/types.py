@@ -25,8 +25,9 @@ class RouteDecision(BaseModel):
     )
     high_stakes: bool = Field(
         default=False,
-        description="True when the client asks for a recommendation, what to buy or sell, or to change "
-        "their allocation.",
+        description="True when the client asks for a recommendation about investments, whether to buy, sell "
+        "or move a security, or to change their allocation. Not for a company's own deals or a company name "
+        "such as 'Best Buy'.",
     )
     symbols: list[str] = Field(default_factory=list, description="Ticker symbols the question names, upper case.")
     follow_up: bool = Field(
@@ -41,6 +42,9 @@ class RouteRequest(BaseModel):
     pinned_route: list[str] = Field(default_factory=list)
     pinned_symbols: list[str] = Field(default_factory=list)
     known_symbols: Sequence[str] = ()
+    """Symbols finbot has market data for."""
+    holdings: dict[str, str] | None = None
+    """The person's holdings (symbol -> name); None when finbot cannot tell (no holdings service)."""
 
 
 class Router(Protocol):

@@ -24,9 +24,11 @@ async def subject_symbols(request: SpecialistRequest, services: SpecialistServic
 
 
 async def market_specialist(request: SpecialistRequest, services: SpecialistServices) -> SpecialistResult:
+    """Quotes of the symbols named, and of nothing else; with none named, the person's holdings and the
+    benchmark ("how did the markets do today?")."""
     symbols, _ = await subject_symbols(request, services)
     benchmark = services.policy.benchmark
-    if benchmark and benchmark not in symbols:
+    if benchmark and benchmark not in symbols and not request.symbols:
         symbols.append(benchmark)
     quotes = await services.market.latest(symbols)
     histories = await services.market.history(list(quotes))
@@ -40,7 +42,7 @@ async def market_specialist(request: SpecialistRequest, services: SpecialistServ
         if len(result.summary) < SUMMARY_SYMBOLS and (row.symbol != benchmark or request.symbols or len(symbols) == 1):
             result.summary.append(sentence)
     for symbol in snapshot.missing:
-        result.summary.append(f"I have no price for {symbol}, so I can't say where it trades.")
+        result.summary.append(f"I have no quote for {symbol}, so I can't say where it trades.")
     stale = [r for r in snapshot.rows if r.stale]
     if stale:
         newest = min(stale, key=lambda r: r.age)

@@ -27,7 +27,11 @@ NO_HOLDINGS = (
     "I don't have any holdings on file for you, so I can't compute portfolio figures. "
     "An advisor can load your holdings for you."
 )
-_REBALANCE = re.compile(r"\b(rebalanc\w*|drift\w*|target|realloc\w*|trades?|back to|bonds|stocks|mix)\b", re.I)
+# Trades are shown when asked for (a change to the mix), not for a question about the drift itself: an
+# illustrated trade makes the answer a recommendation, which then carries the disclaimer.
+_REBALANCE = re.compile(
+    r"\b(rebalanc\w*|realloc\w*|trades?|back to|(into|out of) (bonds|stocks|equities|cash))\b", re.I
+)
 _SECTOR = re.compile(r"\b(sectors?|industr\w*|tech\w*|exposure)\b", re.I)
 
 

@@ -153,7 +153,7 @@ async def test_market_ticks_need_the_token_and_the_next_answer_uses_the_new_pric
     row = next(r for r in quotes["rows"] if r[0] == "TSTA")
     assert row[1] == "$110.25" and row[3] == "live"
     # a symbol with no data at all: said, never guessed
-    assert "I have no price for ZZZZ" in missing["text"]
+    assert "I have no quote for ZZZZ" in missing["text"]
     assert all(r[0] != "ZZZZ" for f in missing["figures"] for r in f["rows"])
 
 

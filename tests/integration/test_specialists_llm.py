@@ -127,3 +127,33 @@ async def test_jury_disagreement_lowers_confidence_and_escalates(
     assert row.jury_agreement is not None and round(row.jury_agreement, 4) == 0.3333
     assert reply.confidence <= 60 and reply.low_confidence
     assert reply.escalation is not None and reply.escalation.reason == "low_confidence"
+
+
+async def test_auto_routing_asks_the_model_only_with_evidence_and_holds_it_to_it(
+    make_settings: SettingsFactory, fake_openai: FakeOpenAI
+) -> None:
+    def responder(body: dict[str, Any]) -> Any:
+        if _tool(body) == "RouteDecision":  # the model over-reaches: portfolio, and no symbol
+            return {"specialists": ["market", "portfolio"], "high_stakes": True, "symbols": [], "follow_up": False}
+        found = re.search(r"I have no quote for TSLA[^.]*\.", _prompt(body))
+        return f"{found.group(0)} [1]" if found else "I don't know."
+
+    fake_openai.responder = responder
+    settings = make_settings(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=fake_openai.url + "/v1")
+    server = await start_server(settings, host="127.0.0.1", port=0)
+    try:
+        def route_calls() -> list[Any]:
+            return [r for r in fake_openai.chat_requests() if _tool(r.body) == "RouteDecision"]
+
+        company = await _ask(server, "What was Home Depot's market share?", 4)
+        assert route_calls() == [] and company.route == ["knowledge"]  # no evidence of a data question: no call
+
+        tesla = await _ask(server, "Should I buy Tesla?", 5)
+        (call,) = route_calls()
+        assert "The client holds: AAPL, BND" in call.prompt_text  # the demo portfolio this guest sees
+        assert tesla.route == ["market"], "portfolio has no subject in 'Should I buy Tesla?': dropped"
+        assert tesla.text.startswith("I have no quote for TSLA")  # TSLA from the words, the model gave none
+        assert "not personalised investment advice" in tesla.text  # a model's answer to a request for advice
+        assert (await _metrics(server, tesla.turn_id)).route == "market"
+    finally:
+        await server.stop()

@@ -17,6 +17,7 @@ from core.graph.context import GraphContext
 from core.graph.state import TurnState
 from core.memory import memory_intent
 from core.routing import OfflineClassifier, RouteRequest, Supervisor
+from core.specialists import SpecialistServices
 
 __all__ = ["route"]
 
@@ -36,6 +37,15 @@ async def route(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, A
     return await choose_specialists(state, runtime.context)
 
 
+async def held_securities(services: SpecialistServices, person_id: str) -> dict[str, str]:
+    """The person's own holdings (symbol -> name), or the demo portfolio they see: a held ticker or name is an
+    ownership cue, and an unheld one gets its own quote, never the holdings'."""
+    owner = await services.access.owner_for(person_id)
+    if owner is None:
+        return {}
+    return {h.symbol: h.name for h in await services.holdings.holdings(owner.id)}
+
+
 async def choose_specialists(state: TurnState, ctx: GraphContext | None) -> dict[str, Any]:
     """The specialists for a question, with the thread's pinned route for follow-ups."""
     supervisor = (ctx.supervisor if ctx is not None else None) or _KEYWORDS_ONLY
@@ -46,6 +56,7 @@ async def choose_specialists(state: TurnState, ctx: GraphContext | None) -> dict
         pinned_route=list(state.get("pinned_route") or []),
         pinned_symbols=list(state.get("pinned_symbols") or []),
         known_symbols=await services.market.symbols() if services is not None else (),
+        holdings=await held_securities(services, state["message"]["person"]["id"]) if services is not None else None,
     )
     routed = await supervisor.route(request)
     return {

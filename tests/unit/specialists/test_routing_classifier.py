@@ -54,7 +54,7 @@ async def test_high_stakes_questions_are_flagged() -> None:
         ("what about last month?", ["market"], ["MSFT"], ["market"], ["MSFT"]),
         ("and the risk of my portfolio?", ["market"], ["AAPL"], ["risk"], []),
         ("What are the advisory fees?", ["portfolio"], [], ["knowledge"], []),
-        ("and what about risk?", [], [], ["risk"], []),
+        ("and what about risk?", [], [], ["knowledge"], []),  # no thread, no subject: no data question
     ],
 )
 async def test_follow_ups_keep_the_threads_subject(
