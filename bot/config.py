@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     embeddings_model: str = Field(default="text-embedding-3-small", alias="FINBOT_EMBEDDINGS_MODEL")
 
     # --- answering ---
-    confidence_threshold: int = Field(default=70, ge=0, le=100, alias="FINBOT_CONFIDENCE_THRESHOLD")
+    confidence_threshold: int = Field(default=55, ge=0, le=100, alias="FINBOT_CONFIDENCE_THRESHOLD")
+    """An answer whose confidence (the probability, in percent, that it is right) is below this is withheld and
+    replaced by an honest refusal. 55 was chosen on the development sets (README, *Confidence*)."""
     top_k: int = Field(default=4, ge=1, le=50, alias="FINBOT_TOP_K")
     recent_turns: int = Field(default=5, ge=0, le=50, alias="FINBOT_RECENT_TURNS")
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="FINBOT_ADMINS")

@@ -71,7 +71,7 @@ class Jury:
         critic: BaseChatModel,
         *,
         model_name: str,
-        penalty_scale: int = 60,
+        penalty_scale: int = 100,
         timeout_s: float = 60.0,
     ) -> None:
         if len(jurors) < 2:

@@ -47,16 +47,46 @@ _ASKS_YES_NO = re.compile(
 _ASKS_WHO = re.compile(r"^\s*(?:who|whom|whose|which (?:company|firm|person|bank|fund))\b", re.I)
 _YEAR = re.compile(r"\b(?:fy|fiscal(?: year)?\s?)?'?((?:19|20)\d{2})\b", re.I)
 _FISCAL_SHORT = re.compile(r"\bfy\s?'?(\d{2})\b", re.I)
-_NAME_WORD = r"(?:[A-Z][a-zA-Z0-9&'.-]*|\d+[A-Z][a-zA-Z0-9&]*)"
-_ENTITY = re.compile(rf"\b({_NAME_WORD}(?:\s+{_NAME_WORD})*)")
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.&-]*|[.!?;:,()\"]|&")
+_NAME = re.compile(r"^(?:[A-Z][a-zA-Z0-9'’-]*(?:\.[A-Za-z]+)*\.?|\d+[A-Z][a-zA-Z0-9]*)$")
 _PERIOD_WORD = re.compile(r"^(?:FY|Q[1-4])?'?\d{2,4}$", re.I)
+_SHORT_ACRONYM = re.compile(r"^[A-Z]{2,4}s?$")
+"""EPS, CEO, SDK, HSA...: a short acronym alone is a term of the trade more often than a name."""
 _NOT_ENTITIES = frozenset(
     """I I'm I've I'd What When Where Which Who Why How Is Are Was Were Do Does Did Can Could Will Would Should
     Has Have Had May Must Shall The A An And But Or So If Then Also My Our Your Their Its It This That These Those
     There Here Please Thanks Thank Hi Hello Hey Ok Okay Yes No Not Tell Give Show List Explain Describe
     Compare Summarize Summarise Let Me Any Some In On At For From To Of By With About As""".split()
 )
-_FIRM_WORDS = frozenset("ira iras roth ach fdic sipc etf etfs us u.s. usa".split())
+_FIRM_WORDS = frozenset("ira iras roth ach fdic sipc etf etfs us u.s u.s. usa".split())
+
+
+def _ends_sentence(piece: str) -> bool:
+    return piece in (".", "!", "?") or (piece.endswith((".", "!", "?")) and not re.search(r"\.[A-Za-z]", piece))
+
+
+def _name_runs(pieces: list[str]) -> list[tuple[list[str], bool]]:
+    """Runs of capitalised words ("&" may join them; a possessive or a full stop ends one), each with whether
+    it opens a sentence."""
+    runs: list[tuple[list[str], bool]] = []
+    run: list[str] = []
+    at_start = sentence_start = True
+    for piece in pieces:
+        possessive = len(piece) > 2 and re.search(r"['’]s?$", piece) is not None
+        word = re.sub(r"['’]s?$", "", piece).rstrip(".")
+        is_name = bool(_NAME.match(piece)) or (piece == "&" and bool(run))
+        if is_name and word:
+            if not run:
+                at_start = sentence_start
+            run.append(word)
+        if run and (not is_name or possessive or _ends_sentence(piece)):
+            runs.append((run, at_start))
+            run = []
+        if piece[0].isalnum() or piece in (".", "!", "?"):
+            sentence_start = _ends_sentence(piece)
+    if run:
+        runs.append((run, at_start))
+    return runs
 
 
 def periods_in(text: str) -> set[str]:
@@ -102,15 +132,22 @@ class QuestionProfile:
 
     @cached_property
     def entities(self) -> list[str]:
-        """Capitalised names the question uses mid-sentence ("Home Depot", "Vanguard"), not its first word."""
+        """Names the question gives ("Home Depot", "Harbor & Pine", "Acme"): runs of capitalised words that are
+        not a sentence's first word alone, a term of the trade (EPS, SDK) or a period. A question written in
+        title case ("IBM Cloud Certification") names nothing this way."""
+        pieces = _TOKEN.findall(self.text)
+        words = [p for p in pieces if p[0].isalnum()]
+        if len(words) >= 2 and sum(bool(_NAME.match(w)) for w in words) / len(words) >= 0.6:
+            return []
         found: list[str] = []
-        for match in _ENTITY.finditer(self.text):
-            raw = [re.sub(r"'s$", "", w).strip(".,'") for w in match.group(1).split()]
-            words = [w for w in raw if w and w not in _NOT_ENTITIES and not _PERIOD_WORD.match(w)]
-            if not words or (match.start() == 0 and len(raw) == 1):
+        for run, at_start in _name_runs(pieces):
+            kept = [w for w in run if w not in _NOT_ENTITIES and not _PERIOD_WORD.match(w)]
+            while kept and kept[-1] == "&":
+                kept.pop()
+            if not kept or (len(kept) == 1 and (at_start or _SHORT_ACRONYM.match(kept[0]))):
                 continue
-            name = " ".join(words)
-            if len(name) > 1 and name.lower() not in _FIRM_WORDS and name not in found:
+            name = " ".join(kept)
+            if name.lower() not in _FIRM_WORDS and name not in found:
                 found.append(name)
         return found
 

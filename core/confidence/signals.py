@@ -34,6 +34,8 @@ SIGNALS: tuple[str, ...] = (
     "entity_missing",
     "follow_up",
     "short_question",
+    "missing_top",
+    "missing_cited",
 )
 """The model's inputs, in order (model.json lists the same names)."""
 
@@ -90,4 +92,6 @@ def answer_signals(
         "entity_missing": entity_missing,
         "follow_up": 1.0 if query and query.strip() != question.strip() else 0.0,
         "short_question": 1.0 / (1.0 + math.log1p(len(question_stems))),
+        "missing_top": top.missing if top else 1.0,
+        "missing_cited": min((p.missing for p in cited), default=1.0),
     }

@@ -81,7 +81,8 @@ def load_jsonl_set(path: Path, kb_dir: Path) -> EvalSet:
                 kind=str(row.get("kind", "answerable" if row["answerable"] else "unanswerable")),
             )
         )
-    return EvalSet(name=path.stem, cases=cases, kb_dir=kb_dir)
+    name = path.parent.name if path.stem in ("questions", "cases", "set") else path.stem  # filings/questions.jsonl
+    return EvalSet(name=name, cases=cases, kb_dir=kb_dir)
 
 
 def safe_doc_name(doc_id: str) -> str:

@@ -23,7 +23,7 @@ from core.retrieval.types import Passage
 # bm25s sets its own logger to DEBUG when imported; its per-index chatter is not finbot's news.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-__all__ = ["Bm25Index", "Bm25Retriever", "coverage"]
+__all__ = ["Bm25Index", "Bm25Retriever", "coverage", "rarest_missing"]
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _STOP = frozenset(STOPWORDS_EN)
@@ -53,6 +53,17 @@ def coverage(query: str, text: str, idf: dict[str, float] | None = None) -> floa
     weights = {t: idf.get(t, unseen) for t in terms}
     found = stems(text)
     return sum(w for t, w in weights.items() if t in found) / sum(weights.values())
+
+
+def rarest_missing(query: str, text: str, idf: dict[str, float], size: int) -> float:
+    """How rare (0..1) the rarest question term the text lacks is: its IDF over the largest IDF possible in a
+    corpus of `size` texts. 1.0 when the text lacks a term no document uses ("capital of Mongolia"), ~0 when it
+    lacks only common words, 0 when it has them all. A passage without the question's most specific word
+    ("gold" of "gold IRAs") seldom answers it."""
+    ceiling = math.log(1 + (size + 0.5) / 0.5) if size > 0 else 1.0
+    found = stems(text)
+    missing = [min(1.0, idf.get(t, ceiling) / ceiling) for t in stems(query) if t not in found]
+    return max(missing, default=0.0)
 
 
 class Bm25Index:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.retrieval.bm25 import Bm25Index, coverage, top_k
+from core.retrieval.bm25 import Bm25Index, coverage, rarest_missing, top_k
 from core.retrieval.fusion import FusionConfig, fuse
 from core.retrieval.vectors import Filter, LocalVectorIndex, VectorIndex, matches
 
@@ -178,6 +178,10 @@ class HybridIndex:
     def coverage(self, query: str, hit: HybridHit) -> float:
         """IDF-weighted share of the query's stems in the hit's text (0..1)."""
         return coverage(query, self.texts[hit.row], self.bm25.idf)
+
+    def rarest_missing(self, query: str, hit: HybridHit) -> float:
+        """The rarity (0..1) of the rarest question term the hit's text lacks (core.retrieval.bm25)."""
+        return rarest_missing(query, self.texts[hit.row], self.bm25.idf, len(self.texts))
 
     def relevance(self, query: str, hit: HybridHit, lexical: float | None = None) -> float:
         """calibrated_relevance of the hit (pass `lexical`, its coverage, when already computed)."""

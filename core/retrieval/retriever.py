@@ -268,6 +268,7 @@ class HybridRetriever:
                     dense_rank=hit.dense_rank,
                     keyword_rank=hit.keyword_rank,
                     coverage=lexical,
+                    missing=engine.rarest_missing(query, hit),
                 )
             )
         return passages

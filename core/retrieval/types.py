@@ -41,6 +41,8 @@ class Passage:
     """1-based rank by BM25 alone; None when no question term is in the passage (or it is past the candidates)."""
     coverage: float = 0.0
     """0..1: IDF-weighted share of the question's content-word stems found in the title and text."""
+    missing: float = 0.0
+    """0..1: how rare the rarest question term the passage lacks is (1 = a word no document uses)."""
 
 
 class KnowledgeRetriever(Protocol):
