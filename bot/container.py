@@ -13,6 +13,7 @@ from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from bot.config import Settings
+from bot.knowledge_sync import KnowledgeSync
 from bot.memory_wiring import make_memory
 from bot.prometheus import PrometheusMetrics
 from bot.specialists import (
@@ -75,6 +76,8 @@ class Container:
     """Profiles, long-term facts, summaries (core.memory); the graph reads it through GraphContext.memory."""
     teams_app: Any = None
     """The Teams adapter (adapters.teams.TeamsApp) when Teams is on (bot.config Settings.teams_enabled)."""
+    knowledge: KnowledgeSync | None = None
+    """The retriever as the graph sees it: `ensure_fresh()` picks up documents another process ingested."""
 
     @classmethod
     async def open(cls, settings: Settings) -> Container:
@@ -95,7 +98,7 @@ class Container:
         documents = DocumentStore(db)
         retriever = _retriever(settings, documents)
         stack.push_async_callback(retriever.close)
-        await retriever.refresh()
+        knowledge = await KnowledgeSync.open(documents, retriever)  # refreshes whenever the documents change
         chain = FallbackChain(
             llm=_llm_composer(settings),
             llm_timeout_s=settings.llm_timeout_s,
@@ -107,7 +110,7 @@ class Container:
         escalations = _escalations(settings, db, conversations)
         context = GraphContext(
             conversations=conversations,
-            retriever=retriever,
+            retriever=knowledge,
             chain=chain,
             policy=AnswerPolicy(
                 top_k=settings.top_k,
@@ -168,6 +171,7 @@ class Container:
             market_consumer=market_consumer,
             memory=context.memory,
             teams_app=teams_app,
+            knowledge=knowledge,
         )
 
     async def ingest_sample_if_empty(self) -> None:
@@ -175,7 +179,7 @@ class Container:
         if self.settings.sample_knowledge and await self.documents.count_documents() == 0:
             report = await self.ingestor.ingest_path(SAMPLE_KNOWLEDGE)
             log.info("indexed the sample knowledge base: %d documents", len(report.added))
-            await self.retriever.refresh()
+            await (self.knowledge or self.retriever).refresh()
 
     async def close(self) -> None:
         await self._stack.aclose()

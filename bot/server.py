@@ -16,7 +16,6 @@ from adapters.web import advisor as web_advisor
 from bot import prometheus
 from bot.config import Settings
 from bot.container import Container
-from bot.index_watch import KnowledgeWatcher
 from bot.jobs import JobScheduler
 from core.errors import ConfigurationError
 
@@ -91,12 +90,10 @@ class RunningServer:
     url: str
     scheduler: JobScheduler | None = None
     """The scheduled jobs (bot/jobs.py) when FINBOT_JOBS is on."""
-    watcher: KnowledgeWatcher | None = None
-    """Refreshes this process's knowledge index when the shared documents change (FINBOT_INDEX_WATCH)."""
 
     async def stop(self) -> None:
-        if self.watcher is not None:
-            await self.watcher.stop()
+        if self.container.knowledge is not None:  # the LISTEN / poll tasks (bot.knowledge_sync)
+            await self.container.knowledge.stop()
         if self.scheduler is not None:
             await self.scheduler.shutdown()
         await self.runner.cleanup()
@@ -121,17 +118,14 @@ async def start_server(settings: Settings, *, host: str | None = None, port: int
     scheduler = JobScheduler(container)
     if settings.jobs_enabled:  # summaries, reminders: on this process's event loop
         scheduler.start()
-    watcher = None
-    if settings.index_watch_s > 0:
-        watcher = KnowledgeWatcher(container.documents, container.retriever, interval_s=settings.index_watch_s)
-        await watcher.start()
+    if container.knowledge is not None:  # refresh on NOTIFY (PostgreSQL) and every FINBOT_INDEX_WATCH s
+        await container.knowledge.start(container.db, poll_s=settings.index_watch_s)
     bound = runner.addresses[0]
     return RunningServer(
         container=container,
         runner=runner,
         url=f"http://{bound[0]}:{bound[1]}",
         scheduler=scheduler,
-        watcher=watcher,
     )
 
 

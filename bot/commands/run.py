@@ -32,30 +32,28 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from bot.container import Container
+    from bot.knowledge_sync import announce
+    from bot.terminal import StageBars, progress_bars
 
     container = await Container.open(settings)
     try:
         if args.delete:
             found = await container.documents.delete_source(args.delete)
             await container.retriever.refresh()
+            await announce(container.db)
             print("deleted" if found else f"no indexed document with source {args.delete}")
             return 0 if found else 1
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        with Progress(*columns, transient=True) as bar:
-            task = bar.add_task("indexing", total=None)
-            report = await container.ingestor.ingest_path(
-                Path(args.path), progress=lambda done, total, _src: bar.update(task, completed=done, total=total)
-            )
-            embedding = bar.add_task("embedding", total=None)
-            await container.retriever.refresh(
-                progress=lambda done, total, _stage: bar.update(embedding, completed=done, total=total)
-            )
+        with progress_bars() as bars:
+            stages = StageBars(bars, units={"reading": "files", "embedding": "chunks"})
+            report = await container.ingestor.ingest_path(Path(args.path), progress=stages.stage("reading files"))
+            await container.retriever.refresh(progress=stages.stage("embedding new chunks"))
+        await announce(container.db)  # running servers on PostgreSQL refresh now; on SQLite at their next question
+        index = container.retriever.last_refresh
         print(
             f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
-            f"removed {len(report.removed)}, failed {len(report.failed)} ({report.chunks} chunks written)"
+            f"removed {len(report.removed)}, failed {len(report.failed)} ({report.chunks} chunks written, "
+            f"{index.get('embedded', 0)} embedded; the index holds {index.get('chunks', 0)} chunks)"
         )
         for source, problem in report.failed.items():
             print(f"  failed: {source}: {problem}", file=sys.stderr)
