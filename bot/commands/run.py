@@ -1,4 +1,4 @@
-"""`finbot serve`, `finbot chat`, `finbot ingest`, `finbot doctor`: running and feeding finbot."""
+"""`finbot serve`, `finbot chat`, `finbot ingest`: running and feeding finbot (`finbot doctor`: doctor.py)."""
 
 from __future__ import annotations
 
@@ -62,54 +62,6 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         await container.close()
 
 
-def _slack_line(settings: Settings) -> str:
-    if not settings.slack_enabled:
-        return "off (SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET not set)"
-    parts = [f"on: POST /slack/events, Web API {settings.slack_api_base_url}"]
-    if settings.slack_app_token:
-        parts.append("Socket Mode")
-    parts.append(f"streaming {settings.slack_streaming}")
-    if settings.slack_advisor_channel:
-        parts.append(f"advisor channel {settings.slack_advisor_channel}")
-    return ", ".join(parts)
-
-
-def _advisor_desk_line(settings: Settings) -> str:
-    desks = []
-    if settings.slack_enabled and settings.slack_advisor_channel:
-        desks.append(f"Slack channel {settings.slack_advisor_channel}")
-    if settings.teams_enabled and settings.teams_advisor_channel:
-        desks.append("Teams advisor channel")
-    if settings.web_enabled:
-        desks.append("web page /advisor")
-    if not desks:
-        return (
-            "NONE: escalations are recorded but no advisor sees them "
-            "(set SLACK_ADVISOR_CHANNEL or TEAMS_ADVISOR_CHANNEL)"
-        )
-    return ", ".join(desks)
-
-
-async def _doctor(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.commands import teams as teams_command
-
-    llm = (
-        f"{settings.chat_model} via {settings.openai_base_url or 'OpenAI'}"
-        if settings.llm_enabled
-        else "none (offline mode: extractive answers)"
-    )
-    lines = [
-        ("database", settings.resolved_database_url.split("@")[-1]),
-        ("language model", llm),
-        ("slack", _slack_line(settings)),
-        *teams_command.doctor_lines(settings),
-        ("advisor desk", _advisor_desk_line(settings)),
-    ]
-    for name, value in lines:
-        print(f"{name:>16}: {value}")
-    return 0
-
-
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     serve = commands.add_parser("serve", help="run the server (web chat, Slack, Teams) on one port")
     serve.add_argument("--host", default=None, help="interface to listen on (default FINBOT_HOST or 127.0.0.1)")
@@ -123,9 +75,6 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     ingest.add_argument("path", nargs="?", default=None, help="folder or file to index")
     ingest.add_argument("--delete", metavar="SOURCE", help="remove one indexed document (its path)")
     ingest.set_defaults(handler=_ingest, validate=_validate_ingest)
-
-    doctor = commands.add_parser("doctor", help="show what is configured")
-    doctor.set_defaults(handler=_doctor)
 
 
 def _validate_ingest(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
