@@ -7,7 +7,9 @@ of overwriting it. Off a terminal (a service, a pipe) logs are plain lines and b
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
+from typing import Any
 
 from rich.console import Console
 from rich.logging import RichHandler
@@ -35,16 +37,33 @@ QUIET_LOGGERS = ("httpx", "aiosqlite", "openai", "bm25s", "alembic", "apschedule
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Plain lines to whatever sys.stderr is when a record is written (not the stream of when it was made)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def configure_logging(level: int = logging.INFO, *, console: Console = CONSOLE) -> None:
-    """Root logging for one `finbot` command: rich on a terminal, plain lines elsewhere."""
+    """Root logging for one `finbot` command: rich on a terminal, plain lines elsewhere (replacing only ours)."""
     handler: logging.Handler
     if console.is_terminal:
         handler = RichHandler(console=console, show_path=False, markup=False, rich_tracebacks=False)
         handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
     else:
-        handler = logging.StreamHandler(console.file)
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter(PLAIN_FORMAT))
-    logging.basicConfig(level=level, handlers=[handler], force=True)
+    handler.set_name("finbot")
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == "finbot"]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, level))
 
