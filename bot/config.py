@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", alias="FINBOT_HOST")
     port: int = Field(default=3978, ge=0, le=65535, alias="PORT")
     sample_knowledge: bool = Field(default=True, alias="FINBOT_SAMPLE_KNOWLEDGE")
+    public_url: str | None = Field(default=None, alias="FINBOT_PUBLIC_URL")
+    """The address people reach finbot at (https://finbot.example.com): makes citation links absolute, as Slack
+    and Teams need them. Unset: links are relative (/kb/...), which only the web chat can follow."""
+    link_secret: SecretStr | None = Field(default=None, alias="FINBOT_LINK_SECRET")
+    """Key that signs the citation links to finbot's document pages; set the same value on every process
+    (unset: a random key kept in FINBOT_DATA_DIR)."""
     index_watch_s: float = Field(default=30.0, ge=0, alias="FINBOT_INDEX_WATCH")
     """Seconds between checks that the shared knowledge base changed (0 = never): keeps processes in step."""
 
@@ -167,6 +173,15 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")) or " " in value:
+            raise ValueError("must be an http(s) URL such as https://finbot.example.com")
+        return value.rstrip("/")
 
     @field_validator("suggested_prompts", mode="before")
     @classmethod

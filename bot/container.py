@@ -13,6 +13,7 @@ from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from bot.config import Settings
+from bot.kb_links import passage_links
 from bot.knowledge_sync import KnowledgeSync
 from bot.memory_wiring import make_memory
 from bot.prometheus import PrometheusMetrics
@@ -95,7 +96,7 @@ class Container:
         await db.upgrade_schema()
         conversations = ConversationStore(db)
         metrics = MetricsStore(db)
-        documents = DocumentStore(db)
+        documents = DocumentStore(db, passage_link=passage_links(settings).href)  # citations -> /kb pages
         retriever = _retriever(settings, documents)
         stack.push_async_callback(retriever.close)
         knowledge = await KnowledgeSync.open(documents, retriever)  # refreshes whenever the documents change

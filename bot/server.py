@@ -11,12 +11,14 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters import kb as kb_pages
 from adapters import web as web_chat
 from adapters.web import advisor as web_advisor
 from bot import prometheus
 from bot.config import Settings
 from bot.container import Container
 from bot.jobs import JobScheduler
+from bot.kb_links import passage_links
 from core.errors import ConfigurationError
 
 __all__ = ["RunningServer", "build_app", "serve_forever", "start_server"]
@@ -36,6 +38,7 @@ def build_app(container: Container) -> web.Application:
     app = web.Application(client_max_size=1024**2)
     app[CONTAINER_KEY] = container
     app.router.add_get("/healthz", healthz)
+    kb_pages.mount(app, container.documents, passage_links(container.settings))  # where citations link
     if container.settings.web_enabled:
         _mount_web(app, container)
     if container.settings.slack_enabled and container.slack_app is not None:

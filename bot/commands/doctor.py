@@ -164,6 +164,21 @@ def _exposure_problems(settings: Settings) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
+def _citations(settings: Settings) -> tuple[str, list[str]]:
+    """Where citation links point, and what would leave Slack / Teams readers without a working link."""
+    base = settings.public_url or ""
+    line = f"{base or '(relative)'}/kb/<passage> pages, signed with " + (
+        "FINBOT_LINK_SECRET" if settings.link_secret else "the key in FINBOT_DATA_DIR"
+    )
+    warnings = []
+    if not base and (settings.slack_enabled or settings.teams_enabled):
+        warnings.append("FINBOT_PUBLIC_URL is not set: Slack and Teams show citations without a link")
+    if settings.link_secret is None and settings.database_url and settings.database_url.startswith("postgres"):
+        warnings.append("with several processes, set FINBOT_LINK_SECRET (the same on each) so any process "
+                        "opens the citation links of the others")
+    return line, warnings
+
+
 async def run_doctor(args: argparse.Namespace, settings: Settings) -> int:
     from bot.commands import teams as teams_command
     from bot.extras import missing_extras
@@ -171,7 +186,8 @@ async def run_doctor(args: argparse.Namespace, settings: Settings) -> int:
     knowledge, warnings = await knowledge_line(settings)
     errors, exposure = _exposure_problems(settings)
     errors += [extra.message for extra in missing_extras(settings)]
-    warnings += exposure
+    citations, citation_warnings = _citations(settings)
+    warnings += exposure + citation_warnings
     desks = surface_desks(settings)
     lines = [
         ("database", settings.resolved_database_url.split("@")[-1]),
@@ -179,6 +195,7 @@ async def run_doctor(args: argparse.Namespace, settings: Settings) -> int:
         ("embeddings", _embeddings_line(settings)),
         ("vector backend", _vectors_line(settings)),
         ("language model", _llm_line(settings)),
+        ("citations", citations),
         ("listens on", f"http://{settings.host}:{settings.port} (FINBOT_HOST, PORT)"),
         ("web", _web_line(settings)),
         ("slack", _slack_line(settings)),

@@ -66,6 +66,7 @@ def test_doctor_names_each_surfaces_desk(monkeypatch: pytest.MonkeyPatch, capsys
     assert lines["slack clients"] == ["escalations go to Slack channel C-ADVISORS"]
     assert lines["teams clients"] == ["escalations go to Slack channel C-ADVISORS"]  # Teams has no desk of its own
     assert "web clients" not in lines  # the web chat is off next to Slack and Teams
+    assert any("FINBOT_PUBLIC_URL is not set" in w for w in lines["warning"])
     monkeypatch.setenv("TEAMS_ADVISOR_CHANNEL", "19:advisors@thread.tacv2")
     _, lines = _doctor(capsys)
     assert lines["teams clients"] == ["escalations go to Teams channel 19:advisors@thread.tacv2"]
