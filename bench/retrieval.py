@@ -1,6 +1,8 @@
 """Retrieval quality and speed on the FiQA subset: finbot vs the LangChain baseline, in one run.
 
-    .venv/bin/python bench/retrieval.py [--data ../shared/data/fiqa] [--cache .bench-cache]
+    .venv/bin/python bench/retrieval.py --data DIR [--cache .bench-cache]
+
+DIR: the BEIR FiQA-2018 subset (corpus.jsonl, queries.jsonl, qrels-dev.tsv, qrels-test.tsv; not shipped).
 
 Systems (same corpus, same int8 MiniLM embeddings, same queries):
 - finbot hybrid (FINBOT_FUSION default), finbot BM25 alone (bm25s, stemmed), finbot dense alone;
@@ -77,7 +79,7 @@ def langchain_baseline(texts: list[str], ids: list[str], table: dict[str, np.nda
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "fiqa")
+    parser.add_argument("--data", type=Path, required=True, help="the BEIR FiQA subset folder")
     parser.add_argument("--cache", type=Path, default=ROOT / ".bench-cache")
     args = parser.parse_args()
     docs, queries, splits = load(args.data)
