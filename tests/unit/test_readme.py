@@ -62,3 +62,12 @@ def test_relative_links_lead_to_files_in_the_repository(target: str) -> None:
     if re.match(r"^[a-z]+:", target):
         return
     assert (ROOT / target).exists(), target
+
+
+def test_the_license_file_matches_pyproject() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == "Apache-2.0" and project["license-files"] == ["LICENSE"]  # PEP 639, not a table
+    license_text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in license_text and "Version 2.0, January 2004" in license_text
