@@ -1,8 +1,10 @@
 """Conversation-aware retrieval on MTRAG-UN's FiQA follow-up turns: Recall@5 of the reference passages.
 
-    .venv/bin/python bench/conversational.py [--cache .bench-cache]
+    .venv/bin/python bench/conversational.py --data DIR [--cache .bench-cache]
 
-Corpus: every reference passage of MTRAG-UN's FiQA tasks plus the shared FiQA subset's other passages as
+DIR holds mtrag-un/reference.jsonl (IBM MTRAG-UN) and fiqa/corpus.jsonl (the BEIR FiQA subset); not shipped.
+
+Corpus: every reference passage of MTRAG-UN's FiQA tasks plus the FiQA subset's other passages as
 distractors. Tasks: the FiQA tasks with history (2+ earlier messages) and reference passages. Each query
 form is searched with finbot's hybrid retrieval; the offline rewrite is core.retrieval.rewrite.standalone_query.
 """
@@ -24,7 +26,6 @@ from core.retrieval.rewrite import standalone_query
 from core.retrieval.vectors import LocalVectorIndex
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
 
 
 def _history(task: dict) -> list[tuple[str, str]]:
@@ -38,14 +39,16 @@ def _previous_user(task: dict, n: int) -> str:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cache", type=Path, default=ROOT / ".bench-cache")
+    parser.add_argument("--data", type=Path, required=True, help="folder with mtrag-un/ and fiqa/")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in (DATA / "mtrag-un" / "reference.jsonl").read_text().splitlines()]
+    data = args.data
+    rows = [json.loads(line) for line in (data / "mtrag-un" / "reference.jsonl").read_text().splitlines()]
     fiqa = [r for r in rows if r.get("Collection") == "fiqa"]
     corpus: dict[str, str] = {}
     for task in fiqa:
         for context in task["contexts"]:
             corpus[context["document_id"]] = context["text"].strip()
-    for line in (DATA / "fiqa" / "corpus.jsonl").read_text().splitlines():
+    for line in (data / "fiqa" / "corpus.jsonl").read_text().splitlines():
         doc = json.loads(line)
         if doc["metadata"].get("source") != "mtrag-un-fiqa-passage":
             corpus["fiqa-" + doc["_id"]] = doc["text"]

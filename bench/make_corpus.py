@@ -1,6 +1,6 @@
 """Write a synthetic corpus of N passages for scale benchmarks (BEIR corpus.jsonl + queries + vectors).
 
-    .venv/bin/python bench/make_corpus.py --n 57000 --out .bench-cache/synthetic-57k
+    .venv/bin/python bench/make_corpus.py --n 57000 --out .bench-cache/synthetic-57k --fiqa DIR/corpus.jsonl
 
 Passages have FiQA-like length (words per passage drawn from the real passages' lengths) and vocabulary
 (words drawn from the FiQA passages' unigram distribution, so BM25 sees a realistic Zipf curve). The dense
@@ -18,13 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-FIQA = ROOT.parent / "shared" / "data" / "fiqa" / "corpus.jsonl"
 
-
-def make(n: int, out: Path, *, dim: int = 384, queries: int = 300, seed: int = 0) -> None:
+def make(n: int, out: Path, *, fiqa: Path, dim: int = 384, queries: int = 300, seed: int = 0) -> None:
     rng = np.random.default_rng(seed)
-    texts = [json.loads(line)["text"] for line in FIQA.read_text(encoding="utf-8").splitlines()]
+    texts = [json.loads(line)["text"] for line in fiqa.read_text(encoding="utf-8").splitlines()]
     tokenized = [re.findall(r"[A-Za-z][A-Za-z']+|\d+", t) for t in texts]
     counts = Counter(w.lower() for words in tokenized for w in words)
     vocab = np.array(list(counts))
@@ -59,8 +56,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--fiqa", type=Path, required=True, help="a FiQA corpus.jsonl (vocabulary, lengths)")
     args = parser.parse_args()
-    make(args.n, args.out)
+    make(args.n, args.out, fiqa=args.fiqa)
     print(f"wrote {args.n} passages to {args.out}")
 
 

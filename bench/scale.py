@@ -1,6 +1,6 @@
 """Search latency, throughput and memory as the corpus grows (synthetic corpora from bench/make_corpus.py).
 
-    .venv/bin/python bench/scale.py --sizes 10000,57000,500000 [--baseline-max 60000]
+    .venv/bin/python bench/scale.py --fiqa DIR/corpus.jsonl --sizes 10000,57000,500000 [--baseline-max 60000]
 
 Each (size, system) runs in its own process so peak memory (max RSS) is its own. finbot: bm25s +
 memory-mapped numpy vectors, hybrid fusion (query vectors precomputed: random unit vectors, as the corpus's).
@@ -126,6 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,57000,500000")
     parser.add_argument("--baseline-max", type=int, default=60000, help="skip the baseline above this size")
+    parser.add_argument("--fiqa", type=Path, help="a FiQA corpus.jsonl for bench/make_corpus.py (new sizes only)")
     parser.add_argument("--one", nargs=2, metavar=("SYSTEM", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -139,7 +140,9 @@ def main() -> None:
     for n in (int(s) for s in args.sizes.split(",")):
         folder = ROOT / ".bench-cache" / f"synthetic-{n}"
         if not (folder / "vectors.npy").exists():
-            make(n, folder)
+            if args.fiqa is None:
+                parser.error(f"{folder} is missing: pass --fiqa DIR/corpus.jsonl to make it")
+            make(n, folder, fiqa=args.fiqa)
         for system in ("finbot", "langchain"):
             if system == "langchain" and n > args.baseline_max:
                 continue

@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 
 from bot.commands import COMMAND_MODULES
 from bot.config import Settings, load_settings
+from bot.extras import require_extras
+from bot.terminal import configure_logging
 from core.errors import FinbotError
 
 __all__ = ["main"]
@@ -33,14 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     validate = getattr(args, "validate", None)
     if validate is not None:
         validate(parser, args)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("httpx", "aiosqlite", "openai", "bm25s", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(logging.DEBUG if args.verbose else getattr(args, "log_level", logging.INFO))
     try:
         settings = load_settings()
+        if getattr(args, "needs_extras", True):  # `finbot doctor` reports missing extras instead
+            require_extras(settings)
         return asyncio.run(args.handler(args, settings))
     except FinbotError as exc:
         print(f"finbot: {exc}", file=sys.stderr)

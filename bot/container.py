@@ -13,6 +13,8 @@ from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from bot.config import Settings
+from bot.kb_links import passage_links
+from bot.knowledge_sync import KnowledgeSync
 from bot.memory_wiring import make_memory
 from bot.prometheus import PrometheusMetrics
 from bot.specialists import (
@@ -76,6 +78,8 @@ class Container:
     """Profiles, long-term facts, summaries (core.memory); the graph reads it through GraphContext.memory."""
     teams_app: Any = None
     """The Teams adapter (adapters.teams.TeamsApp) when Teams is on (bot.config Settings.teams_enabled)."""
+    knowledge: KnowledgeSync | None = None
+    """The retriever as the graph sees it: `ensure_fresh()` picks up documents another process ingested."""
 
     @classmethod
     async def open(cls, settings: Settings) -> Container:
@@ -93,10 +97,10 @@ class Container:
         await db.upgrade_schema()
         conversations = ConversationStore(db)
         metrics = MetricsStore(db)
-        documents = DocumentStore(db)
+        documents = DocumentStore(db, passage_link=passage_links(settings).href)  # citations -> /kb pages
         retriever = _retriever(settings, documents)
         stack.push_async_callback(retriever.close)
-        await retriever.refresh()
+        knowledge = await KnowledgeSync.open(documents, retriever)  # refreshes whenever the documents change
         helper_llm = _helper_model(settings)
         memory = make_memory(settings, db, conversations, embedder=retriever.embedder)
         chain = AnswerChain.build(
@@ -112,7 +116,7 @@ class Container:
         policy = AnswerPolicy(top_k=settings.top_k, recent_turns=settings.recent_turns)
         context = GraphContext(
             conversations=conversations,
-            retriever=retriever,
+            retriever=knowledge,
             chain=chain,
             assessor=Assessor(
                 model=load_default_model(),
@@ -174,6 +178,7 @@ class Container:
             market_consumer=market_consumer,
             memory=context.memory,
             teams_app=teams_app,
+            knowledge=knowledge,
         )
 
     async def ingest_sample_if_empty(self) -> None:
@@ -181,7 +186,7 @@ class Container:
         if self.settings.sample_knowledge and await self.documents.count_documents() == 0:
             report = await self.ingestor.ingest_path(SAMPLE_KNOWLEDGE)
             log.info("indexed the sample knowledge base: %d documents", len(report.added))
-            await self.retriever.refresh()
+            await (self.knowledge or self.retriever).refresh()
 
     async def close(self) -> None:
         await self._stack.aclose()

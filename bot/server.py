@@ -11,13 +11,14 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters import kb as kb_pages
 from adapters import web as web_chat
 from adapters.web import advisor as web_advisor
 from bot import prometheus
 from bot.config import Settings
 from bot.container import Container
-from bot.index_watch import KnowledgeWatcher
 from bot.jobs import JobScheduler
+from bot.kb_links import passage_links
 from core.errors import ConfigurationError
 
 __all__ = ["RunningServer", "build_app", "serve_forever", "start_server"]
@@ -37,6 +38,7 @@ def build_app(container: Container) -> web.Application:
     app = web.Application(client_max_size=1024**2)
     app[CONTAINER_KEY] = container
     app.router.add_get("/healthz", healthz)
+    kb_pages.mount(app, container.documents, passage_links(container.settings))  # where citations link
     if container.settings.web_enabled:
         _mount_web(app, container)
     if container.settings.slack_enabled and container.slack_app is not None:
@@ -91,12 +93,10 @@ class RunningServer:
     url: str
     scheduler: JobScheduler | None = None
     """The scheduled jobs (bot/jobs.py) when FINBOT_JOBS is on."""
-    watcher: KnowledgeWatcher | None = None
-    """Refreshes this process's knowledge index when the shared documents change (FINBOT_INDEX_WATCH)."""
 
     async def stop(self) -> None:
-        if self.watcher is not None:
-            await self.watcher.stop()
+        if self.container.knowledge is not None:  # the LISTEN / poll tasks (bot.knowledge_sync)
+            await self.container.knowledge.stop()
         if self.scheduler is not None:
             await self.scheduler.shutdown()
         await self.runner.cleanup()
@@ -121,17 +121,14 @@ async def start_server(settings: Settings, *, host: str | None = None, port: int
     scheduler = JobScheduler(container)
     if settings.jobs_enabled:  # summaries, reminders: on this process's event loop
         scheduler.start()
-    watcher = None
-    if settings.index_watch_s > 0:
-        watcher = KnowledgeWatcher(container.documents, container.retriever, interval_s=settings.index_watch_s)
-        await watcher.start()
+    if container.knowledge is not None:  # refresh on NOTIFY (PostgreSQL) and every FINBOT_INDEX_WATCH s
+        await container.knowledge.start(container.db, poll_s=settings.index_watch_s)
     bound = runner.addresses[0]
     return RunningServer(
         container=container,
         runner=runner,
         url=f"http://{bound[0]}:{bound[1]}",
         scheduler=scheduler,
-        watcher=watcher,
     )
 
 

@@ -1,6 +1,6 @@
 """The core's Reply -> Slack Block Kit, inside Slack's limits. Pure functions.
 
-Limits (Block Kit reference, see /work/shared/platform-notes.md): a section's text 3,000 chars, 50 blocks per
+Limits (Block Kit reference, see docs/platform-notes.md): a section's text 3,000 chars, 50 blocks per
 message, a button value 2,000 chars, a context block 10 elements, 25 elements in an actions block.
 """
 

@@ -1,7 +1,7 @@
 """Checking who sent an activity before botbuilder sees it (work-arounds for botbuilder 4.17.1).
 
 botbuilder raises instead of answering 401 on (2) a malformed `Authorization` header in anonymous mode and
-(3) a missing header with auth on (platform-notes.md, "SDK bugs"); bad tokens surface as PermissionError,
+(3) a missing header with auth on (docs/platform-notes.md, "SDK bugs"); bad tokens surface as PermissionError,
 PyJWT errors, IndexError (unknown key id) or a bare Exception (endorsements), see
 botframework/connector/auth/jwt_token_extractor.py and _parameterized_bot_framework_authentication.py (which also
 fetches the OpenID keys with a blocking `requests.get`, once a day). So: check the header's shape

@@ -13,13 +13,23 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MANIFEST_DIR", "ManifestError", "build_manifest", "build_package", "manifest_problems", "png_size"]
+__all__ = [
+    "MANIFEST_DIR",
+    "ManifestError",
+    "build_manifest",
+    "build_package",
+    "manifest_problems",
+    "placeholder_problems",
+    "png_size",
+]
 
 MANIFEST_DIR = Path(__file__).resolve().parents[2] / "manifest" / "teams"
 ICON_SIZES = {"color": (192, 192), "outline": (32, 32)}
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PLACEHOLDER_NAMES = frozenset({"your firm", "your company", "contoso"})
+_PLACEHOLDER_HOST = re.compile(r"^https?://([^/]*\.)?example\.(com|org|net)(/|$)", re.IGNORECASE)
 
 
 class ManifestError(ValueError):
@@ -79,14 +89,34 @@ def manifest_problems(manifest: dict[str, Any], icons: dict[str, bytes]) -> list
     return problems
 
 
-def build_package(out: Path, *, app_id: str, version: str, source: Path = MANIFEST_DIR) -> Path:
-    """Write the sideload zip (manifest.json and the two icons at its root); raises ManifestError if invalid."""
+def placeholder_problems(manifest: dict[str, Any]) -> list[str]:
+    """The template's stand-ins a firm must replace: its own name and its website, privacy and terms URLs."""
+    developer = manifest.get("developer") or {}
+    problems = []
+    if str(developer.get("name", "")).strip().lower() in PLACEHOLDER_NAMES:
+        problems.append(f"developer.name is the placeholder {developer.get('name')!r}")
+    for key in ("websiteUrl", "privacyUrl", "termsOfUseUrl"):
+        if _PLACEHOLDER_HOST.match(str(developer.get(key, ""))):
+            problems.append(f"developer.{key} is the placeholder {developer.get(key)}")
+    return problems
+
+
+def build_package(
+    out: Path, *, app_id: str, version: str, source: Path = MANIFEST_DIR, allow_placeholders: bool = False
+) -> Path:
+    """Write the sideload zip (manifest.json and the two icons at its root); raises ManifestError if invalid.
+
+    The template's placeholder developer name and example.com URLs are refused unless `allow_placeholders`
+    (a package to try finbot out in a test tenant)."""
     if not app_id:
         raise ManifestError("MicrosoftAppId is not set: the package needs the bot's app id")
     manifest = build_manifest((source / "manifest.json").read_text(encoding="utf-8"), app_id=app_id, version=version)
     names = {str(n) for n in (manifest.get("icons") or {}).values()}
     icons = {name: (source / name).read_bytes() for name in names if (source / name).is_file()}
     problems = manifest_problems(manifest, icons)
+    if not allow_placeholders and (placeholders := placeholder_problems(manifest)):
+        problems += placeholders
+        problems.append(f"edit {source / 'manifest.json'} (or pass --allow-placeholders to try it out)")
     if problems:
         raise ManifestError("; ".join(problems))
     out.parent.mkdir(parents=True, exist_ok=True)

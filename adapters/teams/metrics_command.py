@@ -1,7 +1,7 @@
 """`metrics [period]` sent to finbot by an admin (FINBOT_ADMINS): an Adaptive Card with the dashboard's
 figures and the chart inline as a `data:` URI image. Anyone else gets a polite refusal and no figures.
 
-Teams keeps a message under 100 KB (80 KB to be safe, platform-notes.md): the chart is drawn small, and
+Teams keeps a message under 100 KB (80 KB to be safe, docs/platform-notes.md): the chart is drawn small, and
 left out (with a note pointing at `finbot metrics --chart`) if it would still not fit.
 """
 

@@ -1,7 +1,7 @@
 """Posting into a Teams conversation later, from a stored conversation reference (advisor relays, reminders).
 
 A reference is what `inbound.reference_of` stored on the conversation (`Conversation.reference`): it cannot be
-rebuilt from a user id alone (platform-notes.md, "Proactive"). Posting to a channel's own reference (no
+rebuilt from a user id alone (docs/platform-notes.md, "Proactive"). Posting to a channel's own reference (no
 `;messageid=`) starts a new thread there; `thread_reference` addresses a reply into that thread.
 """
 

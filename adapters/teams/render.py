@@ -1,6 +1,6 @@
 """The core's Reply -> an Adaptive Card 1.5 (what Teams renders). Pure functions over plain dicts.
 
-Teams keeps a message under 100 KB (80 KB to be safe, platform-notes.md); the answer text is cut well below that.
+Teams keeps a message under 100 KB (80 KB to be safe, docs/platform-notes.md); the answer text is cut well below that.
 """
 
 from __future__ import annotations

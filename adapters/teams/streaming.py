@@ -1,6 +1,6 @@
 """Delivering one answer into a Teams conversation as it is written (Teams streaming, built by hand).
 
-botbuilder-python has no streaming helper (platform-notes.md, "Timing and streaming"); the protocol is:
+botbuilder-python has no streaming helper (docs/platform-notes.md, "Timing and streaming"); the protocol is:
 1. a plain `typing` at once (Teams wants a first sign of life within 15 s);
 2. an informative update: `typing` with text and entity `{"type":"streaminfo","streamType":"informative",
    "streamSequence":1}`; its activity id becomes the `streamId`;

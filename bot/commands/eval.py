@@ -36,8 +36,8 @@ def register(commands: Any) -> None:
 
 async def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from bot.terminal import StageBars, progress_bars
     from core.retrieval import FusionConfig, make_embedder
     from core.retrieval.evaluation import evaluate_dataset, load_beir
 
@@ -47,23 +47,15 @@ async def run_eval(args: argparse.Namespace, settings: Settings) -> int:
         settings.embeddings, api_key=api_key, model=settings.embeddings_model, base_url=settings.openai_base_url
     )
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    console = Console(stderr=True)
-    with Progress(*columns, console=console, transient=True, disable=args.json) as bar:
-        tasks: dict[str, Any] = {}
-
-        def progress(done: int, total: int, stage: str) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
+    with progress_bars(disable=args.json) as bars:  # embedding the corpus, then the queries of each mode
+        stages = StageBars(bars, units={"embedding": "passages", "queries": "queries"})
         report = await evaluate_dataset(
             dataset,
             embedder,
             fusion=FusionConfig.named(settings.fusion),
             modes=modes,
             cache_dir=args.cache,
-            progress=progress,
+            progress=stages.callback,
         )
     report["dataset"] = str(args.dataset)
     if args.json:

@@ -1,16 +1,23 @@
 """`finbot memory export --user ID` (JSON on stdout) and `finbot memory delete --user ID`: data-subject
-requests over everything finbot remembers about one person."""
+requests over everything finbot remembers about one person. `finbot users` lists the ids finbot knows."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from contextlib import AsyncExitStack
 from typing import Any
 
 from bot.config import Settings
 
-__all__ = ["register", "run_memory"]
+__all__ = ["UNKNOWN_PERSON", "register", "run_memory"]
+
+USER_HELP = "finbot person id, e.g. slack:T0123:U0456 (`finbot users` lists them)"
+UNKNOWN_PERSON = (
+    "finbot knows nobody with the id {id!r}: nothing to {action}. Ids look like slack:T0123:U0456, "
+    "teams:<tenant>:<user>, web:local:<session> or cli:local:<login>; `finbot users --search NAME` finds one."
+)
 
 
 def register(commands: Any) -> None:
@@ -18,9 +25,9 @@ def register(commands: Any) -> None:
     memory = commands.add_parser("memory", help="export or delete what finbot remembers about a person")
     actions = memory.add_subparsers(dest="memory_action", required=True)
     export = actions.add_parser("export", help="print the person's profile, facts, summaries and messages as JSON")
-    export.add_argument("--user", required=True, metavar="ID", help="finbot person id, e.g. slack:T123:U456")
+    export.add_argument("--user", required=True, metavar="ID", help=USER_HELP)
     delete = actions.add_parser("delete", help="delete the person's profile, facts, summaries and messages")
-    delete.add_argument("--user", required=True, metavar="ID", help="finbot person id, e.g. slack:T123:U456")
+    delete.add_argument("--user", required=True, metavar="ID", help=USER_HELP)
     delete.add_argument(
         "--keep-history", action="store_true", help="keep their messages (record-keeping); delete memory only"
     )
@@ -28,12 +35,15 @@ def register(commands: Any) -> None:
 
 
 async def run_memory(args: argparse.Namespace, settings: Settings) -> int:
-    from core.memory.subject import delete_person, export_person
+    from core.memory.subject import delete_person, export_person, person_known
     from core.store import Database
 
     db = Database(settings.resolved_database_url)
     try:
         await db.upgrade_schema()
+        if not await person_known(db, args.user):
+            print(UNKNOWN_PERSON.format(id=args.user, action=args.memory_action), file=sys.stderr)
+            return 1
         if args.memory_action == "export":
             print(json.dumps(await export_person(db, args.user), indent=2, ensure_ascii=False))
             return 0

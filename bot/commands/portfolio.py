@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,9 @@ def register(commands: Any) -> None:
     actions = portfolio.add_subparsers(dest="portfolio_command", required=True)
     importer = actions.add_parser("import", help="replace a person's holdings with a CSV file")
     importer.add_argument("file", type=Path, help="CSV: account,symbol,name,quantity,cost_basis,asset_class,sector")
-    importer.add_argument("--user", required=True, help="the person's finbot id, e.g. slack:T123:U456")
+    importer.add_argument(
+        "--user", required=True, help="the person's finbot id, e.g. slack:T123:U456 (`finbot users` lists them)"
+    )
     importer.add_argument("--targets", type=Path, default=None, help="CSV: asset_class,weight (target allocation)")
     importer.set_defaults(handler=run_portfolio_import)
 
@@ -42,15 +45,21 @@ async def run_portfolio_import(args: argparse.Namespace, settings: Settings) -> 
 
     holdings = parse_holdings_csv(_read(args.file), source=str(args.file))
     targets = parse_targets_csv(_read(args.targets), source=str(args.targets)) if args.targets else None
+    from core.memory.subject import person_known
+
     db = Database(settings.resolved_database_url)
     try:
         await db.upgrade_schema()
         await HoldingStore(db).replace(args.user, holdings, targets=targets)
+        known = await person_known(db, args.user)
     finally:
         await db.dispose()
     symbols = len({h.symbol for h in holdings})
     extra = f" and {len(targets)} target weights" if targets else ""
     print(f"imported {len(holdings)} holdings ({symbols} symbols){extra} for {args.user}")
+    if not known:  # fine before their first message, but a typo in the id would hide the holdings from them
+        print(f"note: nobody with the id {args.user} has talked to finbot yet; check it with `finbot users`",
+              file=sys.stderr)
     return 0
 
 

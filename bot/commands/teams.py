@@ -24,6 +24,10 @@ def register(commands: Any) -> None:
     actions = teams.add_subparsers(dest="teams_action", required=True)
     package = actions.add_parser("package", help="build the Teams app zip (manifest + icons) with the bot id")
     package.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"zip to write (default {DEFAULT_OUT})")
+    package.add_argument(
+        "--allow-placeholders", action="store_true",
+        help="accept the template's placeholder developer name and example.com URLs (for a test tenant)",
+    )
     package.set_defaults(handler=run_package)
 
 
@@ -38,7 +42,9 @@ async def run_package(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.teams.manifest import ManifestError, build_package
 
     try:
-        out = build_package(args.out, app_id=settings.microsoft_app_id, version=_version())
+        out = build_package(
+            args.out, app_id=settings.microsoft_app_id, version=_version(), allow_placeholders=args.allow_placeholders
+        )
     except ManifestError as exc:
         raise ConfigurationError("MicrosoftAppId" if not settings.microsoft_app_id else "manifest", str(exc)) from None
     print(f"wrote {out} (bot {settings.microsoft_app_id}): upload it in Teams > Apps > Manage your apps")

@@ -11,12 +11,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-
-from aiokafka import AIOKafkaConsumer
-from aiokafka.errors import KafkaError
+from typing import TYPE_CHECKING
 
 from core.market.feed import Tick
 from core.market.ticks import TickError, parse_ticks
+
+if TYPE_CHECKING:
+    from aiokafka import AIOKafkaConsumer
 
 __all__ = ["KafkaTickConsumer", "TickSink"]
 
@@ -75,6 +76,9 @@ class KafkaTickConsumer:
             await self._changed.wait_for(lambda: self._applied >= count)
 
     async def _run(self) -> None:
+        from aiokafka import AIOKafkaConsumer  # the `kafka` extra, imported only when a broker is configured
+        from aiokafka.errors import KafkaError
+
         while True:
             consumer = AIOKafkaConsumer(
                 self.topic,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, or_, select, update
 
 from core.store.db import Database
 from core.store.models import (
@@ -19,7 +21,39 @@ from core.store.models import (
     UserRow,
 )
 
-__all__ = ["delete_person", "export_person"]
+__all__ = ["PersonSeen", "delete_person", "export_person", "list_people", "person_known"]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonSeen:
+    """One person finbot has met: their id (what `--user` takes), name and platform, first and last seen."""
+
+    id: str
+    display_name: str
+    platform: str
+    first_seen: datetime
+    last_seen: datetime
+
+
+async def person_known(db: Database, user_id: str) -> bool:
+    """Whether finbot keeps anything about this person id (as a user, profile, fact or message)."""
+    columns = (UserRow.id, UserProfileRow.user_id, UserFactRow.user_id, MessageRow.user_id)
+    async with db.session() as session:
+        for column in columns:
+            if await session.scalar(select(exists().where(column == user_id))):
+                return True
+    return False
+
+
+async def list_people(db: Database, *, search: str = "", limit: int = 50) -> list[PersonSeen]:
+    """The people finbot has met, most recently seen first; `search` matches the id or the name (any case)."""
+    query = select(UserRow).order_by(UserRow.last_seen_at.desc()).limit(limit)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(or_(UserRow.id.ilike(pattern), UserRow.display_name.ilike(pattern)))
+    async with db.session() as session:
+        rows = (await session.scalars(query)).all()
+    return [PersonSeen(r.id, r.display_name, r.platform, r.created_at, r.last_seen_at) for r in rows]
 
 
 def _iso(value: Any) -> Any:

@@ -152,12 +152,12 @@ async def _strategies(session: AsyncSession, window: tuple[Any, ...], turns: int
 async def _top_routes(session: AsyncSession, window: tuple[Any, ...]) -> list[tuple[str, int]]:
     rows = await session.execute(
         select(TurnMetricRow.route, func.count())
-        .where(*window)
+        .where(*window, TurnMetricRow.route.is_not(None), TurnMetricRow.route != "")  # greetings, memory: no route
         .group_by(TurnMetricRow.route)
         .order_by(func.count().desc(), TurnMetricRow.route)
         .limit(TOP_ROUTES)
     )
-    return [(route or "-", int(n)) for route, n in rows]
+    return [(route, int(n)) for route, n in rows]
 
 
 def _totals_query() -> Any:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePath
+from urllib.parse import quote
 
 from sqlalchemy import delete, func, select
 
@@ -11,7 +14,19 @@ from core.retrieval.chunking import TextChunk
 from core.store.db import Database
 from core.store.models import ChunkRow, DocumentRow, utcnow
 
-__all__ = ["DocumentStore", "StoredChunk", "content_hash"]
+__all__ = ["DocumentStore", "PassageDocument", "PassageLink", "StoredChunk", "content_hash", "plain_passage_link"]
+
+PassageLink = Callable[[str, str], str]
+"""(chunk id, the document's file name) -> the URL of that passage on finbot's own page of the document."""
+
+
+def plain_passage_link(chunk_id: str, name: str) -> str:
+    """`/kb/<chunk id>/<file name>`: root-relative and unsigned (the server's links are signed, adapters/kb)."""
+    return f"/kb/{quote(chunk_id)}/{quote(name)}"
+
+
+def _is_web(uri: str) -> bool:
+    return uri.startswith(("https://", "http://"))
 
 
 def content_hash(text: str) -> str:
@@ -27,9 +42,28 @@ class StoredChunk:
     source: str
 
 
+@dataclass(frozen=True, slots=True)
+class PassageDocument:
+    """A document as finbot's page shows it: every chunk in order, one of them the cited passage."""
+
+    title: str
+    name: str
+    """The file name (never the server's path)."""
+    url: str | None
+    """The document's own web address, when it declares one."""
+    chunks: list[StoredChunk]
+    cited: int
+    """Index in `chunks` of the passage the link pointed at."""
+
+
 class DocumentStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, passage_link: PassageLink | None = None) -> None:
         self._db = db
+        self._passage_link = passage_link or plain_passage_link
+
+    def _cited_uri(self, chunk: ChunkRow, source: str) -> str:
+        """What a citation links to: the document's own URL, else finbot's page (never a server file path)."""
+        return chunk.uri if _is_web(chunk.uri) else self._passage_link(chunk.id, PurePath(source).name)
 
     async def hashes_by_source(self) -> dict[str, str]:
         async with self._db.session() as session:
@@ -78,7 +112,26 @@ class DocumentStore:
                     .order_by(ChunkRow.document_id, ChunkRow.ordinal)
                 )
             ).all()
-        return [StoredChunk(c.id, c.title, c.uri, c.text, source) for c, source in rows]
+        return [StoredChunk(c.id, c.title, self._cited_uri(c, source), c.text, source) for c, source in rows]
+
+    async def passage_document(self, chunk_id: str) -> PassageDocument | None:
+        """The document the passage `chunk_id` belongs to, for finbot's page of it; None when there is none."""
+        async with self._db.session() as session:
+            cited = await session.get(ChunkRow, chunk_id)
+            if cited is None:
+                return None
+            doc = await session.get(DocumentRow, cited.document_id)
+            rows = (
+                await session.scalars(
+                    select(ChunkRow).where(ChunkRow.document_id == cited.document_id).order_by(ChunkRow.ordinal)
+                )
+            ).all()
+        if doc is None:
+            return None
+        chunks = [StoredChunk(c.id, c.title, self._cited_uri(c, doc.source), c.text, doc.source) for c in rows]
+        url = cited.uri.split("#", 1)[0] if _is_web(cited.uri) else None
+        index = next(i for i, c in enumerate(rows) if c.id == chunk_id)
+        return PassageDocument(doc.title, PurePath(doc.source).name, url, chunks, index)
 
     async def version(self) -> tuple[int, str]:
         """A cheap fingerprint of the knowledge base (document count, newest update): changes on every ingest."""

@@ -159,6 +159,8 @@ async def _embed_cached(
     digests = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
     missing = [i for i, d in enumerate(digests) if cache.get(d) is None]
     batch = 32
+    if progress and missing:
+        progress(0, len(missing), "embedding")  # the bar starts with its total, so its ETA comes early
     for start in range(0, len(missing), batch):
         rows = missing[start : start + batch]
         for i, vector in zip(rows, await embedder.embed([texts[i] for i in rows]), strict=True):

@@ -11,6 +11,7 @@ from pathlib import Path
 from core.errors import IngestError
 from core.retrieval.documents import DocumentStore
 from core.retrieval.loaders import SUPPORTED_SUFFIXES, load_chunks
+from core.retrieval.sources import declared_url
 
 __all__ = ["IngestReport", "Ingestor", "ProgressCallback"]
 
@@ -95,6 +96,8 @@ class Ingestor:
             report.unchanged.append(source)
             return
         title, chunks = await asyncio.to_thread(load_chunks, file, size=self._chunk_size, overlap=self._chunk_overlap)
-        await self._documents.replace(source=source, uri=file.as_uri(), title=title, digest=digest, chunks=chunks)
+        # Cited by its own web address when it declares one; else finbot's page of it (DocumentStore.all_chunks).
+        uri = await asyncio.to_thread(declared_url, file) or file.as_uri()
+        await self._documents.replace(source=source, uri=uri, title=title, digest=digest, chunks=chunks)
         report.chunks += len(chunks)
         (report.updated if known_hash else report.added).append(source)

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, NavigableString
 
 from core.errors import IngestError
 from core.retrieval.chunking import TextChunk, chunk_markdown, chunk_text
+from core.retrieval.sources import split_front_matter
 from core.retrieval.tables import html_table_to_markdown, is_table_line, layout_to_markdown
 
 __all__ = ["SUPPORTED_SUFFIXES", "load_chunks"]
@@ -44,6 +45,7 @@ def load_chunks(path: Path, *, size: int = 1200, overlap: int = 150) -> tuple[st
     except (OSError, UnicodeDecodeError) as exc:
         raise IngestError(str(path), f"cannot read ({exc.__class__.__name__})") from None
     if suffix in (".md", ".markdown"):
+        _, raw = split_front_matter(raw)  # metadata (e.g. the document's url), not content
         title = _title_from_markdown(raw, _fallback_title(path))
         return title, chunk_markdown(raw, doc_title=title, size=size, overlap=overlap)
     if suffix in (".html", ".htm"):

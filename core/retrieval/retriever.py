@@ -198,7 +198,8 @@ class HybridRetriever:
                 "bm25_rebuilt": rebuilt,
                 "seconds": time.perf_counter() - started,
             }
-            log.info(
+            log.log(
+                logging.INFO if chunks else logging.DEBUG,  # an empty index is reported by its owner, once
                 "knowledge index ready: %d chunks, %d embedded, bm25 %s, %.2fs",
                 len(chunks),
                 embedded,
@@ -221,6 +222,8 @@ class HybridRetriever:
         todo = [(c, h) for c, h in zip(chunks, hashes, strict=True) if synced.get(c.id) != h]
         missing = [(c, h) for c, h in todo if self._cache.get(h) is None]
         batch = 64
+        if progress and missing:
+            progress(0, len(missing), "embedding")  # the total is known before the first batch
         for start in range(0, len(missing), batch):
             part = missing[start : start + batch]
             vectors = await self._embedder.embed([chunk_text(c) for c, _ in part])

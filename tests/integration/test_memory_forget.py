@@ -103,6 +103,10 @@ async def test_memory_export_and_delete_from_the_command_line(make_settings: Set
     ]
     assert "2040" not in exported.stdout and "frank" not in exported.stdout
 
+    people = _finbot(settings.data_dir, "users", "--search", "dana", "--json")  # how an operator learns the id
+    assert people.returncode == 0, people.stderr
+    assert [p["id"] for p in json.loads(people.stdout)] == [DANA]
+
     deleted = _finbot(settings.data_dir, "memory", "delete", "--user", DANA)
     assert deleted.returncode == 0, deleted.stderr
     counts = json.loads(deleted.stdout)["deleted"]
@@ -123,3 +127,9 @@ async def test_memory_export_and_delete_from_the_command_line(make_settings: Set
     assert conversations == ["web:local:f1:-"]
     assert DANA not in metric_users and "web:local:frank" in metric_users
     assert any(user.startswith("deleted:") for user in metric_users)
+
+    for action in ("export", "delete"):  # an unknown (or deleted) id says so and fails, instead of printing {}
+        again = _finbot(settings.data_dir, "memory", action, "--user", DANA)
+        assert again.returncode == 1 and again.stdout == ""
+        assert f"finbot knows nobody with the id '{DANA}': nothing to {action}" in again.stderr
+        assert "finbot users" in again.stderr

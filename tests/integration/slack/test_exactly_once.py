@@ -68,7 +68,7 @@ async def test_two_servers_on_one_postgresql_reply_once(
 
 
 @pytest.mark.postgres
-async def test_200_distinct_events_at_once_get_one_reply_each_and_fast_acks(
+async def test_200_distinct_events_at_once_are_acked_and_get_one_reply_each(
     slack_settings: Callable[..., Any], fake_slack: FakeSlackWebAPI, postgres_url: str
 ) -> None:
     server = await start_server(slack_settings(DATABASE_URL=postgres_url), host="127.0.0.1", port=0)
@@ -79,11 +79,9 @@ async def test_200_distinct_events_at_once_get_one_reply_each_and_fast_acks(
             sends = [slack.send_event(p) for p in payloads]
             sends += [slack.send_event(p, retry=1) for p in payloads[:50]]  # retried while the first is in flight
             results = await asyncio.gather(*sends)
+            # Every request, first deliveries and retries alike, is acknowledged. How fast is measured by
+            # bench/slack_ack.py (a test on a shared machine asserts behaviour, not timings).
             assert all(r.status == 200 for r in results)
-            seconds = sorted(r.seconds for r in results)
-            # Loose bounds: the client, the fake and finbot share one small CI machine (bench/slack_ack.py
-            # measures properly); Slack's own limit is 3 s per request.
-            assert seconds[len(seconds) // 2] < 3 and seconds[-1] < 10, seconds[-5:]
             threads = {p["event"]["ts"] for p in payloads}
             stops = lambda: len([c for c in fake_slack.calls("chat.stopStream") if c.status])  # noqa: E731
             await fake_slack.wait_for(lambda c: stops() >= 200, timeout=90)

@@ -1,6 +1,7 @@
 """A real Teams peer: Microsoft 365 Agents Playground (npm @microsoft/m365agentsplayground, headless) drives finbot
-over HTTP like Teams does (platform-notes.md, "A real Teams peer"). Installed by `npm ci --prefix tests/playground`
-(.ci/run); without it this test is skipped locally and fails in CI."""
+over HTTP like Teams does (docs/platform-notes.md, "A real Teams peer"). The test installs it on first run
+(`npm ci --prefix tests/playground`, pinned by its package-lock.json; needs Node.js 20+); without Node.js 20+ it is
+skipped locally (the reason is in pytest's summary) and fails in CI, whose .ci/run provides Node.js."""
 
 from __future__ import annotations
 
@@ -30,11 +31,30 @@ QUESTION = "How much does it cost to send an outgoing domestic wire?"
 WAIT_S = 30.0
 
 
-def _missing_reason() -> str | None:
-    if shutil.which("node") is None:
-        return "node is not installed"
+MIN_NODE = 20
+
+
+def _node_major(node: str) -> int:
+    probe = subprocess.run(  # noqa: S603 - fixed command line
+        [node, "-p", "process.versions.node.split('.')[0]"], capture_output=True, text=True, check=False
+    )
+    return int(probe.stdout.strip()) if probe.returncode == 0 and probe.stdout.strip().isdigit() else 0
+
+
+def _install_playground() -> str | None:
+    """Install the pinned playground when it is missing; the reason it cannot be, or None."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        return f"Node.js {MIN_NODE}+ with npm is not installed (the Agents Playground needs it)"
+    if (major := _node_major(node)) < MIN_NODE:
+        return f"Node.js {MIN_NODE}+ is required for the Agents Playground (found major version {major})"
     if not CLI.exists():
-        return f"Agents Playground not installed ({CLI.relative_to(ROOT)}): run `npm ci --prefix tests/playground`"
+        done = subprocess.run(  # noqa: S603 - fixed command line, the registry only
+            [npm, "ci", "--prefix", str(ROOT / "tests" / "playground"), "--no-audit", "--no-fund", "--loglevel=error"],
+            capture_output=True, text=True, check=False, timeout=300,
+        )
+        if done.returncode != 0 or not CLI.exists():
+            return f"`npm ci --prefix tests/playground` failed: {done.stderr.strip()[-500:]}"
     return None
 
 
@@ -46,7 +66,7 @@ def settings(make_settings: SettingsFactory) -> Settings:
 
 @pytest.fixture
 def playground_cli() -> Path:
-    reason = _missing_reason()
+    reason = _install_playground()
     if reason is not None:
         if os.environ.get("CI"):
             pytest.fail(f"{reason} (CI must install it: see .ci/run)")

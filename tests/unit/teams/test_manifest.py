@@ -26,7 +26,7 @@ def test_package_command_builds_a_valid_sideload_zip(tmp_path: Path, monkeypatch
     monkeypatch.setenv("FINBOT_DATA_DIR", str(tmp_path / "data"))
     out = tmp_path / "out" / "finbot.zip"
 
-    assert main(["teams", "package", "--out", str(out)]) == 0
+    assert main(["teams", "package", "--out", str(out), "--allow-placeholders"]) == 0
 
     with zipfile.ZipFile(out) as package:
         assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
@@ -94,3 +94,34 @@ def test_doctor_says_loudly_when_teams_auth_is_off(tmp_path: Path, monkeypatch: 
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "AUTH OFF" not in out and "JWT is validated" in out
+
+
+def test_the_templates_placeholders_are_refused_unless_allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MicrosoftAppId", APP_ID)
+    monkeypatch.setenv("FINBOT_DATA_DIR", str(tmp_path / "data"))
+    out = tmp_path / "finbot.zip"
+    assert main(["teams", "package", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "developer.name is the placeholder 'Your Firm'" in err
+    assert "developer.privacyUrl is the placeholder https://www.example.com/privacy" in err
+    assert "--allow-placeholders" in err and not out.exists()
+
+
+def test_a_manifest_with_the_firms_own_details_needs_no_flag(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    manifest = json.loads((MANIFEST_DIR / "manifest.json").read_text())
+    manifest["developer"] = {
+        "name": "Harbor & Pine Advisors",
+        "websiteUrl": "https://harborpine.test",
+        "privacyUrl": "https://harborpine.test/privacy",
+        "termsOfUseUrl": "https://harborpine.test/terms",
+    }
+    (source / "manifest.json").write_text(json.dumps(manifest))
+    for icon in ("color.png", "outline.png"):
+        (source / icon).write_bytes((MANIFEST_DIR / icon).read_bytes())
+    out = build_package(tmp_path / "x.zip", app_id=APP_ID, version="1.0.0", source=source)
+    with zipfile.ZipFile(out) as package:
+        assert json.loads(package.read("manifest.json"))["developer"]["name"] == "Harbor & Pine Advisors"
