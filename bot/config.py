@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
 from core.errors import ConfigurationError
+from core.escalation.policy import DEFAULT_CONTACT_LINE, DEFAULT_HIGH_STAKES_TOPICS, SENSITIVE_REASONS
 
 __all__ = ["Settings", "load_settings"]
 
@@ -69,6 +70,13 @@ class Settings(BaseSettings):
     slack_advisor_channel: str | None = Field(default=None, alias="SLACK_ADVISOR_CHANNEL")
     slack_streaming: Literal["stream", "update", "off"] = Field(default="stream", alias="SLACK_STREAMING")
     slack_stream_buffer: int = Field(default=256, ge=1, le=12000, alias="SLACK_STREAM_BUFFER")
+    slack_dm_session_min: float = Field(
+        default=240,
+        gt=0,
+        alias="SLACK_DM_SESSION_MIN",
+        description="Top-level DMs to finbot continue one conversation (memory, context, at most one hand-over) "
+        "until the person has been quiet this many minutes; threads stay one conversation each.",
+    )
     suggested_prompts: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="FINBOT_SUGGESTED_PROMPTS")
     """Prompts offered in a new Slack assistant thread, separated by `|` (empty: finbot's defaults)."""
 
@@ -100,10 +108,55 @@ class Settings(BaseSettings):
     """Where escalation cards go; auto: the person's own platform when it has an advisor channel, else the first
     of Slack, Teams, the web advisor page."""
     business_hours: str = Field(default="Mon-Fri 08:30-17:30 America/New_York", alias="FINBOT_BUSINESS_HOURS")
+    holiday_calendar: str = Field(
+        default="NYSE",
+        alias="FINBOT_HOLIDAY_CALENDAR",
+        description="Days the advisors' desk is closed, from the `holidays` package: a market (NYSE, LSE...), "
+        "a country (US) or a country and subdivision (US-NY); `none` for no holidays.",
+    )
+    holidays: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        alias="FINBOT_HOLIDAYS",
+        description="The firm's own closed days, comma-separated ISO dates (2026-12-24,2026-12-31).",
+    )
     escalation_remind_min: float = Field(default=15, gt=0, alias="FINBOT_ESCALATION_REMIND_MIN")
-    escalation_expire_hours: float = Field(default=24, gt=0, alias="FINBOT_ESCALATION_EXPIRE_HOURS")
-    escalate_low_confidence: bool = Field(default=True, alias="FINBOT_ESCALATE_LOW_CONFIDENCE")
-    escalate_no_answer: bool = Field(default=True, alias="FINBOT_ESCALATE_NO_ANSWER")
+    escalation_expire_hours: float = Field(
+        default=24,
+        gt=0,
+        alias="FINBOT_ESCALATION_EXPIRE_HOURS",
+        description="An unclaimed hand-over expires after this many hours: the person is told and finbot "
+        "answers again.",
+    )
+    escalate_low_confidence: bool = Field(
+        default=True,
+        alias="FINBOT_ESCALATE_LOW_CONFIDENCE",
+        description="Hand an unsure answer on a high-stakes topic (FINBOT_HIGH_STAKES_TOPICS) to an advisor; "
+        "false: only offer one.",
+    )
+    escalate_no_answer: bool = Field(
+        default=True,
+        alias="FINBOT_ESCALATE_NO_ANSWER",
+        description="Offer an advisor when finbot cannot answer; false: say so and offer nothing.",
+    )
+    handover_topics: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(SENSITIVE_REASONS),
+        alias="FINBOT_HANDOVER_TOPICS",
+        description="Sensitive intents handed to an advisor at once (comma-separated; an explicit ask for a person "
+        "always is); the others are answered with the offer of an advisor. Default: all of "
+        + ", ".join(SENSITIVE_REASONS) + ".",
+    )
+    high_stakes_topics: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_HIGH_STAKES_TOPICS),
+        alias="FINBOT_HIGH_STAKES_TOPICS",
+        description="Word stems (comma-separated): an unsure answer about one of these goes to an advisor instead "
+        "of only offering one. Default: " + ", ".join(DEFAULT_HIGH_STAKES_TOPICS) + ".",
+    )
+    contact_line: str = Field(
+        default=DEFAULT_CONTACT_LINE,
+        alias="FINBOT_CONTACT_LINE",
+        description="What a person is told when no advisor desk can take their request (e.g. the client service "
+        "phone number and hours); the request is recorded as unrouted.",
+    )
     advisor_token: SecretStr | None = Field(default=None, alias="FINBOT_ADVISOR_TOKEN")
     """When set, the web advisor page's API needs `Authorization: Bearer <token>` (required off loopback)."""
     web_setting: bool | None = Field(default=None, alias="FINBOT_WEB")
@@ -166,6 +219,23 @@ class Settings(BaseSettings):
     def _split_admins(cls, value: object) -> object:
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("holidays", "high_stakes_topics", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("handover_topics", mode="before")
+    @classmethod
+    def _known_topics(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        unknown = [v for v in value if v not in SENSITIVE_REASONS] if isinstance(value, list) else []
+        if unknown:
+            raise ValueError(f"unknown topic(s) {', '.join(unknown)}; use any of {', '.join(SENSITIVE_REASONS)}")
         return value
 
     @field_validator("suggested_prompts", mode="before")
