@@ -17,8 +17,8 @@ def feedback_handler(assistant: Assistant) -> ActionHandler:
         if not isinstance(turn_id, str) or rating not in (1, -1, "1", "-1"):
             return ActionResult(text=UNKNOWN_TURN)
         stored = await assistant.feedback(turn_id, 1 if int(rating) > 0 else -1)
-        if not action.conversation.is_direct:
-            return None  # a group chat or channel: a "thanks" there would be a message the whole chat sees
+        if not action.conversation.is_direct and not action.invoke:
+            return None  # Action.Submit in a group chat or channel: a "thanks" would be a message everyone sees
         return ActionResult(text=THANKS if stored else UNKNOWN_TURN)
 
     return on_feedback
