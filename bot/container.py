@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ from core.retrieval import DocumentStore, FusionConfig, HybridRetriever, Ingesto
 from core.retrieval.rewrite import QueryRewriter
 from core.specialists import SpecialistServices
 from core.store import ConversationStore, Database, EventLog, MetricsStore
+from core.store.models import utcnow
 
 __all__ = ["Container", "SAMPLE_KNOWLEDGE", "SURFACES"]
 
@@ -95,10 +96,17 @@ class Container:
     """Profiles, long-term facts, summaries (core.memory); the graph reads it through GraphContext.memory."""
 
     @classmethod
-    async def open(cls, settings: Settings, *, surfaces: Sequence[SurfaceBuilder] = SURFACES) -> Container:
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        surfaces: Sequence[SurfaceBuilder] = SURFACES,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> Container:
+        """`surfaces`: the builders to try (SURFACES); `clock`: what escalations read the time from (tests)."""
         stack = AsyncExitStack()
         try:
-            return await cls._build(settings, stack, surfaces)
+            return await cls._build(settings, stack, surfaces, clock)
         except BaseException:
             await stack.aclose()
             raise
@@ -117,7 +125,13 @@ class Container:
         return getattr(self.surface("teams"), "app", None)
 
     @classmethod
-    async def _build(cls, settings: Settings, stack: AsyncExitStack, builders: Sequence[SurfaceBuilder]) -> Container:
+    async def _build(
+        cls,
+        settings: Settings,
+        stack: AsyncExitStack,
+        builders: Sequence[SurfaceBuilder],
+        clock: Callable[[], datetime],
+    ) -> Container:
         db = Database(settings.resolved_database_url)
         stack.push_async_callback(db.dispose)
         await db.upgrade_schema()
@@ -135,7 +149,7 @@ class Container:
         helper_llm = _helper_model(settings)
         specialists = build_specialist_services(settings, db)
         await load_sample_portfolio_if_empty(settings, specialists)
-        escalations = _escalations(settings, db, conversations)
+        escalations = _escalations(settings, db, conversations, clock)
         context = GraphContext(
             conversations=conversations,
             retriever=retriever,
@@ -211,8 +225,10 @@ class Container:
         await self._stack.aclose()
 
 
-def _escalations(settings: Settings, db: Database, conversations: ConversationStore) -> EscalationService:
-    """Escalation to advisors; the desks and person channels are registered by the adapters when mounted."""
+def _escalations(
+    settings: Settings, db: Database, conversations: ConversationStore, clock: Callable[[], datetime]
+) -> EscalationService:
+    """Escalation to advisors; each surface's desk and person channel are added by `_surfaces`."""
     policy = EscalationPolicy(
         hours=BusinessHours.parse(
             settings.business_hours, holidays=Holidays.parse(settings.holiday_calendar, settings.holidays)
@@ -230,6 +246,7 @@ def _escalations(settings: Settings, db: Database, conversations: ConversationSt
         conversations=conversations,
         router=NotifierRouter(preferred=settings.advisor_desk),
         policy=policy,
+        clock=clock,
     )
 
 

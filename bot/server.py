@@ -6,7 +6,9 @@ import asyncio
 import ipaddress
 import logging
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiohttp import web
 
@@ -88,10 +90,12 @@ async def start_server(
     host: str | None = None,
     port: int | None = None,
     surfaces: tuple[SurfaceBuilder, ...] = SURFACES,
+    clock: Callable[[], datetime] | None = None,
 ) -> RunningServer:
-    """Open the services, index the sample knowledge base if empty, and listen (port 0 = any free port)."""
+    """Open the services, index the sample knowledge base if empty, and listen (port 0 = any free port).
+    `surfaces` and `clock` are Container.open's (tests add a surface or move time)."""
     check_exposure(settings, host or settings.host)
-    container = await Container.open(settings, surfaces=surfaces)
+    container = await Container.open(settings, surfaces=surfaces, **({"clock": clock} if clock else {}))
     try:
         await container.ingest_sample_if_empty()
         if container.market_consumer is not None:  # Kafka ticks, in the background (never blocks the start)

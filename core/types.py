@@ -7,11 +7,12 @@ No Slack, Teams or web type appears here. Adapters translate their payloads into
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Platform = Literal["slack", "teams", "web", "cli"]
+Platform = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,15}$")]
+"""A surface's name: "slack", "teams", "web", "cli", or a new surface's own (adapters.base.Surface.name)."""
 MessageKind = Literal["message", "mention", "command", "action"]
 Strategy = Literal["llm", "extractive", "template", "human", "refusal"]
 """Who wrote the answer; "human" and "refusal" both mean finbot could not answer it (or a person took it)."""
