@@ -78,8 +78,9 @@ class SlackAdvisorDesk:
 
     async def _permalink(self, escalation: Escalation) -> str | None:
         conversation = escalation.conversation
-        if conversation.platform != "slack" or not conversation.thread_id:
-            return None
+        thread = conversation.thread_id or ""
+        if conversation.platform != "slack" or not thread.replace(".", "").isdigit():
+            return None  # no Slack message to link to (a slash command's private conversation)
         try:
             response = await self._client.chat_getPermalink(
                 channel=conversation.channel_id, message_ts=conversation.thread_id
