@@ -56,11 +56,16 @@ def reply_from_state(state: TurnState, *, threshold: int) -> Reply:
         route=list(state.get("route", [])),
         strategy=strategy,  # type: ignore[arg-type]
         escalation=EscalationNotice(**escalation) if escalation else None,
-        offer_advisor=bool(offer) and offer.get("turn_id") == state["turn_id"],  # type: ignore[union-attr]
+        offer_advisor=_offered(offer, state["turn_id"]),
         turn_id=state["turn_id"],
         low_confidence=low,
         silent=bool(state.get("silent", False)),
     )
+
+
+def _offered(offer: dict[str, Any] | None, turn_id: str) -> bool:
+    """This turn offered an advisor that a desk can actually send (core.graph.nodes.triage)."""
+    return bool(offer) and offer.get("turn_id") == turn_id and bool(offer.get("deliverable", True))  # type: ignore[union-attr]
 
 
 class Assistant:

@@ -26,6 +26,7 @@ async def triage(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, 
     if decision.action == "handover":
         return {"escalate_reason": decision.reason}
     if decision.action == "offer":
+        platform = str(state["message"]["conversation"]["platform"])
         return {
             "offer": {
                 "turn_id": state["turn_id"],
@@ -33,6 +34,8 @@ async def triage(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, 
                 "question": state["message"]["text"],
                 "confidence": int(state.get("confidence", 0)),
                 "sources": source_list(state.get("passages", [])),
+                # No advisor desk for this surface: no button promising one; a "yes" gets the contact line.
+                "deliverable": service is not None and service.can_deliver(platform),
             }
         }
     return {}

@@ -79,7 +79,8 @@ async def _rows(slack: SlackHarness) -> list[EscalationRow]:
         return list((await session.scalars(select(EscalationRow))).all())
 
 
-async def test_an_off_topic_dm_offers_an_advisor_and_the_next_dm_is_answered(slack: SlackHarness) -> None:
+async def test_an_off_topic_dm_offers_an_advisor_and_the_next_dm_is_answered(desk_slack: SlackHarness) -> None:
+    slack = desk_slack
     off_topic = await _dm(slack, "What is the capital of Mongolia?")
     answered = await _dm(slack, WIRE)
     assert OFFER_ADVISOR in _buttons(off_topic) and await _rows(slack) == []
@@ -94,7 +95,8 @@ async def test_small_talk_in_a_dm_is_small_talk(slack: SlackHarness) -> None:
     assert await _rows(slack) == []
 
 
-async def test_the_alice_conversation_over_dms(slack: SlackHarness) -> None:
+async def test_the_alice_conversation_over_dms(desk_slack: SlackHarness) -> None:
+    slack = desk_slack
     seconds = Seconds()
     await _dm(slack, "Hi! My name is Alice and I'm interested in mutual funds.", user="UA", channel="DA",
               ts=seconds.at(0))
@@ -112,17 +114,22 @@ async def test_the_alice_conversation_over_dms(slack: SlackHarness) -> None:
 
 
 async def test_with_no_advisor_channel_nothing_is_promised(slack: SlackHarness) -> None:
+    off_topic = await _dm(slack, "What is the capital of Mongolia?")
+    assert OFFER_ADVISOR not in _buttons(off_topic), "no button offering an advisor nobody can send"
+    accepted = await _dm(slack, "yes please")
+    assert DEFAULT_CONTACT_LINE in accepted.args["text"]
     reply = await _dm(slack, "I want to talk to a person")
     assert DEFAULT_CONTACT_LINE in reply.args["text"] and "expect" not in reply.args["text"]
-    [row] = await _rows(slack)
-    assert row.status == "unrouted" and row.reason == "asked_for_human" and row.card_platform is None
+    rows = await _rows(slack)
+    assert [(r.status, r.reason) for r in rows] == [("unrouted", "no_answer"), ("unrouted", "asked_for_human")]
+    assert all(r.card_platform is None for r in rows)
     again = await _dm(slack, WIRE)  # nothing holds the conversation
     assert "$25" in again.args["text"]
     async with slack.http.get(slack.server.url + "/metrics") as response:
         exposition = await response.text()
-    assert 'finbot_errors_total{kind="unrouted_handover"} 1.0' in exposition
+    assert 'finbot_errors_total{kind="unrouted_handover"} 2.0' in exposition
     board = await DashboardQuery(slack.server.container.db).compute("24h")
-    assert board.unrouted == 1
+    assert board.unrouted == 2
 
 
 async def test_two_top_level_dms_15_s_apart_are_one_conversation_with_one_hand_over(

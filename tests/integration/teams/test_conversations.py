@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import aiohttp
 from sqlalchemy import select
 
 from adapters.teams.render import OFFER_VERB
+from bot.server import start_server
 from core.escalation.policy import DEFAULT_CONTACT_LINE
 from core.store.models import EscalationRow
-from tests.fakes.bf_activities import message_activity
+from tests.conftest import SettingsFactory
+from tests.fakes import FakeBotConnector
+from tests.fakes.bf_activities import CHANNEL_ID, conversation_update_activity, message_activity
 from tests.integration.teams.conftest import QUESTION, TeamsHarness, card_of, card_text
 
 
@@ -39,10 +43,11 @@ async def _rows(teams: TeamsHarness) -> list[EscalationRow]:
         return list((await session.scalars(select(EscalationRow))).all())
 
 
-async def test_an_off_topic_question_offers_an_advisor_and_the_next_one_is_answered(teams: TeamsHarness) -> None:
+async def test_an_off_topic_question_then_an_answerable_one(teams: TeamsHarness) -> None:
     off_topic = await _ask(teams, "What is the capital of Mongolia?")
     answered = await _ask(teams, QUESTION)
-    assert any(a.get("data", {}).get("verb") == OFFER_VERB for a in _actions(off_topic))
+    assert "I don't know" in _said(off_topic)
+    assert not any(a.get("data", {}).get("verb") == OFFER_VERB for a in _actions(off_topic)), "no desk: no button"
     assert "$25" in _said(answered) and "Sources" in _said(answered)
     assert await _rows(teams) == []
 
@@ -53,13 +58,31 @@ async def test_small_talk_is_small_talk(teams: TeamsHarness) -> None:
     assert not any(a.get("data", {}).get("verb") == OFFER_VERB for a in _actions(reply))
 
 
-async def test_the_offer_button_without_an_advisor_channel_gives_the_contact_line(teams: TeamsHarness) -> None:
-    offered = await _ask(teams, "What is the capital of Mongolia?")
-    data = next(a["data"] for a in _actions(offered) if a.get("data", {}).get("verb") == OFFER_VERB)
-    await teams.turn(message_activity(None, service_url=teams.connector.url, value=data))
-    assert DEFAULT_CONTACT_LINE in _said(_last_message(teams))
+async def test_without_an_advisor_channel_a_yes_gets_the_contact_line(teams: TeamsHarness) -> None:
+    await _ask(teams, "What is the capital of Mongolia?")
+    assert DEFAULT_CONTACT_LINE in _said(await _ask(teams, "yes"))
     [row] = await _rows(teams)
     assert (row.status, row.question, row.reason) == ("unrouted", "What is the capital of Mongolia?", "no_answer")
+
+
+async def test_the_offer_button_hands_the_question_to_the_advisor_channel(make_settings: SettingsFactory) -> None:
+    settings = make_settings(FINBOT_TEAMS=True, FINBOT_TEAMS_STREAM_INTERVAL=0, TEAMS_ADVISOR_CHANNEL=CHANNEL_ID)
+    async with FakeBotConnector() as connector:
+        server = await start_server(settings, host="127.0.0.1", port=0)
+        try:
+            async with aiohttp.ClientSession() as http:
+                teams = TeamsHarness(server, connector, http)
+                await teams.turn(conversation_update_activity(service_url=connector.url, conversation_type="channel",
+                                                              conversation_id=CHANNEL_ID))
+                offered = await _ask(teams, "What is the capital of Mongolia?")
+                data = next(a["data"] for a in _actions(offered) if a.get("data", {}).get("verb") == OFFER_VERB)
+                await teams.turn(message_activity(None, service_url=connector.url, value=data))
+                notice = _said(_last_message(teams))
+                [row] = await _rows(teams)
+        finally:
+            await server.stop()
+    assert "asked one of our advisors" in notice
+    assert (row.status, row.question, row.card_channel) == ("open", "What is the capital of Mongolia?", CHANNEL_ID)
 
 
 async def test_feedback_in_a_channel_is_not_a_message_the_channel_sees(teams: TeamsHarness) -> None:
