@@ -109,10 +109,12 @@ def _in_dm(slack: Slack, channel: str, text: str) -> Callable[[SlackCall], bool]
 
 
 async def _said_in_dm(slack: Slack, channel: str, text: str) -> SlackCall:
-    """finbot's top-level message in the DM: posted whole, or posted and then edited into its final text."""
+    """finbot's finished top-level message in the DM: posted whole, or edited into its final blocks (the turn is
+    saved by then; a partial post of the first words carries no blocks)."""
     match = _in_dm(slack, channel, text)
     return await slack.fake.wait_for(
         lambda c: c.api_method in ("chat.postMessage", "chat.update") and c.status is not None and match(c)
+        and bool(c.args.get("blocks"))
     )
 
 
