@@ -14,6 +14,7 @@ from pydantic_settings.exceptions import SettingsError
 
 from core.compose.disclaimer import DEFAULT_NO_RECOMMENDATION
 from core.errors import ConfigurationError
+from core.escalation.policy import DEFAULT_CONTACT_LINE, DEFAULT_HIGH_STAKES_TOPICS, SENSITIVE_REASONS
 
 __all__ = ["Settings", "load_settings"]
 
@@ -117,6 +118,13 @@ class Settings(BaseSettings):
     """`stream` (Slack's native text streaming), `update` (post, then edit about once a second) or `off`."""
     slack_stream_buffer: int = Field(default=256, ge=1, le=12000, alias="SLACK_STREAM_BUFFER")
     """Characters collected before each streaming call."""
+    slack_dm_session_min: float = Field(
+        default=240,
+        gt=0,
+        alias="SLACK_DM_SESSION_MIN",
+        description="Top-level DMs to finbot continue one conversation (memory, context, at most one hand-over) "
+        "until the person has been quiet this many minutes; threads stay one conversation each.",
+    )
     suggested_prompts: Annotated[list[str], NoDecode] = Field(
         default_factory=list, alias="FINBOT_SUGGESTED_PROMPTS", json_schema_extra={"default_text": "finbot's own"}
     )
@@ -163,14 +171,52 @@ class Settings(BaseSettings):
     first of Slack, Teams, the web advisor page; `slack`, `teams` or `web`: one desk for every escalation."""
     business_hours: str = Field(default="Mon-Fri 08:30-17:30 America/New_York", alias="FINBOT_BUSINESS_HOURS")
     """When advisors answer: "within about an hour" inside, "next business day (Monday) from 8:30 AM ET" outside."""
+    holiday_calendar: str = Field(
+        default="NYSE",
+        alias="FINBOT_HOLIDAY_CALENDAR",
+        description="Days the advisors' desk is closed, from the `holidays` package: a market (NYSE, LSE...), "
+        "a country (US) or a country and subdivision (US-NY); `none` for no holidays.",
+    )
+    holidays: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        alias="FINBOT_HOLIDAYS",
+        description="The firm's own closed days, comma-separated ISO dates (2026-12-24,2026-12-31).",
+    )
     escalation_remind_min: float = Field(default=15, gt=0, alias="FINBOT_ESCALATION_REMIND_MIN")
     """An unclaimed escalation is re-posted / pinged this often (minutes)."""
     escalation_expire_hours: float = Field(default=24, gt=0, alias="FINBOT_ESCALATION_EXPIRE_HOURS")
-    """After this many hours an unclaimed escalation expires and the client gets a note."""
-    escalate_low_confidence: bool = Field(default=False, alias="FINBOT_ESCALATE_LOW_CONFIDENCE")
-    """Open a hand-over (not just offer one) when an answer is withheld for low confidence."""
-    escalate_no_answer: bool = Field(default=False, alias="FINBOT_ESCALATE_NO_ANSWER")
-    """Open a hand-over (not just offer one) when the documents hold nothing relevant."""
+    """After this many hours an unclaimed hand-over expires (found by the reminder job or at the person's next
+    message): the person is told and finbot answers again."""
+    escalate_low_confidence: bool = Field(
+        default=True,
+        alias="FINBOT_ESCALATE_LOW_CONFIDENCE",
+        description="Hand an unsure answer on a high-stakes topic (FINBOT_HIGH_STAKES_TOPICS) to an advisor; "
+        "false: only offer one.",
+    )
+    escalate_no_answer: bool = Field(
+        default=True,
+        alias="FINBOT_ESCALATE_NO_ANSWER",
+        description="Offer an advisor when finbot cannot answer; false: say so and offer nothing.",
+    )
+    handover_topics: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(SENSITIVE_REASONS),
+        alias="FINBOT_HANDOVER_TOPICS",
+        description="Sensitive intents handed to an advisor at once (comma-separated; an explicit ask for a person "
+        "always is); the others are answered with the offer of an advisor. Default: all of "
+        + ", ".join(SENSITIVE_REASONS) + ".",
+    )
+    high_stakes_topics: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_HIGH_STAKES_TOPICS),
+        alias="FINBOT_HIGH_STAKES_TOPICS",
+        description="Word stems (comma-separated): an unsure answer about one of these goes to an advisor instead "
+        "of only offering one. Default: " + ", ".join(DEFAULT_HIGH_STAKES_TOPICS) + ".",
+    )
+    contact_line: str = Field(
+        default=DEFAULT_CONTACT_LINE,
+        alias="FINBOT_CONTACT_LINE",
+        description="What a person is told when no advisor desk can take their request (e.g. the client service "
+        "phone number and hours); the request is recorded as unrouted.",
+    )
     advisor_token: SecretStr | None = Field(default=None, alias="FINBOT_ADVISOR_TOKEN")
     """Bearer token for the web advisor page's API; **required** when the web surfaces listen beyond loopback
     (`finbot serve` refuses to start otherwise)."""
@@ -276,6 +322,23 @@ class Settings(BaseSettings):
         if not value.startswith(("https://", "http://")) or " " in value:
             raise ValueError("must be an http(s) URL such as https://finbot.example.com")
         return value.rstrip("/")
+
+    @field_validator("holidays", "high_stakes_topics", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("handover_topics", mode="before")
+    @classmethod
+    def _known_topics(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",") if item.strip()]
+        unknown = [v for v in value if v not in SENSITIVE_REASONS] if isinstance(value, list) else []
+        if unknown:
+            raise ValueError(f"unknown topic(s) {', '.join(unknown)}; use any of {', '.join(SENSITIVE_REASONS)}")
+        return value
 
     @field_validator("suggested_prompts", mode="before")
     @classmethod

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
+from adapters.base import Surface, SurfaceBuilder, SurfaceServices
+from adapters.slack import surface as slack_surface
+from adapters.teams import surface as teams_surface
+from adapters.web import surface as web_surface
 from bot.config import Settings
 from bot.kb_links import passage_links
 from bot.knowledge_sync import KnowledgeSync
@@ -28,7 +33,14 @@ from core.answering import AnswerChain, Assessor
 from core.assistant import Assistant
 from core.compose.llm import LlmComposer
 from core.confidence import load_default_model
-from core.escalation import BusinessHours, EscalationPolicy, EscalationService, EscalationStore, NotifierRouter
+from core.escalation import (
+    BusinessHours,
+    EscalationPolicy,
+    EscalationService,
+    EscalationStore,
+    Holidays,
+    NotifierRouter,
+)
 from core.graph import AnswerPolicy, GraphContext, build_graph
 from core.grounding import GroundingChecker
 from core.llm import make_chat_model
@@ -40,14 +52,23 @@ from core.retrieval import DocumentStore, FusionConfig, HybridRetriever, Ingesto
 from core.retrieval.rewrite import QueryRewriter
 from core.specialists import SpecialistServices
 from core.store import ConversationStore, Database, EventLog, MetricsStore
+from core.store.models import utcnow
 
-__all__ = ["Container", "SAMPLE_KNOWLEDGE"]
+__all__ = ["Container", "SAMPLE_KNOWLEDGE", "SURFACES"]
 
 log = logging.getLogger(__name__)
 
 SAMPLE_KNOWLEDGE = Path(__file__).resolve().parent.parent / "examples" / "knowledge"
 SAMPLE_VECTORS = SAMPLE_KNOWLEDGE / ".vectors"
 """Embeddings of the sample knowledge base's chunks, by content hash (so a first start embeds nothing)."""
+
+SURFACES: tuple[SurfaceBuilder, ...] = (
+    slack_surface.build,
+    teams_surface.build,
+    web_surface.build,
+)
+"""Where finbot lives (adapters.base): each builder returns its Surface when configured. A new platform is one
+package with `build(services, settings)` and one line here. (`finbot chat` opens the terminal surface instead.)"""
 
 
 @dataclass(slots=True)
@@ -67,31 +88,55 @@ class Container:
     prometheus: PrometheusMetrics | None = None
     """Counters and histograms behind GET /metrics (a registry per container)."""
     escalations: EscalationService | None = None
-    """Hands conversations to advisors; adapters register their desks on `escalations.router`."""
-    slack_app: Any = None
-    """The Slack adapter's Bolt AsyncApp when Slack is configured (`slack_app.client` posts into Slack)."""
+    """Hands conversations to advisors; each surface's desk and person channel are on `escalations.router`."""
+    surfaces: list[Surface] = field(default_factory=list)
+    """The configured surfaces (SURFACES): the server mounts and starts them, `close` stops them."""
     specialists: SpecialistServices | None = None
     """Holdings and market data (`specialists.holdings`, `specialists.market`) for the data specialists."""
     market_consumer: KafkaTickConsumer | None = None
     """The Kafka tick consumer when KAFKA_BOOTSTRAP_SERVERS is set (the server starts it)."""
     memory: MemoryService | None = None
     """Profiles, long-term facts, summaries (core.memory); the graph reads it through GraphContext.memory."""
-    teams_app: Any = None
-    """The Teams adapter (adapters.teams.TeamsApp) when Teams is on (bot.config Settings.teams_enabled)."""
     knowledge: KnowledgeSync | None = None
     """The retriever as the graph sees it: `ensure_fresh()` picks up documents another process ingested."""
 
     @classmethod
-    async def open(cls, settings: Settings) -> Container:
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        surfaces: Sequence[SurfaceBuilder] = SURFACES,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> Container:
+        """`surfaces`: the builders to try (SURFACES); `clock`: what escalations read the time from (tests)."""
         stack = AsyncExitStack()
         try:
-            return await cls._build(settings, stack)
+            return await cls._build(settings, stack, surfaces, clock)
         except BaseException:
             await stack.aclose()
             raise
 
+    def surface(self, name: str) -> Surface | None:
+        return next((s for s in self.surfaces if s.name == name), None)
+
+    @property
+    def slack_app(self) -> Any:
+        """The Slack surface's Bolt AsyncApp when Slack is configured (`slack_app.client` posts into Slack)."""
+        return getattr(self.surface("slack"), "app", None)
+
+    @property
+    def teams_app(self) -> Any:
+        """The Teams surface's adapters.teams.TeamsApp when Teams is on."""
+        return getattr(self.surface("teams"), "app", None)
+
     @classmethod
-    async def _build(cls, settings: Settings, stack: AsyncExitStack) -> Container:
+    async def _build(
+        cls,
+        settings: Settings,
+        stack: AsyncExitStack,
+        builders: Sequence[SurfaceBuilder],
+        clock: Callable[[], datetime],
+    ) -> Container:
         db = Database(settings.resolved_database_url)
         stack.push_async_callback(db.dispose)
         await db.upgrade_schema()
@@ -112,7 +157,7 @@ class Container:
         )
         specialists = build_specialist_services(settings, db)
         await load_sample_portfolio_if_empty(settings, specialists)
-        escalations = _escalations(settings, db, conversations)
+        escalations = _escalations(settings, db, conversations, clock)
         policy = AnswerPolicy(top_k=settings.top_k, recent_turns=settings.recent_turns)
         context = GraphContext(
             conversations=conversations,
@@ -151,18 +196,20 @@ class Container:
             prices=PriceTable.from_settings(settings.prices),
         )
         stack.push_async_callback(assistant.drain)
-        teams_app = _teams_app(settings, assistant=assistant, db=db, conversations=conversations)
-        if teams_app is not None:  # relays to Teams people; the advisor desk on TEAMS_ADVISOR_CHANNEL
-            from adapters.teams import escalation as teams_escalation
-
-            teams_escalation.register(teams_app, escalations, advisor_channel=settings.teams_advisor_channel)
-        if teams_app is not None:
-            stack.push_async_callback(teams_app.drain)  # runs before assistant.drain (LIFO)
+        events = EventLog(db)
+        services = SurfaceServices(
+            assistant=assistant,
+            conversations=conversations,
+            events=events,
+            escalations=escalations,
+            metrics=_metrics_reports(settings, db),
+        )
+        surfaces = _surfaces(builders, services, settings, escalations, stack)
         return cls(
             settings=settings,
             db=db,
             conversations=conversations,
-            events=EventLog(db),
+            events=events,
             metrics=metrics,
             documents=documents,
             ingestor=Ingestor(documents, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap),
@@ -171,13 +218,10 @@ class Container:
             _stack=stack,
             prometheus=prometheus,
             escalations=escalations,
-            slack_app=_slack_app(
-                settings, assistant=assistant, db=db, conversations=conversations, escalations=escalations
-            ),
+            surfaces=surfaces,
             specialists=specialists,
             market_consumer=market_consumer,
             memory=context.memory,
-            teams_app=teams_app,
             knowledge=knowledge,
         )
 
@@ -192,76 +236,51 @@ class Container:
         await self._stack.aclose()
 
 
-def _escalations(settings: Settings, db: Database, conversations: ConversationStore) -> EscalationService:
-    """Escalation to advisors; the desks and person channels are registered by the adapters when mounted."""
+def _escalations(
+    settings: Settings, db: Database, conversations: ConversationStore, clock: Callable[[], datetime]
+) -> EscalationService:
+    """Escalation to advisors; each surface's desk and person channel are added by `_surfaces`."""
     policy = EscalationPolicy(
-        hours=BusinessHours.parse(settings.business_hours),
+        hours=BusinessHours.parse(
+            settings.business_hours, holidays=Holidays.parse(settings.holiday_calendar, settings.holidays)
+        ),
         remind_after=timedelta(minutes=settings.escalation_remind_min),
         expire_after=timedelta(hours=settings.escalation_expire_hours),
         on_low_confidence=settings.escalate_low_confidence,
         on_no_answer=settings.escalate_no_answer,
+        handover_topics=frozenset(settings.handover_topics),
+        high_stakes_topics=tuple(settings.high_stakes_topics),
+        contact_line=settings.contact_line,
     )
     return EscalationService(
         store=EscalationStore(db),
         conversations=conversations,
         router=NotifierRouter(preferred=settings.advisor_desk),
         policy=policy,
+        clock=clock,
     )
 
 
-def _slack_app(
+def _surfaces(
+    builders: Sequence[SurfaceBuilder],
+    services: SurfaceServices,
     settings: Settings,
-    *,
-    assistant: Assistant,
-    db: Database,
-    conversations: ConversationStore,
-    escalations: EscalationService | None = None,
-) -> Any:
-    """The Slack adapter's Bolt app, when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set."""
-    if settings.slack_bot_token is None or settings.slack_signing_secret is None:
-        return None
-    from adapters.slack import DEFAULT_PROMPTS, SlackDeps, build_slack_app
-
-    deps = SlackDeps(
-        assistant=assistant,
-        events=EventLog(db),
-        conversations=conversations,
-        suggested_prompts=tuple(settings.suggested_prompts) or DEFAULT_PROMPTS,
-        ignored_channels=frozenset({settings.slack_advisor_channel} if settings.slack_advisor_channel else ()),
-        streaming=settings.slack_streaming,
-        stream_buffer_chars=settings.slack_stream_buffer,
-        metrics=_metrics_reports(settings, db),
-        escalations=escalations,
-        advisor_channel=settings.slack_advisor_channel,
-    )
-    return build_slack_app(
-        deps,
-        token=settings.slack_bot_token.get_secret_value(),
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
-        base_url=settings.slack_api_base_url,
-    )
-
-
-def _teams_app(settings: Settings, *, assistant: Assistant, db: Database, conversations: ConversationStore) -> Any:
-    """The Teams adapter: on with MicrosoftAppId; FINBOT_TEAMS=true runs it anonymously (Emulator-style)."""
-    if not settings.teams_enabled:
-        return None
-    from adapters.teams import TeamsApp, TeamsConfig
-
-    config = TeamsConfig(
-        app_id=settings.microsoft_app_id,
-        app_password=settings.microsoft_app_password.get_secret_value() if settings.microsoft_app_password else "",
-        app_tenant_id=settings.microsoft_app_tenant_id,
-        app_type=settings.microsoft_app_type,
-        stream_interval_s=settings.teams_stream_interval_s,
-        openid_metadata_url=settings.teams_openid_metadata_url,
-        token_issuer=settings.teams_token_issuer,
-    )
-    app = TeamsApp(config, assistant=assistant, conversations=conversations, events=EventLog(db))
-    from adapters.teams import metrics_command  # `metrics [period]` for FINBOT_ADMINS
-
-    app.commands.register(metrics_command.COMMAND, metrics_command.metrics_handler(_metrics_reports(settings, db)))
-    return app
+    escalations: EscalationService,
+    stack: AsyncExitStack,
+) -> list[Surface]:
+    """Build the configured surfaces; their advisor desks and person channels go on the escalation router."""
+    surfaces: list[Surface] = []
+    for build in builders:
+        surface = build(services, settings)
+        if surface is None:
+            continue
+        surfaces.append(surface)
+        stack.push_async_callback(surface.stop)  # before assistant.drain (LIFO): turns in flight finish first
+        if surface.desk is not None:
+            escalations.router.add_desk(surface.desk)
+        if surface.person_channel is not None:
+            escalations.router.add_person_channel(surface.person_channel)
+    return surfaces
 
 
 def _metrics_reports(settings: Settings, db: Database) -> MetricsReports:

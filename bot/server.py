@@ -6,17 +6,17 @@ import asyncio
 import ipaddress
 import logging
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 from aiohttp import web
 
 from adapters import kb as kb_pages
-from adapters import web as web_chat
-from adapters.web import advisor as web_advisor
+from adapters.base import SurfaceBuilder
 from bot import prometheus
 from bot.config import Settings
-from bot.container import Container
+from bot.container import SURFACES, Container
 from bot.jobs import JobScheduler
 from bot.kb_links import passage_links
 from core.errors import ConfigurationError
@@ -34,21 +34,13 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def build_app(container: Container) -> web.Application:
-    """The aiohttp application with every enabled adapter's routes."""
+    """The aiohttp application with every configured surface's routes."""
     app = web.Application(client_max_size=1024**2)
     app[CONTAINER_KEY] = container
     app.router.add_get("/healthz", healthz)
     kb_pages.mount(app, container.documents, passage_links(container.settings))  # where citations link
-    if container.settings.web_enabled:
-        _mount_web(app, container)
-    if container.settings.slack_enabled and container.slack_app is not None:
-        from adapters import slack
-
-        slack.mount(app, container.slack_app)
-    if container.teams_app is not None:  # POST /api/messages (Bot Framework)
-        from adapters import teams
-
-        teams.register(app, container.teams_app)
+    for surface in container.surfaces:  # web chat + /advisor, POST /slack/events, POST /api/messages, ...
+        surface.mount(app)
     market_token = container.settings.market_token
     if market_token is not None and market_token.get_secret_value() and container.specialists is not None:
         from adapters import market
@@ -58,17 +50,6 @@ def build_app(container: Container) -> web.Application:
         token = container.settings.metrics_token
         prometheus.register(app, container.prometheus, token=token.get_secret_value() if token else None)
     return app
-
-
-def _mount_web(app: web.Application, container: Container) -> None:
-    """The local web chat and, with escalations on, the web advisor desk (/advisor)."""
-    chat_hub = web_chat.register(app, container.assistant)
-    if container.escalations is not None:
-        advisor_token = container.settings.advisor_token
-        web_advisor.register(
-            app, container.escalations, chat_hub=chat_hub,
-            token=advisor_token.get_secret_value() if advisor_token else None,
-        )
 
 
 def check_exposure(settings: Settings, host: str) -> None:
@@ -103,10 +84,18 @@ class RunningServer:
         await self.container.close()
 
 
-async def start_server(settings: Settings, *, host: str | None = None, port: int | None = None) -> RunningServer:
-    """Open the services, index the sample knowledge base if empty, and listen (port 0 = any free port)."""
+async def start_server(
+    settings: Settings,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    surfaces: tuple[SurfaceBuilder, ...] = SURFACES,
+    clock: Callable[[], datetime] | None = None,
+) -> RunningServer:
+    """Open the services, index the sample knowledge base if empty, and listen (port 0 = any free port).
+    `surfaces` and `clock` are Container.open's (tests add a surface or move time)."""
     check_exposure(settings, host or settings.host)
-    container = await Container.open(settings)
+    container = await Container.open(settings, surfaces=surfaces, **({"clock": clock} if clock else {}))
     try:
         await container.ingest_sample_if_empty()
         if container.market_consumer is not None:  # Kafka ticks, in the background (never blocks the start)
@@ -115,6 +104,8 @@ async def start_server(settings: Settings, *, host: str | None = None, port: int
         await runner.setup()
         site = web.TCPSite(runner, host or settings.host, settings.port if port is None else port)
         await site.start()
+        for surface in container.surfaces:  # background connections (Slack Socket Mode)
+            await surface.start()
     except BaseException:
         await container.close()
         raise
@@ -134,7 +125,6 @@ async def start_server(settings: Settings, *, host: str | None = None, port: int
 
 async def serve_forever(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
     server = await start_server(settings, host=host, port=port)
-    socket_mode = await _slack_socket_mode(server.container)
     log.info("finbot is listening on %s (open it in a browser to chat)", server.url)
     print(f"finbot is running: open {server.url}/ (Ctrl+C to stop)", flush=True)
     stop = asyncio.Event()
@@ -144,18 +134,4 @@ async def serve_forever(settings: Settings, *, host: str | None = None, port: in
     try:
         await stop.wait()
     finally:
-        if socket_mode is not None:
-            await socket_mode.close_async()
         await server.stop()
-
-
-async def _slack_socket_mode(container: Container) -> Any:
-    """With SLACK_APP_TOKEN, Slack events also arrive over Socket Mode (no public URL needed)."""
-    token = container.settings.slack_app_token
-    if token is None or container.slack_app is None:
-        return None
-    from adapters.slack import start_socket_mode
-
-    handler = await start_socket_mode(container.slack_app, token.get_secret_value())
-    log.info("Slack Socket Mode connected")
-    return handler

@@ -40,7 +40,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "slack": (
         "slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_api_base_url", "slack_streaming",
-        "slack_stream_buffer", "suggested_prompts", "slack_advisor_channel",
+        "slack_stream_buffer", "suggested_prompts", "slack_advisor_channel", "slack_dm_session_min",
     ),
     "teams": (
         "microsoft_app_id", "microsoft_app_password", "microsoft_app_type", "microsoft_app_tenant_id",
@@ -48,8 +48,9 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "teams_token_issuer",
     ),
     "escalation": (
-        "business_hours", "escalation_remind_min", "escalation_expire_hours", "escalate_low_confidence",
-        "escalate_no_answer", "advisor_desk",
+        "business_hours", "holiday_calendar", "holidays", "escalation_remind_min", "escalation_expire_hours",
+        "handover_topics", "high_stakes_topics", "escalate_low_confidence", "escalate_no_answer", "contact_line",
+        "advisor_desk",
     ),
     "memory": (
         "recent_turns", "context_token_budget", "memory_facts_k", "summary_interval_min", "summary_idle_min",

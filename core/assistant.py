@@ -41,6 +41,7 @@ def reply_from_state(state: TurnState) -> Reply:
     strategy = state.get("strategy") or "template"
     text = state.get("draft", "")
     escalation = state.get("escalation")
+    offer = state.get("offer")
     return Reply(
         text=text,
         citations=[Citation(**c) for c in state.get("citations", [])],
@@ -49,10 +50,16 @@ def reply_from_state(state: TurnState) -> Reply:
         route=list(state.get("route", [])),
         strategy=strategy,  # type: ignore[arg-type]
         escalation=EscalationNotice(**escalation) if escalation else None,
+        offer_advisor=_offered(offer, state["turn_id"]),
         turn_id=state["turn_id"],
         low_confidence=bool(state.get("withheld")),  # an answer below the threshold was replaced by a refusal
         silent=bool(state.get("silent", False)),
     )
+
+
+def _offered(offer: dict[str, Any] | None, turn_id: str) -> bool:
+    """This turn offered an advisor that a desk can actually send (core.graph.nodes.triage)."""
+    return bool(offer) and offer.get("turn_id") == turn_id and bool(offer.get("deliverable", True))  # type: ignore[union-attr]
 
 
 class Assistant:
@@ -96,10 +103,10 @@ class Assistant:
         await self._context.conversations.touch(message.person, message.conversation)
         escalations = self._context.escalations
         if escalations is not None and (held := await escalations.intercept(message)) is not None:
-            # An advisor holds this conversation, or this is an advisors' channel (core.escalation): no bot answer.
-            esc = held.escalation
-            notice = EscalationNotice(id=esc.id, reason=esc.reason) if esc is not None else None
-            yield Reply(text=held.say, strategy="human", route=["handoff"], escalation=notice, silent=not held.say)
+            # An advisor holds this conversation (the message is passed on and acknowledged, or "cancel" gave it
+            # back), or this is an advisors' channel (core.escalation): no bot answer.
+            strategy = "human" if held.escalation is not None else "template"
+            yield Reply(text=held.say, strategy=strategy, route=["handoff"], silent=not held.say)
             return
         started = time.perf_counter()
         first_token: float | None = None
@@ -125,6 +132,8 @@ class Assistant:
             self._observers.error("turn")  # counted, then handled at the adapter's edge
             raise
         reply = reply_from_state(final)  # type: ignore[arg-type]
+        if final.get("handover") == "unrouted":  # a request no advisor desk could take (finbot doctor shows them)
+            self._observers.error("unrouted_handover")
         latency_ms = (time.perf_counter() - started) * 1000
         ttft_ms = (first_token - started) * 1000 if first_token is not None else None
         self._record_in_background(message, final, reply, latency_ms, ttft_ms)

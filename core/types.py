@@ -7,13 +7,15 @@ No Slack, Teams or web type appears here. Adapters translate their payloads into
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Platform = Literal["slack", "teams", "web", "cli"]
+Platform = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,15}$")]
+"""A surface's name: "slack", "teams", "web", "cli", or a new surface's own (adapters.base.Surface.name)."""
 MessageKind = Literal["message", "mention", "command", "action"]
-Strategy = Literal["llm", "extractive", "template", "refusal", "human"]
+Strategy = Literal["llm", "extractive", "template", "human", "refusal"]
+"""Who wrote the answer; "human" and "refusal" both mean finbot could not answer it (or a person took it)."""
 
 __all__ = [
     "Citation",
@@ -113,6 +115,11 @@ class Reply(_Frozen):
     route: list[str] = Field(default_factory=list)
     strategy: Strategy = "template"
     escalation: EscalationNotice | None = None
+    offer_advisor: bool = Field(
+        default=False,
+        description="finbot offers to bring in an advisor: a button on Slack, Teams and the web, a typed 'yes' "
+        "in the terminal; accepting sends core.escalation.ACCEPT_OFFER as the person's message.",
+    )
     follow_ups: list[str] = Field(default_factory=list)
     turn_id: str | None = Field(default=None, description="Id of the recorded turn, for feedback.")
     low_confidence: bool = False

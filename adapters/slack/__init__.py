@@ -1,14 +1,16 @@
 """Slack: a Bolt AsyncApp mounted at `/slack/events` on finbot's server (or Socket Mode).
 
-`inbound.py` (payload -> IncomingMessage), `render.py` (Reply -> Block Kit), `listeners/` (one module per
-surface, each `register(app, deps)`), `delivery.py` (post/update/ephemeral, reusable), `streaming.py`.
+`surface.py` (the Surface: build, mount, desk), `inbound.py` (payload -> IncomingMessage), `render.py` (Reply ->
+Block Kit), `listeners/` (one module per surface area, each `register(app, deps)`), `turn.py` (sinks for
+`adapters.base.run_turn`), `delivery.py` (post/update/ephemeral, reusable), `streaming.py`, `sessions.py`.
+
+Names are imported on first use (PEP 562), so `from adapters.slack import surface` stays light until Slack is on.
 """
 
-from adapters.slack.app import LISTENERS, build_slack_app, make_client
-from adapters.slack.delivery import delete_message, post_ephemeral, post_message, set_status, update_message
-from adapters.slack.deps import DEFAULT_PROMPTS, SlackDeps
-from adapters.slack.routes import EVENTS_PATH, mount
-from adapters.slack.socket_mode import start_socket_mode
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __all__ = [
     "DEFAULT_PROMPTS",
@@ -25,3 +27,19 @@ __all__ = [
     "start_socket_mode",
     "update_message",
 ]
+
+_HOMES = {
+    "LISTENERS": "app", "build_slack_app": "app", "make_client": "app",
+    "delete_message": "delivery", "post_ephemeral": "delivery", "post_message": "delivery",
+    "set_status": "delivery", "update_message": "delivery",
+    "DEFAULT_PROMPTS": "deps", "SlackDeps": "deps",
+    "EVENTS_PATH": "routes", "mount": "routes",
+    "start_socket_mode": "socket_mode",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'adapters.slack' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"adapters.slack.{home}"), name)

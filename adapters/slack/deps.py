@@ -54,6 +54,8 @@ class SlackDeps:
     """Hands conversations to advisors (adapters/slack/escalation.py); None: no Slack desk or relay."""
     advisor_channel: str | None = None
     """SLACK_ADVISOR_CHANNEL: escalation cards go there; advisors answer in the cards' threads."""
+    dm_session_s: float = 4 * 3600.0
+    """Top-level DMs this close together continue one conversation (SLACK_DM_SESSION_MIN)."""
 
     def ignores(self, event: dict[str, Any]) -> bool:
         """True when the event is in an ignored channel or any `ignore_if` predicate says so."""

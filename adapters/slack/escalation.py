@@ -2,9 +2,10 @@
 thread replies relayed to the person, and the person's later messages forwarded into the card's thread.
 
 `register(app, deps)` (one line in `app.LISTENERS`, before the message listener so that it sees the advisor
-channel's messages first) puts a `SlackPersonChannel` and, when an advisor channel is set, a
-`SlackAdvisorDesk` on the core's NotifierRouter. Every state change goes through the EscalationService.
-Messages in the advisor channel are never answered by the bot.
+channel's messages first) adds the Claim / Close buttons and the advisor-channel listener; the Slack surface
+(`surface.py`) brings the `SlackAdvisorDesk` and `SlackPersonChannel` to the core's NotifierRouter. Every state
+change goes through the EscalationService. Messages in the advisor channel are never answered by the bot.
+What was asked privately (a `/finbot` command) is answered privately: relays go to the person's DM with finbot.
 """
 
 from __future__ import annotations
@@ -77,8 +78,9 @@ class SlackAdvisorDesk:
 
     async def _permalink(self, escalation: Escalation) -> str | None:
         conversation = escalation.conversation
-        if conversation.platform != "slack" or not conversation.thread_id:
-            return None
+        thread = conversation.thread_id or ""
+        if conversation.platform != "slack" or not thread.replace(".", "").isdigit():
+            return None  # no Slack message to link to (a slash command's private conversation)
         try:
             response = await self._client.chat_getPermalink(
                 channel=conversation.channel_id, message_ts=conversation.thread_id
@@ -90,7 +92,8 @@ class SlackAdvisorDesk:
 
 
 class SlackPersonChannel:
-    """PersonChannel for Slack people: post into their original thread (or DM) as from the advisor."""
+    """PersonChannel for Slack people: post into their original thread (or DM) as from the advisor; a private
+    conversation (a slash command's) gets its messages in the person's own DM with finbot, never in the channel."""
 
     platform = "slack"
 
@@ -101,10 +104,21 @@ class SlackPersonChannel:
         reference = conversation.reference or {}
         channel = str(reference.get("channel") or conversation.channel_id)
         thread_ts = reference["thread_ts"] if "thread_ts" in reference else conversation.thread_id
+        blocks = relay_blocks(text, advisor_name)
+        if reference.get("private"):
+            channel, thread_ts = await self._direct_channel(str(reference["user"])), None
+            blocks = [_context(f"About your private question in <#{reference.get('channel')}>"), *blocks]
         fallback = f"{advisor_name} (your advisor): {text}" if advisor_name else text
-        await post_message(
-            self._client, channel, text=fallback[:3000], blocks=relay_blocks(text, advisor_name), thread_ts=thread_ts
-        )
+        await post_message(self._client, channel, text=fallback[:3000], blocks=blocks, thread_ts=thread_ts)
+
+    async def _direct_channel(self, user: str) -> str:
+        """The DM between finbot and the person (conversations.open with only them)."""
+        response = await self._client.conversations_open(users=user)
+        return str(response["channel"]["id"])
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 def _card(escalation: Escalation) -> CardRef:
@@ -125,14 +139,11 @@ async def advisor_of(client: AsyncWebClient, *, team: str, user: str) -> Advisor
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
+    """The advisor channel's listeners (card buttons, thread replies) when SLACK_ADVISOR_CHANNEL is set."""
     service = deps.escalations
-    if service is None:
-        return
-    service.router.add_person_channel(SlackPersonChannel(app.client))
     channel = deps.advisor_channel
-    if not channel:
+    if service is None or not channel:
         return
-    service.router.add_desk(SlackAdvisorDesk(app.client, channel))
 
     async def in_advisor_channel(body: dict[str, Any]) -> bool:
         return (body.get("event") or {}).get("channel") == channel

@@ -28,6 +28,8 @@ _STATUS = {
     Status.ANSWERED: ":large_green_circle: *Answered* by {advisor}",
     Status.CLOSED: ":white_circle: *Closed* by {advisor}",
     Status.EXPIRED: ":black_circle: *Expired*: nobody claimed it in time",
+    Status.CANCELLED: ":white_circle: *Cancelled* by the client: finbot answers them again",
+    Status.UNROUTED: ":black_circle: *Unrouted*: no advisor desk could take it",
 }
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "FEEDBACK_DOWN",
     "FEEDBACK_UP",
     "MAX_BLOCKS",
+    "OFFER_ADVISOR",
     "SECTION_LIMIT",
     "SHARE",
     "Block",
@@ -40,6 +41,8 @@ NOTIFICATION_LIMIT = 3000
 FEEDBACK_UP = "finbot_feedback_up"
 FEEDBACK_DOWN = "finbot_feedback_down"
 SHARE = "finbot_share"
+OFFER_ADVISOR = "finbot_offer_advisor"
+OFFER_LABEL = "Talk to an advisor"
 ACTIONS_BLOCK_ID = "finbot_reply_actions"
 
 _LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
@@ -150,10 +153,15 @@ def _button(text: str, action_id: str, value: str, emoji: bool = True) -> Block:
     }
 
 
-def _actions_block(turn_id: str | None, *, feedback: bool, share: bool) -> Block | None:
-    if not turn_id:
-        return None
+def _actions_block(
+    turn_id: str | None, *, feedback: bool, share: bool, offer_value: str | None = None
+) -> Block | None:
     elements = []
+    if offer_value is not None:  # the offer of an advisor: a click speaks for the person (listeners/actions.py)
+        offer = _button(OFFER_LABEL, OFFER_ADVISOR, offer_value, emoji=False)
+        elements.append({**offer, "style": "primary"})
+    if not turn_id:
+        return {"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": elements} if elements else None
     if feedback:
         elements += [_button(":thumbsup:", FEEDBACK_UP, turn_id), _button(":thumbsdown:", FEEDBACK_DOWN, turn_id)]
     if share:
@@ -161,24 +169,30 @@ def _actions_block(turn_id: str | None, *, feedback: bool, share: bool) -> Block
     return {"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": elements} if elements else None
 
 
-def extra_blocks(reply: Reply, *, feedback: bool = True, share: bool = False) -> list[Block]:
-    """Everything but the answer text: figures, sources, low confidence, escalation, buttons.
+def extra_blocks(
+    reply: Reply, *, feedback: bool = True, share: bool = False, offer_value: str | None = None
+) -> list[Block]:
+    """Everything but the answer text: figures, sources, low confidence, escalation, buttons (the offer of an
+    advisor when the Reply makes one and `offer_value` says where it was shown).
 
     Streaming sends the text as it comes and these with the final `chat.stopStream`.
     """
+    offer = offer_value if reply.offer_advisor else None
     blocks: list[Block | None] = [_figure_block(f) for f in reply.figures]
     blocks += [
         _sources_block(reply.citations),
         _confidence_block(reply),
         _escalation_block(reply.escalation) if reply.escalation else None,
-        _actions_block(reply.turn_id, feedback=feedback, share=share),
+        _actions_block(reply.turn_id, feedback=feedback, share=share, offer_value=offer),
     ]
     return [b for b in blocks if b is not None]
 
 
-def reply_blocks(reply: Reply, *, feedback: bool = True, share: bool = False) -> list[Block]:
+def reply_blocks(
+    reply: Reply, *, feedback: bool = True, share: bool = False, offer_value: str | None = None
+) -> list[Block]:
     """The whole reply; long answers are cut so the message stays within 50 blocks."""
-    extras = extra_blocks(reply, feedback=feedback, share=share)[: MAX_BLOCKS - 1]
+    extras = extra_blocks(reply, feedback=feedback, share=share, offer_value=offer_value)[: MAX_BLOCKS - 1]
     text = text_blocks(reply.text)
     room = MAX_BLOCKS - len(extras)
     if len(text) > room:

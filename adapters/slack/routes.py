@@ -12,8 +12,6 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
-from adapters.slack.app import close_client
-
 __all__ = ["EVENTS_PATH", "SLACK_APP_KEY", "mount"]
 
 log = logging.getLogger(__name__)
@@ -25,11 +23,6 @@ SLACK_APP_KEY = web.AppKey("slack_app", AsyncApp)
 def mount(app: web.Application, slack_app: AsyncApp, path: str = EVENTS_PATH) -> None:
     app[SLACK_APP_KEY] = slack_app
     app.router.add_post(path, slack_events)
-    app.on_cleanup.append(_close_client)
-
-
-async def _close_client(app: web.Application) -> None:
-    await close_client(app[SLACK_APP_KEY].client)
 
 
 async def slack_events(request: web.Request) -> web.Response:

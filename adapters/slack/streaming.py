@@ -41,6 +41,8 @@ class Target:
     thread_ts: str | None
     team_id: str | None = None
     user_id: str | None = None
+    offer_value: str | None = None
+    """The "Talk to an advisor" button's value (`inbound.offer_value`): how a click finds the conversation."""
 
 
 class Delivery:
@@ -77,9 +79,12 @@ class Delivery:
             self.client,
             self.target.channel,
             text=notification_text(reply),
-            blocks=reply_blocks(reply),
+            blocks=self._blocks(reply),
             thread_ts=self.target.thread_ts,
         )
+
+    def _blocks(self, reply: Reply) -> list[dict[str, Any]]:
+        return reply_blocks(reply, offer_value=self.target.offer_value)
 
     async def _fallback(self, reply: Reply) -> str:
         await self.discard()
@@ -126,7 +131,7 @@ class ChatStreamDelivery(Delivery):
     async def _finish(self, reply: Reply) -> str:
         if self._stream is None:
             return await self._post_whole(reply)
-        extras = extra_blocks(reply)
+        extras = extra_blocks(reply, offer_value=self.target.offer_value)
         if reply.text.startswith(self._streamed) and len(reply.text) - len(self._streamed) <= STREAM_TEXT_LIMIT:
             response = await self._stream.stop(markdown_text=reply.text[len(self._streamed) :] or None, blocks=extras)
             return str(response.get("ts") or self._stream.ts)
@@ -135,7 +140,7 @@ class ChatStreamDelivery(Delivery):
         ts = str(response.get("ts") or self._stream.ts)
         self.partial_ts = ts
         await update_message(
-            self.client, self.target.channel, ts, text=notification_text(reply), blocks=reply_blocks(reply)
+            self.client, self.target.channel, ts, text=notification_text(reply), blocks=self._blocks(reply)
         )
         return ts
 
@@ -178,7 +183,7 @@ class UpdateDelivery(Delivery):
         if self.partial_ts is None:
             return await self._post_whole(reply)
         await update_message(
-            self.client, self.target.channel, self.partial_ts, text=notification_text(reply), blocks=reply_blocks(reply)
+            self.client, self.target.channel, self.partial_ts, text=notification_text(reply), blocks=self._blocks(reply)
         )
         return self.partial_ts
 

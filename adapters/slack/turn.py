@@ -1,68 +1,120 @@
-"""One answered message: the core's stream -> thread status, streamed text, the final Block Kit reply."""
+"""One answered message in Slack: the core's stream (through `adapters.base.run_turn`) into a thread, a DM, or
+privately (a slash command's ephemeral answer)."""
 
 from __future__ import annotations
 
 import logging
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.delivery import post_message, set_status
+from adapters.base import run_turn
+from adapters.slack.delivery import post_ephemeral, post_message, set_status
 from adapters.slack.deps import SlackDeps
-from adapters.slack.streaming import Target, open_delivery
-from core.types import IncomingMessage, Progress, Reply, TextDelta
+from adapters.slack.inbound import offer_value
+from adapters.slack.render import notification_text, reply_blocks
+from adapters.slack.streaming import Delivery, Target, open_delivery
+from core.types import IncomingMessage, Reply
 
-__all__ = ["SORRY", "answer_in_thread", "target_of"]
+__all__ = ["EphemeralSink", "ThreadSink", "answer_in_thread", "answer_privately", "target_of"]
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side. Please try again, or ask for an advisor."
-
 
 def target_of(message: IncomingMessage) -> Target:
+    """Where the answer goes: the reference's thread (None: top-level, e.g. a DM session), and who asked."""
     conversation = message.conversation
-    user = (conversation.reference or {}).get("user")
+    reference = conversation.reference or {}
+    thread_ts = reference["thread_ts"] if "thread_ts" in reference else conversation.thread_id
     return Target(
-        channel=conversation.channel_id,
-        thread_ts=conversation.thread_id,
+        channel=str(reference.get("channel") or conversation.channel_id),
+        thread_ts=thread_ts,
         team_id=conversation.tenant or None,
-        user_id=user,
+        user_id=reference.get("user"),
+        offer_value=offer_value(conversation),
     )
+
+
+class ThreadSink:
+    """Streams into the thread (or top-level in a DM session); Progress as the AI-app thread status."""
+
+    def __init__(self, client: AsyncWebClient, delivery: Delivery, *, show_status: bool) -> None:
+        self._client = client
+        self._delivery = delivery
+        self._status = show_status and delivery.target.thread_ts is not None
+
+    async def progress(self, status: str) -> None:
+        target = self._delivery.target
+        if self._status and target.thread_ts:
+            self._status = await set_status(self._client, target.channel, target.thread_ts, status)
+
+    async def delta(self, text: str) -> None:
+        await self._delivery.add(text)
+
+    async def final(self, reply: Reply) -> None:
+        if reply.silent:
+            await self._delivery.discard()
+            return
+        await self._delivery.finish(reply)
+
+    async def apologise(self, text: str) -> None:
+        await self._delivery.discard()
+        target = self._delivery.target
+        await post_message(self._client, target.channel, text=text, thread_ts=target.thread_ts)
+
+
+class EphemeralSink:
+    """A private answer (slash commands, their buttons): one `chat.postEphemeral` when the answer is complete;
+    where the bot cannot post (not in the channel), the command's `response_url`."""
+
+    def __init__(self, client: AsyncWebClient, target: Target, *, respond: object = None) -> None:
+        self._client = client
+        self._target = target
+        self._respond = respond
+
+    async def progress(self, status: str) -> None:
+        """Nothing: the ack already said finbot is looking."""
+
+    async def delta(self, text: str) -> None:
+        """Ephemeral messages cannot be edited: the answer goes out whole in `final`."""
+
+    async def final(self, reply: Reply) -> None:
+        if reply.silent:
+            return
+        blocks = reply_blocks(reply, share=True, offer_value=self._target.offer_value)
+        await self._post(notification_text(reply), blocks)
+
+    async def apologise(self, text: str) -> None:
+        await self._post(text, None)
+
+    async def _post(self, text: str, blocks: list[dict] | None) -> None:
+        target = self._target
+        assert target.user_id, "a private answer needs its person"
+        try:
+            await post_ephemeral(self._client, target.channel, target.user_id, text=text, blocks=blocks)
+        except SlackApiError as exc:
+            if self._respond is None:
+                raise
+            log.info("postEphemeral refused (%s); answering through response_url", exc.response.get("error"))
+            await self._respond(text=text, blocks=blocks, response_type="ephemeral")  # type: ignore[operator]
 
 
 async def answer_in_thread(
     client: AsyncWebClient, deps: SlackDeps, message: IncomingMessage, *, show_status: bool
 ) -> Reply | None:
-    """Run the turn and deliver it into the message's thread; `show_status` uses the AI-app thread status
+    """Run the turn and deliver it where the message was said; `show_status` uses the AI-app thread status
     (`assistant.threads.setStatus`) for Progress events. Returns the Reply (None when the turn failed)."""
-    async with deps.turns:
-        return await _answer(client, deps, message, show_status=show_status)
-
-
-async def _answer(
-    client: AsyncWebClient, deps: SlackDeps, message: IncomingMessage, *, show_status: bool
-) -> Reply | None:
     target = target_of(message)
     delivery = open_delivery(
         client, target, mode=deps.streaming, interval_s=deps.update_interval_s, buffer_size=deps.stream_buffer_chars
     )
-    status_ok = show_status and target.thread_ts is not None
-    reply: Reply | None = None
-    try:
-        async for event in deps.assistant.stream(message):
-            if isinstance(event, TextDelta):
-                await delivery.add(event.text)
-            elif isinstance(event, Progress) and status_ok and target.thread_ts:
-                status_ok = await set_status(client, target.channel, target.thread_ts, event.status)
-            elif isinstance(event, Reply):
-                reply = event
-        assert reply is not None, "the core's stream ends with a Reply"
-    except Exception:  # the edge: log with the conversation, show the person a fixed message
-        log.exception("slack turn failed for %s", message.conversation.key)
-        await delivery.discard()
-        await post_message(client, target.channel, text=SORRY, thread_ts=target.thread_ts)
-        return None
-    if reply.silent:
-        await delivery.discard()
-        return reply
-    await delivery.finish(reply)
-    return reply
+    async with deps.turns:
+        return await run_turn(deps.assistant, message, ThreadSink(client, delivery, show_status=show_status))
+
+
+async def answer_privately(
+    client: AsyncWebClient, deps: SlackDeps, message: IncomingMessage, *, respond: object = None
+) -> Reply | None:
+    """Run the turn and answer only the asker (ephemeral)."""
+    async with deps.turns:
+        return await run_turn(deps.assistant, message, EphemeralSink(client, target_of(message), respond=respond))

@@ -11,15 +11,15 @@
     actions.py    card-action and text-command registries (extension points)
     manifest.py   the sideload zip (`finbot teams package`)
     app.py        all of the above assembled: TeamsApp
+    surface.py    the Surface: build (settings -> TeamsApp, desk, relays), mount, stop
+
+Names are imported on first use (PEP 562), so `from adapters.teams import surface` stays light until Teams is on.
 """
 
-from adapters.teams.actions import ActionHandler, ActionResult, CardAction, CommandHandler
-from adapters.teams.app import TeamsApp
-from adapters.teams.config import TeamsConfig
-from adapters.teams.inbound import teams_conversation
-from adapters.teams.proactive import thread_reference
-from adapters.teams.render import reply_card, text_card
-from adapters.teams.routes import register
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __all__ = [
     "ActionHandler",
@@ -34,3 +34,16 @@ __all__ = [
     "text_card",
     "thread_reference",
 ]
+
+_HOMES = {
+    "ActionHandler": "actions", "ActionResult": "actions", "CardAction": "actions", "CommandHandler": "actions",
+    "TeamsApp": "app", "TeamsConfig": "config", "teams_conversation": "inbound", "thread_reference": "proactive",
+    "reply_card": "render", "text_card": "render", "register": "routes",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'adapters.teams' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"adapters.teams.{home}"), name)

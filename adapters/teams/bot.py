@@ -9,18 +9,19 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ChannelAccount
 
+from adapters.base import run_turn
 from adapters.teams.actions import ActionRegistry, ActionResult, CardAction, CommandRegistry
 from adapters.teams.inbound import card_action_of, is_personal, to_incoming
-from adapters.teams.render import ADAPTIVE_CARD, card_attachment
-from adapters.teams.streaming import TeamsDelivery, final_message
+from adapters.teams.render import ADAPTIVE_CARD, OFFER_VERB, card_attachment
+from adapters.teams.streaming import SendActivity, TeamsDelivery, final_message
 from core.assistant import Assistant
-from core.types import IncomingMessage, Progress, Reply, TextDelta
+from core.escalation import ACCEPT_OFFER
+from core.types import IncomingMessage, Reply
 
-__all__ = ["FinbotTeamsBot", "invoke_body"]
+__all__ = ["FinbotTeamsBot", "TeamsSink", "invoke_body"]
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side. Please try again, or ask for an advisor."
 WELCOME = (
     "Hi, I'm finbot, your firm's assistant. Ask me about products, fees, rules and procedures; "
     "I answer from the firm's knowledge base with sources, and bring in an advisor when needed."
@@ -44,6 +45,27 @@ async def _send(context: TurnContext, activity: Activity) -> str | None:
     return response.id if response is not None else None
 
 
+class TeamsSink:
+    """`run_turn`'s delivery in Teams: streaming by hand in 1:1 chats, one final message elsewhere."""
+
+    def __init__(self, delivery: TeamsDelivery, send: SendActivity) -> None:
+        self._delivery = delivery
+        self._send = send
+
+    async def progress(self, status: str) -> None:
+        await self._delivery.progress(status)
+
+    async def delta(self, text: str) -> None:
+        await self._delivery.add(text)
+
+    async def final(self, reply: Reply) -> None:
+        if not reply.silent:
+            await self._delivery.finish(reply)
+
+    async def apologise(self, text: str) -> None:
+        await self._send(Activity(type=ActivityTypes.message, text=text))
+
+
 class FinbotTeamsBot(TeamsActivityHandler):
     def __init__(
         self,
@@ -62,6 +84,9 @@ class FinbotTeamsBot(TeamsActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         action = card_action_of(turn_context.activity)
+        if action is not None and action.verb == OFFER_VERB:  # "Talk to an advisor": speaks for the person
+            await self._answer(turn_context, _accepted_offer(turn_context.activity.id, action))
+            return
         if action is not None:  # Action.Submit from one of our cards: a `message` with `value`, no text
             await self._after_submit(turn_context, action, await self._run_action(action))
             return
@@ -82,27 +107,12 @@ class FinbotTeamsBot(TeamsActivityHandler):
         await self._answer(turn_context, message)
 
     async def _answer(self, turn_context: TurnContext, message: IncomingMessage) -> None:
-        delivery = TeamsDelivery(
-            lambda activity: _send(turn_context, activity),
-            streaming=is_personal(turn_context.activity),
-            interval_s=self._stream_interval_s,
-        )
+        async def send(activity: Activity) -> str | None:
+            return await _send(turn_context, activity)
+
+        delivery = TeamsDelivery(send, streaming=is_personal(turn_context.activity), interval_s=self._stream_interval_s)
         await delivery.start()
-        reply: Reply | None = None
-        try:
-            async for event in self._assistant.stream(message):
-                if isinstance(event, TextDelta):
-                    await delivery.add(event.text)
-                elif isinstance(event, Progress):
-                    await delivery.progress(event.status)
-                elif isinstance(event, Reply):
-                    reply = event
-        except Exception:  # the edge: log with the conversation, show the person a fixed message
-            log.exception("Teams turn failed in %s", message.conversation.key)
-            await _send(turn_context, Activity(type=ActivityTypes.message, text=SORRY))
-            return
-        if reply is not None and not reply.silent:
-            await delivery.finish(reply)
+        await run_turn(self._assistant, message, TeamsSink(delivery, send))
 
     # -- card actions -------------------------------------------------------------------------------
 
@@ -139,3 +149,14 @@ class FinbotTeamsBot(TeamsActivityHandler):
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if is_personal(turn_context.activity) and any(m.id == bot_id for m in members_added or []):
             await _send(turn_context, Activity(type=ActivityTypes.message, text=WELCOME))
+
+
+def _accepted_offer(activity_id: str | None, action: CardAction) -> IncomingMessage:
+    """The offer button pressed: the person's own "yes", in the conversation the card was in."""
+    return IncomingMessage(
+        event_id=f"teams:{activity_id}",
+        person=action.person,
+        conversation=action.conversation,
+        text=ACCEPT_OFFER,
+        kind="action",
+    )

@@ -103,12 +103,8 @@ def _thread(card: CardRef) -> dict[str, Any]:
     return thread_reference(card.extra["reference"], card.message_id)
 
 
-def register(teams: TeamsApp, service: EscalationService, *, advisor_channel: str | None) -> None:
-    """Relays to Teams people always; the desk and its Claim / Close buttons when an advisor channel is set."""
-    service.router.add_person_channel(TeamsPersonChannel(teams))
-    if not advisor_channel:
-        return
-    service.router.add_desk(TeamsAdvisorDesk(teams, service, advisor_channel))
+def register(teams: TeamsApp, service: EscalationService) -> None:
+    """The advisor card's Claim / Close buttons (the Teams surface registers them with its advisor desk)."""
 
     async def on_button(action: CardAction) -> ActionResult | None:
         """The service decides (one winner) and updates the card; a refused advisor is told who has it."""

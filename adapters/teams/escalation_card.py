@@ -18,6 +18,8 @@ _STATUS = {
     Status.ANSWERED: ("Answered by {advisor}", "Good"),
     Status.CLOSED: ("Closed by {advisor}", "Default"),
     Status.EXPIRED: ("Expired: nobody claimed it in time", "Attention"),
+    Status.CANCELLED: ("Cancelled by the client: finbot answers them again", "Default"),
+    Status.UNROUTED: ("Unrouted: no advisor desk could take it", "Attention"),
 }
 
 Element = dict[str, Any]

@@ -15,6 +15,7 @@ __all__ = [
     "ADAPTIVE_CARD",
     "FEEDBACK_VERB",
     "MAX_ANSWER_CHARS",
+    "OFFER_VERB",
     "card_attachment",
     "notification_text",
     "reply_card",
@@ -24,6 +25,8 @@ __all__ = [
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 FEEDBACK_VERB = "feedback"
+OFFER_VERB = "offer_advisor"
+OFFER_LABEL = "Talk to an advisor"
 MAX_ANSWER_CHARS = 20_000
 MAX_CITATIONS = 10
 MAX_FIGURE_ROWS = 50
@@ -109,6 +112,13 @@ def _feedback_actions(turn_id: str) -> list[Element]:
     ]
 
 
+def _offer_action(reply: Reply) -> list[Element]:
+    """The offer of an advisor: Action.Submit works in every scope and arrives as a `message` with `value`."""
+    if not reply.offer_advisor:
+        return []
+    return [{"type": "Action.Submit", "title": OFFER_LABEL, "style": "positive", "data": {"verb": OFFER_VERB}}]
+
+
 def _follow_up_actions(follow_ups: list[str]) -> list[Element]:
     """Suggested next questions, sent as the person's own message when clicked (imBack)."""
     return [
@@ -134,7 +144,7 @@ def reply_card(reply: Reply, *, include_answer: bool = True, feedback: bool = Tr
     for figure in reply.figures:
         body += _figure(figure)
     body += _sources(reply.citations) + _confidence(reply) + _escalation(reply.escalation)
-    actions = _follow_up_actions(reply.follow_ups)
+    actions = _offer_action(reply) + _follow_up_actions(reply.follow_ups)
     if feedback and reply.turn_id:
         actions += _feedback_actions(reply.turn_id)
     return _card(body, actions)

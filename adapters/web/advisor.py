@@ -80,16 +80,9 @@ class WebPersonChannel:
 
 
 def register(
-    app: web.Application,
-    service: EscalationService,
-    *,
-    chat_hub: WebChatHub,
-    token: str | None = None,
-) -> WebChatHub:
-    """Mount the advisor page and API, and register the web desk and relay on the service's router."""
-    desk_hub = WebChatHub()
-    service.router.add_desk(WebAdvisorDesk(desk_hub))
-    service.router.add_person_channel(WebPersonChannel(chat_hub))
+    app: web.Application, service: EscalationService, *, desk_hub: WebChatHub, token: str | None = None
+) -> None:
+    """Mount the advisor page and API (the web surface brings its desk and relay to the service's router)."""
     app[SERVICE_KEY] = service
     app[DESK_HUB_KEY] = desk_hub
     app[TOKEN_KEY] = token or ""
@@ -100,7 +93,6 @@ def register(
     app.router.add_post("/advisor/api/escalations/{id}/claim", claim)
     app.router.add_post("/advisor/api/escalations/{id}/reply", reply)
     app.router.add_post("/advisor/api/escalations/{id}/close", close)
-    return desk_hub
 
 
 def _authorised(request: web.Request) -> bool:

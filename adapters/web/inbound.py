@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from core.types import Conversation, IncomingMessage, Person
+from core.types import Conversation, IncomingMessage, MessageKind, Person
 
 __all__ = ["WEB_TENANT", "clean_id", "to_incoming"]
 
@@ -19,12 +19,14 @@ def clean_id(value: str | None) -> str:
     return value if value and _SAFE_ID.match(value) else uuid.uuid4().hex
 
 
-def to_incoming(*, user_id: str, session_id: str, text: str, display_name: str = "") -> IncomingMessage:
+def to_incoming(
+    *, user_id: str, session_id: str, text: str, display_name: str = "", kind: MessageKind = "message"
+) -> IncomingMessage:
     conversation = Conversation(platform="web", tenant=WEB_TENANT, channel_id=session_id, is_direct=True)
     return IncomingMessage(
         event_id=f"web:{uuid.uuid4().hex}",
         person=Person.of("web", WEB_TENANT, user_id, display_name),
         conversation=conversation,
         text=text[:MAX_TEXT],
-        kind="message",
+        kind=kind,
     )

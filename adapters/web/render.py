@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
 
+from core.store import StoredMessage
 from core.types import Reply
 
-__all__ = ["render_reply"]
+__all__ = ["history_frame", "render_reply"]
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -43,3 +45,13 @@ def render_reply(reply: Reply) -> dict[str, Any]:
     """The `final` frame: the Reply's fields plus ready-to-insert HTML."""
     body = _MARKDOWN.render(reply.text) + _figures_html(reply) + _citations_html(reply)
     return {"type": "final", "reply": reply.model_dump(mode="json"), "html": body}
+
+
+def history_frame(messages: Sequence[StoredMessage]) -> dict[str, Any]:
+    """The `history` frame: the session's messages, oldest first; the person's own words as plain text."""
+    shown = []
+    for message in messages:
+        text = message.text
+        body = f"<p>{html.escape(text)}</p>" if message.role == "user" else _MARKDOWN.render(text)
+        shown.append({"role": message.role, "text": text, "html": body, "at": message.created_at.isoformat()})
+    return {"type": "history", "messages": shown}

@@ -1,8 +1,10 @@
 """The local web chat: `GET /` serves the page, `/ws/chat` streams answers over a WebSocket.
 
-Frames from the page: {"type": "message", "text"} and {"type": "feedback", "turn_id", "value", "note"?}.
-Frames to the page: {"type": "status"}, {"type": "delta", "text"}, {"type": "final", "reply", "html"},
-{"type": "error", "message"}.
+Frames from the page: {"type": "message", "text"}, {"type": "accept_offer"} (the offer's "Talk to an advisor"
+button) and {"type": "feedback", "turn_id", "value", "note"?}.
+Frames to the page: {"type": "history", "messages"} on connect (the session's visible history, so a reload
+loses nothing), {"type": "status"}, {"type": "delta", "text"}, {"type": "final", "reply", "html"},
+{"type": "relay", ...} (an advisor or a note, later), {"type": "error", "message"}.
 """
 
 from __future__ import annotations
@@ -10,36 +12,60 @@ from __future__ import annotations
 import json
 import logging
 from importlib import resources
+from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from adapters.base import run_turn
 from adapters.web.hub import WebChatHub
 from adapters.web.inbound import clean_id, to_incoming
-from adapters.web.render import render_reply
+from adapters.web.render import history_frame, render_reply
 from core.assistant import Assistant
-from core.types import IncomingMessage, Progress, Reply, TextDelta
+from core.escalation import ACCEPT_OFFER
+from core.store import ConversationStore
+from core.types import Reply
 
-__all__ = ["register"]
+__all__ = ["HISTORY_LIMIT", "WebSink", "register"]
 
 log = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side. Please try again, or ask for an advisor."
+HISTORY_LIMIT = 50
+"""Messages of the session shown again after a reload."""
 ASSISTANT_KEY = web.AppKey("web_assistant", Assistant)
 HUB_KEY = web.AppKey("web_hub", WebChatHub)
+CONVERSATIONS_KEY = web.AppKey("web_conversations", ConversationStore)
 
 
-def register(app: web.Application, assistant: Assistant, hub: WebChatHub | None = None) -> WebChatHub:
-    hub = hub or WebChatHub()
+def register(app: web.Application, assistant: Assistant, hub: WebChatHub, conversations: ConversationStore) -> None:
     app[ASSISTANT_KEY] = assistant
     app[HUB_KEY] = hub
+    app[CONVERSATIONS_KEY] = conversations
     app.router.add_get("/", index)
     app.router.add_get("/ws/chat", chat_socket)
-    return hub
 
 
 async def index(request: web.Request) -> web.Response:
     page = resources.files("adapters.web").joinpath("static/index.html").read_text(encoding="utf-8")
     return web.Response(text=page, content_type="text/html")
+
+
+class WebSink:
+    """`run_turn`'s delivery into one open socket."""
+
+    def __init__(self, socket: web.WebSocketResponse) -> None:
+        self._socket = socket
+
+    async def progress(self, status: str) -> None:
+        await self._socket.send_json({"type": "status", "status": status})
+
+    async def delta(self, text: str) -> None:
+        await self._socket.send_json({"type": "delta", "text": text})
+
+    async def final(self, reply: Reply) -> None:
+        await self._socket.send_json(render_reply(reply))
+
+    async def apologise(self, text: str) -> None:
+        await self._socket.send_json({"type": "error", "message": text})
 
 
 async def chat_socket(request: web.Request) -> web.WebSocketResponse:
@@ -50,6 +76,9 @@ async def chat_socket(request: web.Request) -> web.WebSocketResponse:
     socket = web.WebSocketResponse(heartbeat=30)
     await socket.prepare(request)
     conversation_key = to_incoming(user_id=user_id, session_id=session_id, text="").conversation.key
+    history = await request.app[CONVERSATIONS_KEY].recent_messages(conversation_key, HISTORY_LIMIT)
+    if history:  # the page was reloaded: show what was said so far
+        await socket.send_json(history_frame(history))
     hub.add(conversation_key, socket)
     try:
         async for frame in socket:
@@ -65,29 +94,19 @@ async def _handle_frame(
     data: str, socket: web.WebSocketResponse, assistant: Assistant, user_id: str, session_id: str
 ) -> None:
     try:
-        payload = json.loads(data)
+        payload: Any = json.loads(data)
         kind = payload["type"]
     except (ValueError, KeyError, TypeError):
         await socket.send_json({"type": "error", "message": "Malformed frame: expected JSON with a 'type'."})
         return
     if kind == "message" and isinstance(payload.get("text"), str) and payload["text"].strip():
-        await _answer(socket, assistant, to_incoming(user_id=user_id, session_id=session_id, text=payload["text"]))
+        message = to_incoming(user_id=user_id, session_id=session_id, text=payload["text"])
+        await run_turn(assistant, message, WebSink(socket))
+    elif kind == "accept_offer":
+        message = to_incoming(user_id=user_id, session_id=session_id, text=ACCEPT_OFFER, kind="action")
+        await run_turn(assistant, message, WebSink(socket))
     elif kind == "feedback" and isinstance(payload.get("turn_id"), str) and payload.get("value") in (1, -1):
         stored = await assistant.feedback(payload["turn_id"], payload["value"], payload.get("note"))
         await socket.send_json({"type": "feedback", "stored": stored, "turn_id": payload["turn_id"]})
     else:
         await socket.send_json({"type": "error", "message": f"Unsupported or incomplete frame {kind!r}."})
-
-
-async def _answer(socket: web.WebSocketResponse, assistant: Assistant, message: IncomingMessage) -> None:
-    try:
-        async for event in assistant.stream(message):
-            if isinstance(event, TextDelta):
-                await socket.send_json({"type": "delta", "text": event.text})
-            elif isinstance(event, Progress):
-                await socket.send_json({"type": "status", "status": event.status})
-            elif isinstance(event, Reply):
-                await socket.send_json(render_reply(event))
-    except Exception:  # the edge: log with the turn's context, show the person a fixed message
-        log.exception("web chat turn failed for %s", message.conversation.key)
-        await socket.send_json({"type": "error", "message": SORRY})

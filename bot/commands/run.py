@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import importlib
+import logging
 import sys
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from bot.config import Settings
 
@@ -19,16 +24,49 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _chat(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters.cli import chat_loop
-    from bot.container import Container
+    """The prompt at once; the assistant loads in the background (heavy imports in a thread)."""
+    from adapters.cli import Identity, Terminal, chat_loop
 
-    container = await Container.open(settings)
+    log_file = _chat_logging(settings)
+    identity = Identity()
+    opening = asyncio.create_task(_open_chat(settings, identity))
+    terminal = Terminal()
     try:
-        await container.ingest_sample_if_empty()
-        await chat_loop(container.assistant)
+        await chat_loop(terminal, identity, _surface_of(opening))
     finally:
-        await container.close()
+        if not opening.done():
+            opening.cancel()
+        container = (await asyncio.gather(opening, return_exceptions=True))[0]
+        if not isinstance(container, BaseException):
+            await container.close()
+    terminal.say(f"(log: {log_file})", style="dim")
     return 0
+
+
+async def _open_chat(settings: Settings, identity: Any) -> Any:
+    container_module = await asyncio.to_thread(importlib.import_module, "bot.container")
+    cli_surface = await asyncio.to_thread(importlib.import_module, "adapters.cli.surface")
+    build = partial(cli_surface.build, user=identity.user, session=identity.session)
+    container = await container_module.Container.open(settings, surfaces=(build,))
+    await container.ingest_sample_if_empty()
+    return container
+
+
+async def _surface_of(opening: asyncio.Task[Any]) -> Any:
+    return (await opening).surface("cli")
+
+
+def _chat_logging(settings: Settings) -> Path:
+    """Log lines stay out of the conversation: everything goes to a file in the data directory."""
+    path = settings.data_dir / "logs" / "chat.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    return path
 
 
 async def _ingest(args: argparse.Namespace, settings: Settings) -> int:

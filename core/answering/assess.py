@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from core.answering.refusal import refusal
+from core.answering.refusal import OFFER, refusal
 from core.answering.request import AnswerRequest
 from core.compose.disclaimer import DEFAULT_DISCLAIMER, DEFAULT_NO_RECOMMENDATION, closing_note
 from core.compose.draft import Draft, stream_text
@@ -70,6 +70,8 @@ class Assessor:
             illustrated=request.advice, strategy=final.strategy,
         )
         if note and final.step not in CERTAIN_STEPS:
+            if final.step == "refusal":  # the firm's line carries its own offer of an advisor: say it once
+                final.text = final.text.replace(OFFER, "").rstrip()
             final.text = f"{final.text}\n\n{note}"
         await self._deliver(request, draft, final)
         result.draft = final

@@ -1,20 +1,89 @@
-"""When a turn is handed to a person, and what the person is told. Pure functions over the turn's state.
+"""When finbot hands a conversation to a person, when it only offers one, and what the person is told.
 
-Triggers: the supervisor saw an explicit ask for a human or a sensitive intent (`escalate_reason` set);
-the fallback chain ran out (strategy "human"); an LLM / extractive answer is not grounded (its confidence
-is below FINBOT_CONFIDENCE_THRESHOLD, which `check_grounding` already applied to `grounded`).
+The one place this is decided. Pure functions over the turn's state and the firm's settings:
+
+- **Hand over at once**: an explicit ask for a person, an accepted offer, the sensitive intents the firm lists
+  (FINBOT_HANDOVER_TOPICS: instructions to move money or trade, complaints, fraud, hardship, bereavement,
+  account closure), and an unsure answer (grounding below FINBOT_CONFIDENCE_THRESHOLD) on a high-stakes topic
+  (FINBOT_HIGH_STAKES_TOPICS: taxes, estates, margin...).
+- **Offer an advisor** (the Reply's `offer_advisor`: a button, or a typed "yes"): finbot could not answer, an
+  unsure answer elsewhere, a recommendation request (it gets the firm's no-recommendation line), a sensitive
+  intent the firm does not hand over automatically.
+- **Answer**: everything else, small talk included.
+
+With no advisor desk for the person's surface, nothing is handed over that cannot be delivered: the person gets
+the firm's contact line (FINBOT_CONTACT_LINE) and the request is recorded as unrouted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from core.escalation.hours import DEFAULT_BUSINESS_HOURS, BusinessHours
 
-__all__ = ["EscalationPolicy", "escalation_reason", "notice_text"]
+__all__ = [
+    "CANNOT_ANSWER_STRATEGIES",
+    "DEFAULT_CONTACT_LINE",
+    "DEFAULT_HIGH_STAKES_TOPICS",
+    "Decision",
+    "EscalationPolicy",
+    "SENSITIVE_REASONS",
+    "no_desk_text",
+    "notice_text",
+]
+
+SENSITIVE_REASONS: tuple[str, ...] = (
+    "fraud",
+    "bereavement",
+    "hardship",
+    "complaint",
+    "account_closure",
+    "trade_instruction",
+    "transfer_instruction",
+)
+"""Reasons of `core.escalation.intents`; by default every one of them is handed over at once."""
+ALWAYS: frozenset[str] = frozenset({"asked_for_human"})
+"""A person asked for a person: never only an offer."""
+CANNOT_ANSWER_STRATEGIES = frozenset({"human", "refusal"})
+"""The fallback chain's "finbot could not answer" (nothing relevant found, or too unsure)."""
+DEFAULT_HIGH_STAKES_TOPICS: tuple[str, ...] = (
+    "tax",
+    "estate",
+    "inheritance",
+    "inherit",
+    "beneficiar",
+    "margin",
+    "annuit",
+    "trust",
+    "power of attorney",
+    "required minimum distribution",
+    "divorce",
+)
+"""Word stems: an unsure answer to a question about one of these is handed to a person, not only offered."""
+DEFAULT_CONTACT_LINE = (
+    "Please contact your advisor or the firm's client service team directly, using the phone number or "
+    "email address in your account documents."
+)
+
+Action = Literal["answer", "offer", "handover"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    action: Action
+    reason: str | None = None
+    """A key of `core.escalation.record.REASON_LABELS` (None when answering)."""
+
+
+def _topic_pattern(topics: Iterable[str]) -> re.Pattern[str] | None:
+    words = [t.strip().lower() for t in topics if t.strip()]
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,33 +92,49 @@ class EscalationPolicy:
     remind_after: timedelta = timedelta(minutes=15)
     """An open escalation nobody claimed is re-posted / pinged this long after it opened (and again after)."""
     expire_after: timedelta = timedelta(hours=24)
-    """An open escalation nobody claimed expires this long after it opened, with a note to the person."""
-    on_low_confidence: bool = False
-    on_no_answer: bool = False
-    """The answer-quality triggers: off by default, the refusal offers an advisor instead (core.answering)."""
+    """An open escalation nobody claimed expires this long after it opened: the person is told, the bot answers."""
+    on_low_confidence: bool = True
+    """Hand over an unsure answer on a high-stakes topic (False: only offer an advisor)."""
+    on_no_answer: bool = True
+    """Offer an advisor when finbot cannot answer (False: say so, offer nothing)."""
+    handover_topics: frozenset[str] = frozenset(SENSITIVE_REASONS)
+    """Sensitive intents handed over at once; the others are answered with the offer of an advisor."""
+    high_stakes_topics: tuple[str, ...] = DEFAULT_HIGH_STAKES_TOPICS
+    contact_line: str = DEFAULT_CONTACT_LINE
+    """What the person is told when no advisor desk can take their request."""
+    _topics: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
 
-    def allows(self, reason: str, *, high_stakes: bool = False) -> bool:
-        """Asks for a human and sensitive intents always escalate, and so does a doubtful answer to a high-stakes
-        question (a recommendation, an allocation change); the other answer-quality triggers are optional."""
-        if reason == "low_confidence":
-            return self.on_low_confidence or high_stakes
-        if reason == "no_answer":
-            return self.on_no_answer
-        return True
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_topics", _topic_pattern(self.high_stakes_topics))
 
+    def hands_over(self, reason: str) -> bool:
+        """An intent found by the supervisor: hand over at once (True) or answer with an offer (False)."""
+        return reason in ALWAYS or reason in self.handover_topics
 
-def escalation_reason(state: Mapping[str, Any]) -> str | None:
-    """Why this turn must go to a person, or None to answer it as drafted."""
-    if state.get("escalate_reason"):
-        return str(state["escalate_reason"])
-    strategy = state.get("strategy", "")
-    if strategy == "refusal":  # core.answering: nothing found, or an answer withheld below the threshold
-        return "low_confidence" if state.get("withheld") else "no_answer"
-    if strategy == "human":
-        return "no_answer"
-    if strategy in ("llm", "extractive") and not state.get("grounded", False):
-        return "low_confidence"
-    return None
+    def is_high_stakes_topic(self, text: str) -> bool:
+        return self._topics is not None and bool(self._topics.search(text))
+
+    def after_answer(self, state: Mapping[str, Any]) -> Decision:
+        """After the draft was checked against its sources: answer, offer an advisor, or hand over."""
+        strategy = str(state.get("strategy") or "")
+        question = str((state.get("message") or {}).get("text") or "")
+        recommendation = bool(state.get("high_stakes") or state.get("advice"))
+        # A refusal that withheld an answer below the confidence threshold (core.answering) is an unsure answer.
+        unsure = (strategy == "refusal" and bool(state.get("withheld"))) or (
+            strategy in ("llm", "extractive") and not state.get("grounded", False)
+        )
+        if unsure:
+            if self.on_low_confidence and self.is_high_stakes_topic(question):
+                return Decision("handover", "low_confidence")
+            return Decision("offer", "recommendation" if recommendation else "low_confidence")
+        if strategy in CANNOT_ANSWER_STRATEGIES:
+            reason = "recommendation" if recommendation else "no_answer"
+            return Decision("offer", reason) if self.on_no_answer else Decision("answer")
+        if recommendation:  # the firm's no-recommendation line, and an advisor for the advice itself
+            return Decision("offer", "recommendation")
+        if state.get("offer_reason"):
+            return Decision("offer", str(state["offer_reason"]))
+        return Decision("answer")
 
 
 _LEADS = {
@@ -69,11 +154,30 @@ _LEADS = {
     "hardship": "Thank you for telling me. I've asked one of our advisors to talk this through with you.",
     "bereavement": "I'm very sorry for your loss. I've asked one of our advisors to help you personally.",
     "low_confidence": "I've asked one of our advisors to check this for you.",
-    "no_answer": "I've asked one of our advisors to help.",
 }
+_ACCEPTED = "Of course: I've asked one of our advisors to help you with this."
 
 
-def notice_text(reason: str, expected: str) -> str:
+def notice_text(reason: str, expected: str, *, accepted: bool = False) -> str:
     """What the person reads in the same thread: an advisor has been asked, and roughly when to expect them."""
-    lead = _LEADS.get(reason, "I've asked one of our advisors to help you.")
+    lead = _ACCEPTED if accepted else _LEADS.get(reason, "I've asked one of our advisors to help you.")
     return f"{lead} You can expect to hear from them {expected}, right here in this conversation."
+
+
+_NO_DESK_LEADS = {
+    "fraud": (
+        "This needs a person right away. If you think someone has access to your account, please change your "
+        "password now."
+    ),
+    "trade_instruction": "I can't place trades myself, and I can't reach an advisor from here.",
+    "transfer_instruction": "I can't move money myself, and I can't reach an advisor from here.",
+    "bereavement": "I'm very sorry for your loss. I can't reach an advisor from here.",
+    "hardship": "Thank you for telling me. I can't reach an advisor from here.",
+    "complaint": "I'm sorry to hear that. I can't pass this to an advisor from here.",
+}
+_NO_DESK = "I can't bring an advisor into this conversation from here."
+
+
+def no_desk_text(reason: str, contact_line: str) -> str:
+    """No advisor desk can take this request: say so, and how to reach the firm (no promise of a call back)."""
+    return f"{_NO_DESK_LEADS.get(reason, _NO_DESK)} {contact_line}".strip()

@@ -1,4 +1,5 @@
-"""The escalation record and its state machine: open -> claimed -> answered -> closed (or expired).
+"""The escalation record and its state machine: open -> claimed -> answered -> closed (or expired, or cancelled
+by the person); unrouted when no advisor desk could take it.
 
 Pure data and rules; the database work is in `store.py`, the orchestration in `service.py`.
 """
@@ -29,6 +30,10 @@ class Status(StrEnum):
     ANSWERED = "answered"
     CLOSED = "closed"
     EXPIRED = "expired"
+    CANCELLED = "cancelled"
+    """The person went back to the bot ("cancel") before the advisor closed it."""
+    UNROUTED = "unrouted"
+    """No advisor desk could take it: the person got the contact line; `finbot doctor` and the metrics count it."""
 
 
 ACTIVE: tuple[Status, ...] = (Status.OPEN, Status.CLAIMED, Status.ANSWERED)
@@ -45,6 +50,7 @@ REASON_LABELS: dict[str, str] = {
     "bereavement": "Death in the family",
     "low_confidence": "Low confidence answer",
     "no_answer": "No answer in the knowledge base",
+    "recommendation": "Asked for a recommendation",
 }
 
 

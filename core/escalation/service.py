@@ -1,7 +1,10 @@
 """The escalation service: the only way anything changes an escalation (graph, adapters, the reminder job).
 
-Adapters call `claim` / `answer` / `close` when an advisor acts, and `handoff` happens inside the core's
-entry point. Desk and relay failures are logged and never fail the caller: the record in the database
+Adapters call `claim` / `answer` / `close` when an advisor acts; `intercept` happens inside the core's entry
+point: while an advisor holds a conversation each message is passed on and acknowledged, "cancel" gives the
+conversation back to the bot, and a hand-over nobody claimed in time expires there and then. The person is
+told when an advisor claims, closes or lets the request expire; those notes are kept in the history like the
+advisor's answers. Desk and relay failures are logged and never fail the caller: the record in the database
 is the truth, and the reminder job re-posts a card that could not be posted.
 """
 
@@ -15,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from core.escalation.notify import NotifierRouter
+from core.escalation.phrases import cancels_handover
 from core.escalation.policy import EscalationPolicy
 from core.escalation.record import Advisor, Escalation, Status
 from core.escalation.store import EscalationStats, EscalationStore, NewEscalation
@@ -33,6 +37,15 @@ EXPIRED_NOTE = (
     "and I'll make sure it reaches the team."
 )
 CLOSED_NOTE = "{advisor} has closed this conversation with an advisor. I'm here if you have more questions."
+CLAIMED_NOTE = "{advisor} has picked up your request and will reply here."
+CANCELLED_NOTE = (
+    "OK, I've cancelled your request for an advisor and told the team. I'm here again: what can I help you with?"
+)
+HELD_OPEN = (
+    "I've passed this on as well: an advisor will pick up your request {expected}. "
+    "(Say \"cancel\" if you'd rather carry on with me.)"
+)
+HELD_CLAIMED = "Passed to {advisor}, who is handling this."
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +96,10 @@ class EscalationService:
 
     # -- opening ----------------------------------------------------------------------------------
 
+    def can_deliver(self, platform: str) -> bool:
+        """Is there an advisor desk for people on `platform` (their own, or the one every request goes to)?"""
+        return self.router.desk_for(platform) is not None
+
     async def open(
         self,
         message: IncomingMessage,
@@ -92,26 +109,34 @@ class EscalationService:
         history: Sequence[Mapping[str, str]] = (),
         passages: Sequence[Mapping[str, Any]] = (),
         turn_id: str | None = None,
+        question: str | None = None,
     ) -> Opened:
-        """Record a new escalation and post its card on the advisor desk."""
+        """Record a new escalation and post its card on the advisor desk (`question`: what the advisor should
+        read when it is not this message, e.g. the question an accepted offer was about)."""
         now = self._clock()
-        escalation = await self.store.create(
-            NewEscalation(
-                conversation=message.conversation,
-                person_id=message.person.id,
-                person_name=message.person.display_name,
-                question=message.text,
-                summary=context_summary(history),
-                sources=source_list(passages),
-                confidence=confidence,
-                reason=reason,
-                turn_id=turn_id,
-            ),
-            now=now,
-        )
+        new = _new(message, reason, confidence, history, passages, turn_id, question)
+        escalation = await self.store.create(new, now=now)
         log.info("escalation %s opened (%s) for %s", escalation.id, reason, escalation.conversation_key)
         escalation = await self._post_card(escalation)
         return Opened(escalation, self.policy.hours.expected(now))
+
+    async def record_unrouted(
+        self,
+        message: IncomingMessage,
+        *,
+        reason: str,
+        confidence: int | None,
+        history: Sequence[Mapping[str, str]] = (),
+        passages: Sequence[Mapping[str, Any]] = (),
+        turn_id: str | None = None,
+        question: str | None = None,
+    ) -> Escalation:
+        """No desk can take this request: keep it as `unrouted` (for `finbot doctor` and the metrics)."""
+        new = _new(message, reason, confidence, history, passages, turn_id, question)
+        escalation = await self.store.create(new, now=self._clock(), status=Status.UNROUTED)
+        log.warning("no advisor desk for %s people: hand-over request %s (%s) recorded as unrouted",
+                    message.conversation.platform, escalation.id, reason)
+        return escalation
 
     async def _post_card(self, escalation: Escalation) -> Escalation:
         desk = self.router.desk_for(escalation.conversation.platform)
@@ -142,16 +167,32 @@ class EscalationService:
             person = message.person
             outcome = await self.answer(card.id, Advisor(person.id, person.display_name or person.id), message.text)
             return Intercepted(card, "" if outcome.ok else outcome.message)
-        held = await self.handoff(message)
-        return Intercepted(held) if held is not None else None
+        return await self._held(message)
 
     # -- the person writes while an advisor holds the conversation --------------------------------
 
-    async def handoff(self, message: IncomingMessage) -> Escalation | None:
-        """If an escalation holds this conversation, keep the message and show it to the advisor."""
+    async def _held(self, message: IncomingMessage) -> Intercepted | None:
         escalation = await self.store.active_for_conversation(message.conversation.key)
         if escalation is None:
             return None
+        now = self._clock()
+        if escalation.status == Status.OPEN and now - escalation.created_at >= self.policy.expire_after:
+            await self._expire(escalation, now)  # nobody claimed it in time: the bot answers this message
+            return None
+        if cancels_handover(message.text):
+            return await self._cancel(escalation, message)
+        await self.handoff(message, escalation)
+        say = self._acknowledgement(escalation, now)
+        await self._conversations.add_message(escalation.conversation_key, role="assistant", text=say)
+        return Intercepted(escalation, say)
+
+    def _acknowledgement(self, escalation: Escalation, now: datetime) -> str:
+        if escalation.advisor is not None:
+            return HELD_CLAIMED.format(advisor=escalation.advisor.name)
+        return HELD_OPEN.format(expected=self.policy.hours.expected(now))
+
+    async def handoff(self, message: IncomingMessage, escalation: Escalation) -> None:
+        """Keep the person's message in the history and show it to the advisor."""
         await self._conversations.add_message(
             escalation.conversation_key,
             role="user",
@@ -162,7 +203,18 @@ class EscalationService:
         desk = self.router.desk_of(escalation.card)
         if desk is not None:
             await self._call_desk(desk.forward_person_message(escalation, message.text), escalation, "forward")
-        return escalation
+
+    async def _cancel(self, escalation: Escalation, message: IncomingMessage) -> Intercepted:
+        result = await self.store.cancel(escalation.id, now=self._clock())
+        if result.changed and result.escalation is not None:
+            log.info("escalation %s cancelled by the person", escalation.id)
+            await self._update_card(result.escalation)
+        key = escalation.conversation_key
+        await self._conversations.add_message(
+            key, role="user", text=message.text, user_id=message.person.id, event_id=message.event_id
+        )
+        await self._conversations.add_message(key, role="assistant", text=CANCELLED_NOTE)
+        return Intercepted(None, CANCELLED_NOTE)
 
     # -- advisors' actions ------------------------------------------------------------------------
 
@@ -175,6 +227,7 @@ class EscalationService:
         if result.changed:
             log.info("escalation %s claimed by %s", escalation_id, advisor.id)
             await self._update_card(escalation)
+            await self._note(escalation, CLAIMED_NOTE.format(advisor=advisor.name))
             return Outcome(True, escalation, f"You have this one, {advisor.name}.")
         return Outcome(escalation.advisor is not None and escalation.advisor.id == advisor.id, escalation,
                        _taken_message(escalation, advisor))
@@ -211,7 +264,7 @@ class EscalationService:
             return Outcome(False, escalation, _taken_message(escalation, advisor))
         await self._update_card(escalation)
         name = escalation.advisor.name if escalation.advisor else advisor.name
-        await self._relay(escalation, CLOSED_NOTE.format(advisor=name), advisor_name=None)
+        await self._note(escalation, CLOSED_NOTE.format(advisor=name))
         return Outcome(True, escalation, "Closed: finbot answers this client again.")
 
     # -- the reminder job -------------------------------------------------------------------------
@@ -221,11 +274,7 @@ class EscalationService:
         now = self._clock()
         expired = 0
         for escalation in await self.store.due_for_expiry(created_before=now - self.policy.expire_after):
-            result = await self.store.expire(escalation.id, now=now)
-            if result.changed and result.escalation is not None:
-                expired += 1
-                await self._update_card(result.escalation)
-                await self._relay(result.escalation, EXPIRED_NOTE, advisor_name=None)
+            expired += await self._expire(escalation, now)
         reminded = 0
         cutoff = now - self.policy.remind_after
         for escalation in await self.store.due_for_reminder(created_before=cutoff, reminded_before=cutoff):
@@ -235,6 +284,16 @@ class EscalationService:
         if expired or reminded:
             log.info("escalation sweep: %d reminded, %d expired", reminded, expired)
         return SweepReport(reminded=reminded, expired=expired)
+
+    async def _expire(self, escalation: Escalation, now: datetime) -> int:
+        """Expire it (1 for the one process that did), update the card and tell the person."""
+        result = await self.store.expire(escalation.id, now=now)
+        if not result.changed or result.escalation is None:
+            return 0
+        log.info("escalation %s expired unclaimed", escalation.id)
+        await self._update_card(result.escalation)
+        await self._note(result.escalation, EXPIRED_NOTE)
+        return 1
 
     async def _remind(self, escalation: Escalation) -> None:
         if escalation.card is None:  # the first post failed: try again
@@ -275,6 +334,11 @@ class EscalationService:
         if desk is not None:
             await self._call_desk(desk.update_card(escalation), escalation, "update")
 
+    async def _note(self, escalation: Escalation, text: str) -> None:
+        """A note from finbot to the person (claimed, closed, expired): kept in the history, then delivered."""
+        await self._conversations.add_message(escalation.conversation_key, role="assistant", text=text)
+        await self._relay(escalation, text, advisor_name=None)
+
     async def _relay(self, escalation: Escalation, text: str, *, advisor_name: str | None) -> None:
         channel = self.router.person_channel(escalation.conversation.platform)
         if channel is None:
@@ -295,8 +359,30 @@ class EscalationService:
             log.exception("advisor desk %s failed for escalation %s", what, escalation.id)
 
 
+def _new(
+    message: IncomingMessage,
+    reason: str,
+    confidence: int | None,
+    history: Sequence[Mapping[str, str]],
+    passages: Sequence[Mapping[str, Any]],
+    turn_id: str | None,
+    question: str | None,
+) -> NewEscalation:
+    return NewEscalation(
+        conversation=message.conversation,
+        person_id=message.person.id,
+        person_name=message.person.display_name,
+        question=question or message.text,
+        summary=context_summary(history),
+        sources=source_list(passages),
+        confidence=confidence,
+        reason=reason,
+        turn_id=turn_id,
+    )
+
+
 def _taken_message(escalation: Escalation, advisor: Advisor) -> str:
-    if escalation.status in (Status.CLOSED, Status.EXPIRED):
+    if escalation.status in (Status.CLOSED, Status.EXPIRED, Status.CANCELLED, Status.UNROUTED):
         return f"This escalation is already {escalation.status}."
     if escalation.advisor is not None and escalation.advisor.id != advisor.id:
         return f"Thanks, {advisor.name}: {escalation.advisor.name} already has this one."

@@ -90,7 +90,7 @@ class EscalationStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def create(self, new: NewEscalation, *, now: datetime) -> Escalation:
+    async def create(self, new: NewEscalation, *, now: datetime, status: Status = Status.OPEN) -> Escalation:
         row = EscalationRow(
             id=uuid.uuid4().hex,
             conversation_key=new.conversation.key,
@@ -102,8 +102,9 @@ class EscalationStore:
             sources=new.sources,
             confidence=new.confidence,
             reason=new.reason,
-            status=str(Status.OPEN),
+            status=str(status),
             created_at=now,
+            closed_at=now if status == Status.UNROUTED else None,
             reminders=0,
             turn_id=new.turn_id,
         )
@@ -212,6 +213,10 @@ class EscalationStore:
     async def expire(self, escalation_id: str, *, now: datetime) -> Transition:
         """Nobody claimed it in time: open -> expired."""
         return await self._finish(escalation_id, Status.EXPIRED, now=now, statuses=[str(Status.OPEN)])
+
+    async def cancel(self, escalation_id: str, *, now: datetime) -> Transition:
+        """The person went back to the bot: any active state -> cancelled."""
+        return await self._finish(escalation_id, Status.CANCELLED, now=now, statuses=_ACTIVE_VALUES)
 
     async def _finish(
         self,

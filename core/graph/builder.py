@@ -23,6 +23,8 @@ def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledS
     graph.add_node("specialists", nodes.specialists)
     graph.add_node("compose", nodes.compose)
     graph.add_node("check_grounding", nodes.check_grounding)
+    graph.add_node("triage", nodes.triage)
+    graph.add_node("smalltalk", nodes.smalltalk)
     graph.add_node("escalate", nodes.escalate)
     graph.add_node("save", nodes.save)
 
@@ -30,14 +32,16 @@ def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledS
     graph.add_edge(START, "load_memory")
     # The supervisor sees the question with its history.
     graph.add_edge("load_memory", "route")
-    # Questions are researched first; greetings and help are answered directly.
+    # Questions are researched first; greetings and help are composed directly; small talk is answered.
     graph.add_conditional_edges("route", after_route)
+    graph.add_edge("smalltalk", "save")
     # The chosen specialists (knowledge, portfolio, market, risk) run concurrently inside one node.
     graph.add_edge("specialists", "compose")
     # The answer chain writes a draft (core.answering.chain); its confidence is computed once, after it.
     graph.add_edge("compose", "check_grounding")
-    # decide: an unsupported answer or an empty fallback chain is handed to an advisor.
-    graph.add_conditional_edges("check_grounding", decide)
+    # The escalation policy decides: answer, offer an advisor, or hand over (core.escalation.policy).
+    graph.add_edge("check_grounding", "triage")
+    graph.add_conditional_edges("triage", decide)
     # The escalation notice is kept in the history like any answer.
     graph.add_edge("escalate", "save")
     graph.add_edge("save", END)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-from core.escalation.policy import escalation_reason
 from core.graph.state import TurnState
+from core.smalltalk import SMALLTALK_INTENTS
 
 __all__ = ["after_route", "decide"]
 
 
-def after_route(state: TurnState) -> Literal["specialists", "compose", "escalate"]:
-    """Questions go to their specialists; greetings and help go straight to compose."""
-    if state.get("escalate_reason"):  # an ask for a human or a sensitive intent: straight to a person
+def after_route(state: TurnState) -> Literal["specialists", "compose", "smalltalk", "escalate"]:
+    """Questions go to their specialists; greetings and help straight to compose; small talk is answered."""
+    if state.get("escalate_reason"):  # an ask for a person, a sensitive intent, an accepted offer: to a person
         return "escalate"
+    if state.get("intent") in SMALLTALK_INTENTS:
+        return "smalltalk"
     return "specialists" if state.get("route") else "compose"
 
 
 def decide(state: TurnState) -> Literal["escalate", "save"]:
-    """After grounding: an unsupported answer or an empty fallback chain goes to a person (core.escalation.policy)."""
-    return "escalate" if escalation_reason(state) else "save"
+    """After triage (core.escalation.policy): a hand-over goes to a person, everything else is saved."""
+    return "escalate" if state.get("escalate_reason") else "save"

@@ -88,11 +88,22 @@ class TurnState(TurnInput, total=False):
     withheld: bool
     """The draft was below the threshold and a refusal replaced it."""
 
-    # --- decide / escalate ---
+    # --- triage / escalate (core.escalation.policy decides) ---
     escalate_reason: str
-    """Set by the supervisor for an explicit ask for a human or a sensitive intent (core.escalation.intents)."""
+    """Hand over this turn: set by the supervisor (an ask for a person, a sensitive intent the firm hands over,
+    an accepted offer) or by triage (an unsure answer on a high-stakes topic)."""
+    offer_reason: str
+    """A sensitive intent the firm does not hand over at once: answered, with the offer of an advisor."""
+    accepted_offer: dict[str, Any] | None
+    """The offer the person accepted this turn (its question, reason, confidence, sources)."""
+    handover: str
+    """What happened to this turn's hand-over: "" (none), "opened", or "unrouted" (no advisor desk)."""
     escalation: dict[str, Any] | None
     """The escalation this turn opened: {"id", "reason", "expected"} (becomes Reply.escalation)."""
+    offer: dict[str, Any] | None
+    """NOT reset per turn: the offer of an advisor still open in this thread ({"turn_id", "reason", "question",
+    "confidence", "sources"}); a "yes" next turn accepts it, anything else drops it. Made this turn when its
+    turn_id is this turn's (Reply.offer_advisor)."""
 
 
 def fresh_turn(turn_id: str, message: dict[str, Any]) -> TurnState:
@@ -134,6 +145,9 @@ def fresh_turn(turn_id: str, message: dict[str, Any]) -> TurnState:
         signals={},
         withheld=False,
         escalate_reason="",
+        offer_reason="",
+        accepted_offer=None,
+        handover="",
         escalation=None,
     )
 

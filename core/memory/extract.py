@@ -1,9 +1,11 @@
 """Finding statements worth keeping about the person: rules offline, the language model when configured.
 
 The rules read explicit first-person statements ("I am / I'm / I have / I prefer / my ... is / I'm
-retiring in ...") and rewrite them without their subject ("has two children"). The model, when
-configured, is only asked about messages where the rules see such a statement, so ordinary
-questions cost no extra call.
+retiring in ...") and rewrite them without their subject ("has two children"). Only what the person says
+about themselves is kept (name, goals, horizon, risk tolerance, preferences, stated holdings): statements
+about other people ("My brother says bitcoin is the future"), opinions and predictions about markets ("I'm
+bullish on tech", "stocks will crash") and questions are not the person's facts. The model, when configured,
+is only asked about messages where the rules see such a statement, so ordinary questions cost no extra call.
 """
 
 from __future__ import annotations
@@ -62,6 +64,26 @@ _NOT_FACTS = re.compile(
     r"i have to\b|i have no idea|i(?:'d| would) like to (?:know|ask|understand|see|learn)|i want to (?:know|ask))",
     re.I,
 )
+# Other people: "my brother says ...", "my wife is ..." are about them, not the person.
+_OTHERS = (
+    r"husband|wife|spouse|partner|boyfriend|girlfriend|fianc[eé]e?|father|mother|dad|mom|mum|parents?|son|"
+    r"daughter|kids?|children|child|baby|brother|sister|siblings?|grand\w*|uncle|aunt|cousin|nephew|niece|"
+    r"in-laws?|family|friends?|buddy|boss|manager|colleagues?|co-?workers?|neighbou?rs?|roommate|"
+    r"advis[oe]r|accountant|lawyer|broker|banker|doctor|teacher|dentist|landlord"
+)
+_ABOUT_OTHERS = re.compile(rf"^(?:my|our) (?:\w+ )?(?:{_OTHERS})\b", re.I)
+_REPORTED = re.compile(
+    r"\b(?:says?|said|thinks?|thought|believes?|believed|reckons?|told (?:me|us)|tells (?:me|us)|claims?|"
+    r"heard|read that|according to)\b",
+    re.I,
+)
+# Opinions and predictions about markets or securities are not facts about the person.
+_MARKET_OPINION = re.compile(
+    r"\b(?:bullish|bearish|the future|overvalued|undervalued|over-?priced|a bubble|to the moon|a scam|"
+    r"(?:will|gonna|going to|is about to|are about to) (?:crash|rise|fall|drop|tank|soar|boom|collapse|"
+    r"recover|go (?:up|down)|moon|double|rally))\b",
+    re.I,
+)
 _NAME_STATEMENT = re.compile(r"^(?:my name(?:'s| is)|call me|i(?:'m| am) [A-Z][a-z]+\s*$)", re.I)
 _IMPORTANT = re.compile(
     r"\b(retir\w*|child(ren)?|kids?|son|daughter|married|wife|husband|partner|spouse|income|salary|earn\w*|"
@@ -99,10 +121,17 @@ def extract_rules(text: str) -> list[CandidateFact]:
     for clause in _clauses(text):
         if clause.endswith("?") or _NOT_FACTS.match(clause) or _NAME_STATEMENT.match(clause):
             continue
+        if not _about_the_person(clause):
+            continue
         fact = _match_clause(clause)
         if fact is not None and 2 <= len(fact.text.split()) <= 30 and fact not in found:
             found.append(fact)
     return found
+
+
+def _about_the_person(clause: str) -> bool:
+    """Not about someone else, not what someone said, not a view on where markets are going."""
+    return not (_ABOUT_OTHERS.match(clause) or _REPORTED.search(clause) or _MARKET_OPINION.search(clause))
 
 
 def _match_clause(clause: str) -> CandidateFact | None:
@@ -141,10 +170,12 @@ class _Facts(BaseModel):
 
 
 EXTRACT_SYSTEM = """You keep notes for a financial-advice firm's assistant. From the client's message, list \
-durable facts the client states about themselves (family, age, retirement plans, goals, income, holdings, \
-preferences, risk tolerance). Write each fact in the third person WITHOUT a subject, e.g. "has two children \
-in college", "prefers growth stocks", "is retiring in 2031". Skip questions, greetings, the client's name and \
-anything about other people's accounts. Return an empty list when there is nothing worth keeping."""
+durable facts the client states about themselves (their household, age, retirement plans, goals, horizon, \
+income, preferences, risk tolerance, stated holdings). Write each fact in the third person WITHOUT a subject, e.g. \
+"has two children in college", "prefers growth stocks", "is retiring in 2031". Skip questions, greetings, the \
+client's name, statements about other people (family, friends, colleagues: "my brother says ..."), what \
+someone else said or thinks, and opinions or predictions about markets or securities. Return an empty list \
+when there is nothing worth keeping."""
 
 
 class LlmFactExtractor:

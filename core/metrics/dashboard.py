@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.metrics.escalations import time_to_claim_p50
+from core.metrics.escalations import time_to_claim_p50, unrouted_requests
 from core.metrics.percentiles import percentiles
 from core.metrics.periods import bucket_for, parse_period
 from core.store.db import Database
@@ -72,6 +72,8 @@ class Dashboard:
     rated: int = 0
     time_to_claim_p50_s: float | None = None
     """None when there is no escalations table or no claimed escalation in the period (shown as n/a)."""
+    unrouted: int | None = None
+    """Hand-over requests no advisor desk could take (None: no escalations table)."""
     strategies: list[StrategyShare] = field(default_factory=list)
     top_routes: list[tuple[str, int]] = field(default_factory=list)
     series: list[SeriesPoint] = field(default_factory=list)
@@ -134,6 +136,7 @@ class DashboardQuery:
                 )
             ).all()
             board.time_to_claim_p50_s = await time_to_claim_p50(session, since=since, until=until)
+            board.unrouted = await unrouted_requests(session, since=since, until=until)
         _fill_latencies(board, samples)
         board.series = _series(samples, since=since, span=span)
         return board

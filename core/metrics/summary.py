@@ -61,6 +61,7 @@ def summary_rows(board: Dashboard) -> list[tuple[str, str]]:
         ("Cost per conversation", fmt_usd(board.cost_per_conversation)),
         ("Escalation rate", fmt_pct(board.escalation_rate)),
         ("Time to claim p50", _fmt_seconds(board.time_to_claim_p50_s)),
+        ("Unrouted hand-over requests", NA if board.unrouted is None else str(board.unrouted)),
         ("Low-confidence rate", fmt_pct(board.low_confidence_rate)),
         ("Fallback rate", fmt_pct(board.fallback_rate)),
         ("Answered by", strategies or NA),

@@ -215,7 +215,7 @@ NOT_ADVICE = re.compile(
 INVESTMENT = re.compile(
     r"\b(invest\w*|stocks?|shares?|equit(y|ies)|bonds?|funds?|etfs?|crypto\w*|securit(y|ies)|portfolio|holdings?|"
     r"positions?|allocation|assets?|options|markets?|buy(ing)?|sell(ing)?|trades?|trading|rebalanc\w*|SECURITY|"
-    r"expos(ure|ed)|sectors?|(over|under)?weight\w*)\b",
+    r"expos(ure|ed)|sectors?|(over|under)?weight\w*|growth|returns?|yields?|dividends?)\b",
     _I,
 )
 TRANSACTION = re.compile(

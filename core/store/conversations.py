@@ -137,13 +137,32 @@ class ConversationStore:
     async def get_conversation(self, key: str) -> Conversation | None:
         async with self._db.session() as session:
             row = await session.get(ConversationRow, key)
-            if row is None:
-                return None
-            return Conversation(
-                platform=row.platform,  # type: ignore[arg-type]
-                tenant=row.tenant,
-                channel_id=row.channel_id,
-                thread_id=row.thread_id,
-                is_direct=row.is_direct,
-                reference=row.reference,
+            return _conversation(row) if row is not None else None
+
+    async def latest_in_channel(
+        self, platform: str, tenant: str, channel_id: str, limit: int = 5
+    ) -> list[Conversation]:
+        """The channel's most recently active conversations, newest first (e.g. to continue a DM session)."""
+        async with self._db.session() as session:
+            rows = await session.scalars(
+                select(ConversationRow)
+                .where(
+                    ConversationRow.platform == platform,
+                    ConversationRow.tenant == tenant,
+                    ConversationRow.channel_id == channel_id,
+                )
+                .order_by(ConversationRow.last_activity_at.desc())
+                .limit(limit)
             )
+            return [_conversation(row) for row in rows]
+
+
+def _conversation(row: ConversationRow) -> Conversation:
+    return Conversation(
+        platform=row.platform,  # type: ignore[arg-type]
+        tenant=row.tenant,
+        channel_id=row.channel_id,
+        thread_id=row.thread_id,
+        is_direct=row.is_direct,
+        reference=row.reference,
+    )

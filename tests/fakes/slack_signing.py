@@ -100,6 +100,12 @@ def message_im_payload(
     return event_callback(event, team_id=team_id, **envelope)
 
 
+def assistant_thread_payload(text: str, *, thread_ts: str | None = None, **kwargs: Any) -> dict[str, Any]:
+    """A message in one of the AI-app panel's threads of the DM (``message.im`` with a ``thread_ts``): its own
+    conversation, streamed into that thread. ``thread_ts`` defaults to a fresh thread."""
+    return message_im_payload(text, thread_ts=thread_ts or new_ts(), **kwargs)
+
+
 def app_mention_payload(
     text: str,
     *,

@@ -18,7 +18,7 @@ from core.store.models import TurnMetricRow, utcnow
 from tests.conftest import SettingsFactory
 from tests.fakes import FakeSlackWebAPI
 from tests.fakes.slack_api import SlackCall
-from tests.fakes.slack_signing import FORM, block_actions_body, message_im_payload, new_ts, signed_headers
+from tests.fakes.slack_signing import FORM, assistant_thread_payload, block_actions_body, signed_headers
 from tests.fakes.slack_signing import slash_command_body as command_body
 from tests.integration.test_metrics_dashboard import seeded_turns
 
@@ -107,7 +107,7 @@ async def test_a_bad_period_gets_the_usage(slack: Harness) -> None:
 async def test_thumbs_down_click_is_stored_on_the_right_turn(slack: Harness) -> None:
     turn_ids = []
     for channel, question in (("D-1", "What are the trading hours?"), ("D-2", "How much does a domestic wire cost?")):
-        await slack.post(json.dumps(message_im_payload(question, user="U7", channel=channel, ts=new_ts())),
+        await slack.post(json.dumps(assistant_thread_payload(question, user="U7", channel=channel)),
                          "application/json")
         stop = await slack.wait("chat.stopStream", channel)
         buttons = [e for b in stop.json_arg("blocks") if b["type"] == "actions" for e in b["elements"]]

@@ -119,14 +119,15 @@ async def test_the_jury_drafts_three_times_critiques_and_picks_one(
     assert row.jury_cost_usd > 0 and row.cost_usd >= row.jury_cost_usd
 
 
-async def test_jury_disagreement_lowers_confidence_and_escalates(
+async def test_jury_disagreement_lowers_confidence_and_offers_an_advisor(
     make_settings: SettingsFactory, fake_openai: FakeOpenAI
 ) -> None:
     reply, row = await _jury_turn(make_settings, fake_openai, ["hold", "rebalance now", "sell everything"])
     # one draft of three in the majority: agreement 1/3, -67 points of confidence, below the threshold of 55
     assert row.jury_agreement is not None and round(row.jury_agreement, 4) == 0.3333
     assert reply.confidence <= 40 and reply.low_confidence
-    assert reply.escalation is not None and reply.escalation.reason == "low_confidence"
+    # A recommendation request is answered with the firm's line and the offer of an advisor, not handed over.
+    assert reply.escalation is None and reply.offer_advisor
 
 
 async def test_auto_routing_asks_the_model_only_with_evidence_and_holds_it_to_it(

@@ -1,4 +1,5 @@
-"""Buttons on finbot's answers: thumbs up/down feedback, and sharing a private answer to the channel."""
+"""Buttons on finbot's answers: thumbs up/down feedback, sharing a private answer to the channel, and the offer
+of an advisor (a click speaks for the person: "Yes, please bring in an advisor.")."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import inbound
 from adapters.slack.delivery import post_ephemeral, post_message
 from adapters.slack.deps import SlackDeps
-from adapters.slack.render import FEEDBACK_DOWN, FEEDBACK_UP, SHARE, text_blocks
+from adapters.slack.render import FEEDBACK_DOWN, FEEDBACK_UP, OFFER_ADVISOR, SHARE, text_blocks
+from adapters.slack.turn import answer_in_thread, answer_privately
+from core.escalation import ACCEPT_OFFER
 
-__all__ = ["ACTIONS", "handle_feedback", "handle_share", "register"]
+__all__ = ["ACTIONS", "handle_feedback", "handle_offer", "handle_share", "register"]
 
 log = logging.getLogger(__name__)
 
-ACTIONS = (FEEDBACK_UP, FEEDBACK_DOWN, SHARE)
+ACTIONS = (FEEDBACK_UP, FEEDBACK_DOWN, SHARE, OFFER_ADVISOR)
 THANKS = "Thanks for the feedback: it helps us improve finbot's answers."
 HISTORY_LOOKBACK = 50
 
@@ -33,9 +36,14 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await ack()
         await handle_share(body, action, client, deps)
 
+    async def on_offer(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        await handle_offer(body, action, client, deps)
+
     app.action(FEEDBACK_UP)(on_feedback)
     app.action(FEEDBACK_DOWN)(on_feedback)
     app.action(SHARE)(on_share)
+    app.action(OFFER_ADVISOR)(on_offer)
 
 
 def _where(body: dict[str, Any]) -> tuple[str, str, str, str | None]:
@@ -84,3 +92,22 @@ async def handle_share(body: dict[str, Any], action: dict[str, Any], client: Asy
         await post_ephemeral(
             client, channel, user, text="I can't post in this channel: invite me first (`/invite @finbot`)."
         )
+
+
+async def handle_offer(body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: SlackDeps) -> None:
+    """The person accepted the offer of an advisor: a turn in the conversation the button was shown in
+    (privately again when that was a slash command's answer)."""
+    team, channel, user, _ = _where(body)
+    built = inbound.conversation_of_offer(str(action.get("value") or ""), team=team, channel=channel, user=user)
+    if built is None:
+        log.info("offer button with a malformed value ignored")
+        return
+    conversation = await deps.conversations.get_conversation(built.key) or built
+    message = inbound.action_to_incoming(
+        event_id=f"slack:offer:{body.get('trigger_id') or action.get('action_ts') or built.key}",
+        team=team, user=user, conversation=conversation, text=ACCEPT_OFFER,
+    )
+    if (conversation.reference or {}).get("private"):
+        await answer_privately(client, deps, message)
+    else:
+        await answer_in_thread(client, deps, message, show_status=False)

@@ -1,5 +1,8 @@
 """Direct messages, @mentions in channels, and follow-ups in threads finbot is already in.
 
+Top-level DMs continue one conversation within the session window (`sessions.py`) and are answered in the
+DM flow (top-level); threads (channels, and the AI-app panel's chats in a DM) are one conversation each.
+
 Ignored: bot messages (finbot's own included), edits and other subtypes, empty text, channels in
 `deps.ignored_channels` (the advisor channel: advisors' messages there are relayed, never answered).
 """
@@ -14,7 +17,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound
 from adapters.slack.deps import SlackDeps
+from adapters.slack.sessions import dm_session_id
 from adapters.slack.turn import answer_in_thread
+from core.types import IncomingMessage
 
 __all__ = ["EVENTS", "handle_mention", "handle_message", "register"]
 
@@ -43,8 +48,11 @@ async def handle_message(
     event = body.get("event") or {}
     if not _answerable(event, deps, bot_user_id):
         return
+    if inbound.is_top_level_dm(event):
+        await answer_in_thread(client, deps, await _in_dm_session(body, deps, bot_user_id), show_status=False)
+        return
     message = inbound.event_to_incoming(body, bot_user_id=bot_user_id)
-    if message.conversation.is_direct:
+    if message.conversation.is_direct:  # an AI-app panel thread: its own conversation, status shown
         await answer_in_thread(client, deps, message, show_status=True)
         return
     in_thread = event.get("thread_ts") and event.get("thread_ts") != event.get("ts")
@@ -66,3 +74,18 @@ async def handle_mention(
     if message.conversation.is_direct:
         return  # a mention in a DM also arrives as message.im, which answers it
     await answer_in_thread(client, deps, message, show_status=False)
+
+
+async def _in_dm_session(body: dict[str, Any], deps: SlackDeps, bot_user_id: str | None) -> IncomingMessage:
+    """The top-level DM as part of its DM session (recorded at once, so the next DM finds the session)."""
+    event = body["event"]
+    session = await dm_session_id(
+        deps.conversations,
+        team=inbound.event_team(body, event),
+        channel=str(event["channel"]),
+        ts=str(event["ts"]),
+        window_s=deps.dm_session_s,
+    )
+    message = inbound.event_to_incoming(body, bot_user_id=bot_user_id, session_id=session)
+    await deps.conversations.touch(message.person, message.conversation)
+    return message

@@ -6,8 +6,10 @@ from core.graph.nodes.grounding import check_grounding
 from core.graph.nodes.knowledge import knowledge
 from core.graph.nodes.memory import load_memory
 from core.graph.nodes.save import save
+from core.graph.nodes.smalltalk import smalltalk
 from core.graph.nodes.specialists import specialists
 from core.graph.nodes.supervisor import route
+from core.graph.nodes.triage import triage
 
 __all__ = [
     "check_grounding",
@@ -17,5 +19,7 @@ __all__ = [
     "load_memory",
     "route",
     "save",
+    "smalltalk",
     "specialists",
+    "triage",
 ]

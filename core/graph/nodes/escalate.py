@@ -1,4 +1,8 @@
-"""escalate: hand the conversation to an advisor and tell the person, in the same thread, when to expect one."""
+"""escalate: hand the conversation to an advisor and tell the person, in the same thread, when to expect one.
+
+No promise that cannot be kept: when no advisor desk can take requests from the person's surface, nothing is
+opened; the person gets the firm's contact line and the request is recorded as unrouted.
+"""
 
 from __future__ import annotations
 
@@ -7,50 +11,60 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from core.answering.refusal import OFFER
-from core.escalation.policy import escalation_reason, notice_text
+from core.escalation import EscalationPolicy, no_desk_text, notice_text
 from core.graph.context import GraphContext
 from core.graph.state import TurnState
 from core.types import IncomingMessage
 
-__all__ = ["NO_DESK", "escalate"]
+__all__ = ["escalate"]
 
-NO_DESK = (
-    "This is something a person at the firm should handle, and I can't reach an advisor from here right now. "
-    "Please contact your advisor directly."
-)
-_AFTER_A_DRAFT = ("low_confidence", "no_answer")
+_DEFAULT_POLICY = EscalationPolicy()
 
 
 async def escalate(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
-    ctx = runtime.context
-    reason = escalation_reason(state)
-    service = ctx.escalations
-    drafted = reason in _AFTER_A_DRAFT
-    high_stakes = bool(state.get("high_stakes"))
-    if reason is None or (service is not None and not service.policy.allows(reason, high_stakes=high_stakes)):
+    reason = state.get("escalate_reason")
+    if not reason:
         return {}
-    if service is None:
-        return {} if drafted else {"draft": NO_DESK, "strategy": "template", "confidence": 100}
-    runtime.stream_writer({"status": "asking an advisor..."})
-    opened = await service.open(
-        IncomingMessage.model_validate(state["message"]),
-        reason=reason,
-        confidence=int(state.get("confidence", 0)) if drafted else None,
-        history=state.get("history", []),
-        passages=state.get("passages", []),
-        turn_id=state["turn_id"],
-    )
-    notice = notice_text(reason, opened.expected)
-    runtime.stream_writer({"delta": ("\n\n" if drafted else "") + notice})
-    update: dict[str, Any] = {
-        "escalation": {"id": opened.escalation.id, "reason": reason, "expected": opened.expected},
+    service = runtime.context.escalations
+    accepted = state.get("accepted_offer") or None
+    drafted = reason == "low_confidence" and accepted is None  # the unsure answer stays, the notice follows it
+    message = IncomingMessage.model_validate(state["message"])
+    details: dict[str, Any] = {
+        "reason": reason,
+        "confidence": _confidence(state, accepted, drafted),
+        "history": state.get("history", []),
+        "passages": (accepted or {}).get("sources") or state.get("passages", []),
+        "turn_id": state["turn_id"],
+        "question": (accepted or {}).get("question"),
     }
-    if drafted:  # the refusal (what was not found, the nearest sources) stays; the advisor is asked, not offered
-        update["draft"] = f"{state.get('draft', '').replace(OFFER, '').rstrip()}\n\n{notice}"
-    else:
-        update["draft"] = notice
-        update["strategy"] = "human"
-        update["citations"] = []
-        if not drafted:
-            update["confidence"] = 100
+    if service is None or not service.can_deliver(message.conversation.platform):
+        if service is not None:
+            await service.record_unrouted(message, **details)
+        policy = service.policy if service is not None else _DEFAULT_POLICY
+        return _say(state, runtime, no_desk_text(reason, policy.contact_line), drafted, handover="unrouted",
+                    strategy="template")
+    runtime.stream_writer({"status": "asking an advisor..."})
+    opened = await service.open(message, **details)
+    notice = notice_text(reason, opened.expected, accepted=accepted is not None)
+    update = _say(state, runtime, notice, drafted, handover="opened", strategy="human")
+    update["escalation"] = {"id": opened.escalation.id, "reason": reason, "expected": opened.expected}
+    return update
+
+
+def _confidence(state: TurnState, accepted: dict[str, Any] | None, drafted: bool) -> int | None:
+    if accepted is not None:
+        return int(accepted.get("confidence") or 0)
+    return int(state.get("confidence", 0)) if drafted else None
+
+
+def _say(
+    state: TurnState, runtime: Runtime[GraphContext], text: str, drafted: bool, *, handover: str, strategy: str
+) -> dict[str, Any]:
+    """The notice after the drafted answer, or instead of any answer."""
+    runtime.stream_writer({"delta": ("\n\n" if drafted else "") + text})
+    update: dict[str, Any] = {"handover": handover, "offer": None}
+    if drafted:  # a refusal's offer of an advisor is moot once one is asked (core.answering.refusal.OFFER)
+        update["draft"] = f"{state.get('draft', '').replace(OFFER, '').rstrip()}\n\n{text}"
+        return update
+    update.update(draft=text, strategy=strategy, citations=[], confidence=100)
     return update

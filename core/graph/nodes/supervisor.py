@@ -1,8 +1,10 @@
-"""route: the supervisor decides which specialists handle the turn.
+"""route: the supervisor decides what handles the turn.
 
-Order: sensitive intents and asks for a human (straight to a person), fixed answers (greetings, help,
-thanks), then the specialists: the router (core.routing) picks them, the thread's pinned route keeps
-follow-ups on their subject, and high-stakes questions are flagged for the disclaimer and the jury.
+Order: an answer to the offer of an advisor (yes: hand over with that question; no: small talk), sensitive
+intents and asks for a person (handed over when the escalation policy says so, else answered with an offer),
+fixed answers (greetings, help, thanks), small talk, memory intents, then the specialists: the router
+(core.routing) picks them, the thread's pinned route keeps follow-ups on their subject, and high-stakes
+questions are flagged for the disclaimer and the jury.
 """
 
 from __future__ import annotations
@@ -12,29 +14,61 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from core.compose.templates import template_intent
+from core.escalation import ACCEPT_OFFER, EscalationPolicy, accepts_offer, declines_offer
 from core.escalation import intents as escalation_intents
 from core.graph.context import GraphContext
 from core.graph.state import TurnState
 from core.memory import memory_intent
 from core.routing import OfflineClassifier, RouteRequest, Supervisor
+from core.smalltalk import DECLINED_OFFER, smalltalk_intent
 from core.specialists import SpecialistServices
 
 __all__ = ["route"]
 
 _KEYWORDS_ONLY = Supervisor(OfflineClassifier())
 """Used when the context brings no supervisor (tests, tools): keywords, no embeddings, no LLM."""
+_DEFAULT_POLICY = EscalationPolicy()
 
 
 async def route(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
+    ctx = runtime.context
     text = state["message"]["text"]
-    if sensitive := escalation_intents.detect(text):  # asks for a human, sensitive intents: straight to a person
-        return {"intent": "escalate", "route": [], "escalate_reason": sensitive.reason}
-    intent = template_intent(text)
-    if intent:
+    service = ctx.escalations if ctx is not None else None
+    policy = service.policy if service is not None else _DEFAULT_POLICY
+    sensitive = escalation_intents.detect(text)
+    answered = _answer_to_offer(text, state.get("offer"), asked_for_person=bool(sensitive) and
+                                sensitive.reason == "asked_for_human")
+    if answered is not None:
+        return answered
+    if sensitive and policy.hands_over(sensitive.reason):  # straight to a person
+        return _handover(sensitive.reason)
+    decided = await _what_it_is(state, ctx, text)
+    return {**decided, "offer": None, "offer_reason": sensitive.reason if sensitive else ""}
+
+
+def _handover(reason: str, accepted: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"intent": "escalate", "route": [], "escalate_reason": reason, "accepted_offer": accepted, "offer": None}
+
+
+def _answer_to_offer(text: str, offer: dict[str, Any] | None, *, asked_for_person: bool) -> dict[str, Any] | None:
+    """Yes (typed, or the offer's button) hands over with the offered question; no is small talk."""
+    if offer and (accepts_offer(text) or asked_for_person):
+        return _handover(str(offer.get("reason") or "asked_for_human"), accepted=offer)
+    if text.strip() == ACCEPT_OFFER:  # a button pressed after the offer lapsed: still a request for a person
+        return _handover("asked_for_human")
+    if offer and declines_offer(text):
+        return {"intent": DECLINED_OFFER, "route": [], "offer": None}
+    return None
+
+
+async def _what_it_is(state: TurnState, ctx: GraphContext, text: str) -> dict[str, Any]:
+    if intent := template_intent(text):
         return {"intent": intent, "route": []}
+    if chat := smalltalk_intent(text):  # "hello hello", "cool!!", "testing123": answered as small talk
+        return {"intent": chat, "route": []}
     if memory := memory_intent(text):  # "what do you remember about me?", "forget that I ...": core.memory
         return {"intent": memory, "route": []}
-    return await choose_specialists(state, runtime.context)
+    return await choose_specialists(state, ctx)
 
 
 async def held_securities(services: SpecialistServices, person_id: str) -> dict[str, str]:

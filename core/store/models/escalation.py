@@ -30,7 +30,9 @@ class EscalationRow(Base):
     sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, doc="retrieved sources: title, uri")
     confidence: Mapped[int | None] = mapped_column(default=None, doc="grounding confidence; None when not measured")
     reason: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(16), index=True, doc="open|claimed|answered|closed|expired")
+    status: Mapped[str] = mapped_column(
+        String(16), index=True, doc="open|claimed|answered|closed|expired|cancelled|unrouted"
+    )
     advisor_id: Mapped[str | None] = mapped_column(String(200), default=None)
     advisor_name: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

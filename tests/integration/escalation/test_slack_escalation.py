@@ -100,6 +100,24 @@ def _card_of(call: SlackCall) -> tuple[str, list[dict[str, Any]]]:
     return buttons.get(CLAIM, ""), blocks
 
 
+def _in_dm(slack: Slack, channel: str, text: str) -> Callable[[SlackCall], bool]:
+    """A top-level message finbot wrote into the DM (posted, or posted then edited) containing `text`."""
+    def match(call: SlackCall) -> bool:
+        return (call.args.get("channel") == channel and not call.args.get("thread_ts")
+                and text in str(call.args.get("text", "")))
+    return match
+
+
+async def _said_in_dm(slack: Slack, channel: str, text: str) -> SlackCall:
+    """finbot's finished top-level message in the DM: posted whole, or edited into its final blocks (the turn is
+    saved by then; a partial post of the first words carries no blocks)."""
+    match = _in_dm(slack, channel, text)
+    return await slack.fake.wait_for(
+        lambda c: c.api_method in ("chat.postMessage", "chat.update") and c.status is not None and match(c)
+        and bool(c.args.get("blocks"))
+    )
+
+
 async def test_slack_person_to_slack_advisor_channel_and_back(slack: Slack) -> None:
     ts = new_ts()
     await slack.event(message_im_payload("Can I talk to a real person about my account?", user="U1", channel="D1",
@@ -110,8 +128,8 @@ async def test_slack_person_to_slack_advisor_channel_and_back(slack: Slack) -> N
     assert escalation_id and "Can I talk to a real person" in text and "Asked for a person" in text
     assert "<@U1>" in text and f"https://slack.com/archives/D1/p{ts.replace('.', '')}" in text
     assert {e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]} == {CLAIM, CLOSE}
-    await slack.call("chat.stopStream", lambda c: c.args.get("channel") == "D1")
-    assert "advisor" in slack.fake.stream_text().lower()
+    # Top-level DMs are answered in the DM flow (posted, then edited as the text grows), not in a thread.
+    await _said_in_dm(slack, "D1", "advisor")
     card_ts = str(card.response_ts)
     row = await slack.row(escalation_id)
     assert (row.status, row.card_platform, row.card_channel, row.card_message_id) == (
@@ -122,18 +140,18 @@ async def test_slack_person_to_slack_advisor_channel_and_back(slack: Slack) -> N
     update = await slack.call("chat.update", lambda c: c.args.get("ts") == card_ts)
     updated = json.dumps(update.json_arg("blocks"))
     assert "Claimed* by Jane Advisor" in updated and CLAIM not in updated and CLOSE in updated
+    claimed = await slack.call("chat.postMessage", _in_dm(slack, "D1", "Jane Advisor has picked up your request"))
+    assert claimed.args["channel"] == "D1"
 
-    # The person keeps typing in their thread: the advisor sees it in the card's thread, the bot stays quiet.
-    await slack.event(message_im_payload("Also, I moved house last month", user="U1", channel="D1", ts=new_ts(),
-                                         thread_ts=ts))
+    # The person keeps typing in the DM: the advisor sees it in the card's thread, the person is told who has it.
+    await slack.event(message_im_payload("Also, I moved house last month", user="U1", channel="D1", ts=new_ts()))
     forwarded = await slack.call("chat.postMessage", lambda c: c.args.get("thread_ts") == card_ts)
     assert forwarded.args["channel"] == ADVISORS and "I moved house" in forwarded.args["text"]
+    await _said_in_dm(slack, "D1", "Passed to Jane Advisor, who is handling this")
 
     await slack.advisor_says("Hi! Jane here, I'll update your address today.", user="UADV1", card_ts=card_ts)
-    relay = await slack.call("chat.postMessage", lambda c: c.args.get("channel") == "D1")
-    assert relay.args["thread_ts"] == ts
-    assert "Jane Advisor" in relay.args["text"] and "update your address" in relay.args["text"]
-    assert "Jane Advisor" in json.dumps(relay.json_arg("blocks"))
+    relay = await slack.call("chat.postMessage", _in_dm(slack, "D1", "update your address"))
+    assert "Jane Advisor" in relay.args["text"] and "Jane Advisor" in json.dumps(relay.json_arg("blocks"))
     await slack.call("chat.update", lambda c: "Answered* by Jane Advisor" in json.dumps(c.json_arg("blocks")))
     row = await slack.row(escalation_id)
     assert (row.status, row.advisor_id, row.advisor_name) == ("answered", "slack:T1:UADV1", "Jane Advisor")
@@ -146,18 +164,18 @@ async def test_slack_person_to_slack_advisor_channel_and_back(slack: Slack) -> N
 
     await slack.click(CLOSE, escalation_id, user="UADV1", card_ts=card_ts)
     await slack.call("chat.update", lambda c: "Closed* by Jane Advisor" in json.dumps(c.json_arg("blocks")))
-    note = await slack.call("chat.postMessage", lambda c: c.args.get("channel") == "D1" and "closed" in c.args["text"])
-    assert note.args["thread_ts"] == ts
+    await slack.call("chat.postMessage", _in_dm(slack, "D1", "closed this conversation"))
 
-    # Nothing in the advisor channel was ever answered by the bot, and the person got no bot answer meanwhile.
-    assert slack.calls("chat.startStream", lambda c: c.args.get("channel") == ADVISORS) == []
-    assert len(slack.calls("chat.startStream", lambda c: c.args.get("channel") == "D1")) == 1
+    # Nothing in the advisor channel was ever answered by the bot; nothing went into a thread of the DM.
+    assert slack.calls("chat.startStream") == []
+    assert slack.calls("chat.postMessage", lambda c: c.args.get("channel") == "D1" and c.args.get("thread_ts")) == []
     async with slack.server.container.db.session() as session:
         from sqlalchemy import select
 
         query = select(MessageRow.role).where(MessageRow.conversation_key == row.conversation_key)
         roles = (await session.scalars(query.order_by(MessageRow.id))).all()
-    assert roles == ["user", "assistant", "user", "advisor"]
+    # ask + notice, the claim note, the person's message + its acknowledgement, the advisor, the close note
+    assert roles == ["user", "assistant", "assistant", "user", "assistant", "advisor", "assistant"]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -207,7 +225,10 @@ async def test_web_person_to_slack_advisors_cross_platform(
             await slack.advisor_says("I'm so sorry. I'll call you this afternoon.", user="UADV1",
                                      card_ts=str(card.response_ts))
             async with asyncio.timeout(10):
+                claimed = await ws.receive_json()  # answering an unclaimed card claims it: the person is told
                 relay = await ws.receive_json()
+            assert claimed["type"] == "relay" and claimed["from"] == "finbot" and "Jane Advisor has picked up" in (
+                claimed["text"])
             assert relay["type"] == "relay" and relay["from"] == "Jane Advisor" and "call you" in relay["text"]
             assert (await slack.row(escalation_id)).status == "answered"
     finally:

@@ -81,16 +81,18 @@ async def test_teams_person_to_teams_advisor_channel_and_back(teams: TeamsHarnes
     assert len(update) == 1 and update[0].activity_id == card_id
     claimed = json.dumps(_card(update[0].activity))
     assert "Claimed by Dana Advisor" in claimed and CLAIM_VERB not in claimed
+    assert "Dana Advisor has picked up your request" in _posts_in(teams.connector, PERSONAL)[-1]["text"]
 
     await teams.turn(message_activity(None, service_url=url, conversation_type="channel", conversation_id=thread,
                                       value=claim, reply_to_id=card_id, **ERIK))
     assert any("Dana Advisor already has this one" in (a.get("text") or "") for a in _posts_in(teams.connector, thread))
     assert len(teams.connector.calls("update")) == 1, "a refused claim does not touch the card"
 
-    # Carla keeps typing: Dana sees it in the card's thread; the bot does not answer Carla.
+    # Carla keeps typing: Dana sees it in the card's thread; the bot only tells Carla who has it.
     before = len(_posts_in(teams.connector, PERSONAL))
     await teams.turn(message_activity("What are the trading hours? Are you there?", service_url=url, **CARLA))
-    assert len(_posts_in(teams.connector, PERSONAL)) == before
+    acknowledged = _posts_in(teams.connector, PERSONAL)[before:]
+    assert len(acknowledged) == 1 and "Passed to Dana Advisor, who is handling this." in json.dumps(acknowledged)
     assert any("Are you there?" in (a.get("text") or "") and "Carla Client" in a["text"]
                for a in _posts_in(teams.connector, thread))
 

@@ -60,17 +60,19 @@ async def test_web_chat_to_advisor_page_and_back(server: RunningServer) -> None:
         async with http.post(f"{url}/advisor/api/escalations/{escalation_id}/claim", json=BOB) as late:
             assert late.status == 409
             assert "Jane Advisor already has this one" in (await late.json())["message"]
+        picked_up = await _next_frame(person, "relay")
+        assert picked_up["from"] == "finbot" and "Jane Advisor has picked up your request" in picked_up["text"]
 
-        # The person keeps typing: it reaches the advisor, and the bot stays quiet.
-        quiet = await ask(person, "What are the trading hours? Also, are you there?")
-        assert quiet.reply["silent"] is True and quiet.reply["text"] == ""
-        assert quiet.deltas == []
+        # The person keeps typing: it reaches the advisor, and the bot only says who is handling it.
+        held = await ask(person, "What are the trading hours? Also, are you there?")
+        assert held.reply["silent"] is False and held.reply["text"] == "Passed to Jane Advisor, who is handling this."
+        assert held.reply["escalation"] is None and held.reply["citations"] == []
         forwarded = await _next_frame(desk, "person_message")
         assert forwarded == {"type": "person_message", "id": escalation_id,
                              "text": "What are the trading hours? Also, are you there?"}
         async with http.get(f"{url}/advisor/api/escalations/{escalation_id}") as detail:
             thread = (await detail.json())["messages"]
-        assert [m["role"] for m in thread] == ["user", "assistant", "user"]
+        assert [m["role"] for m in thread] == ["user", "assistant", "assistant", "user", "assistant"]
 
         async with http.post(
             f"{url}/advisor/api/escalations/{escalation_id}/reply", json={**JANE, "text": "Hi Alice, **Jane** here."}
@@ -88,7 +90,7 @@ async def test_web_chat_to_advisor_page_and_back(server: RunningServer) -> None:
                 select(MessageRow.role).where(MessageRow.conversation_key == row.conversation_key)
                 .order_by(MessageRow.id)
             )).all()
-        assert roles == ["user", "assistant", "user", "advisor"]
+        assert roles == ["user", "assistant", "assistant", "user", "assistant", "advisor"]
 
         async with http.post(f"{url}/advisor/api/escalations/{escalation_id}/close", json=BOB) as not_owner:
             assert not_owner.status == 409
@@ -116,21 +118,24 @@ async def test_sensitive_intent_escalates_without_a_bot_answer(server: RunningSe
     assert (row.status, row.reason, row.card_platform, row.confidence) == ("open", "trade_instruction", "web", None)
 
 
-async def test_unanswerable_question_is_escalated_with_its_context_when_configured(make_settings) -> None:  # type: ignore[no-untyped-def]
-    from bot.server import start_server
+async def test_an_unanswerable_question_offers_an_advisor_and_accepting_hands_it_over(server: RunningServer) -> None:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=cy&session=esc3") as ws:
+        await ask(ws, "What are the trading hours?")
+        offered = await ask(ws, "What is the capital of Mongolia?")
+        assert offered.reply["offer_advisor"] is True and offered.reply["escalation"] is None
+        assert "couldn't find" in offered.reply["text"]
+        await ws.send_json({"type": "accept_offer"})  # the offer's "Talk to an advisor" button
+        turn = await _until_final(ws)
+    reply = turn["reply"]
+    assert reply["escalation"]["reason"] == "no_answer" and reply["offer_advisor"] is False
+    assert "asked one of our advisors" in reply["text"] and reply["escalation"]["expected"] in reply["text"]
+    row = await _row(server, reply["escalation"]["id"])
+    assert row.question == "What is the capital of Mongolia?" and row.confidence == 0
+    assert "Client: What are the trading hours?" in row.summary
 
-    server = await start_server(make_settings(FINBOT_ESCALATE_NO_ANSWER="true"), host="127.0.0.1", port=0)
-    try:
-        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=cy&session=e3") as ws:
-            await ask(ws, "What are the trading hours?")
-            turn = await ask(ws, "What is the capital of Mongolia?")
-        reply = turn.reply
-        row = await _row(server, reply["escalation"]["id"])
-    finally:
-        await server.stop()
-    assert reply["escalation"]["reason"] == "no_answer"
-    assert "couldn't find" in reply["text"] and "advisor" in reply["text"]
-    assert row.confidence == 0 and "Client: What are the trading hours?" in row.summary
+
+async def _until_final(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:
+    return await _next_frame(ws, "final")
 
 
 async def test_advisor_api_needs_the_token_when_one_is_set(make_settings) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,13 @@ import json
 import time
 
 from tests.fakes.slack_api import BOT_ID, BOT_USER_ID
-from tests.fakes.slack_signing import app_mention_payload, message_im_payload, new_ts, signed_headers
+from tests.fakes.slack_signing import (
+    app_mention_payload,
+    assistant_thread_payload,
+    message_im_payload,
+    new_ts,
+    signed_headers,
+)
 from tests.integration.slack.conftest import SECRET, SlackHarness, replies_in
 
 WIRE = "How much does it cost to send an outgoing domestic wire?"
@@ -17,15 +23,14 @@ def _feedback_buttons(blocks: list[dict]) -> list[dict]:
 
 
 async def _marker(slack: SlackHarness) -> None:
-    """A fresh DM answered end to end: everything sent before it has been handled."""
-    ts = new_ts()
-    await slack.send_event(message_im_payload("hello", user="U-marker", channel="D-marker", ts=ts))
+    """A fresh DM thread answered end to end: everything sent before it has been handled."""
+    await slack.send_event(assistant_thread_payload("hello", user="U-marker", channel="D-marker"))
     await slack.wait_call("chat.stopStream", lambda c: c.args.get("channel") == "D-marker")
 
 
-async def test_dm_is_answered_in_its_thread_streamed_with_citations_and_feedback(slack: SlackHarness) -> None:
+async def test_dm_thread_is_answered_in_its_thread_streamed_with_citations_and_feedback(slack: SlackHarness) -> None:
     ts = new_ts()
-    sent = await slack.send_event(message_im_payload(WIRE, user="U1", channel="D1", ts=ts))
+    sent = await slack.send_event(assistant_thread_payload(WIRE, user="U1", channel="D1", thread_ts=ts))
     assert sent.status == 200
     assert sent.seconds < 3
 
@@ -118,7 +123,7 @@ async def test_malformed_body_is_400(slack: SlackHarness) -> None:
 
 async def test_retries_and_duplicates_get_exactly_one_reply(slack: SlackHarness) -> None:
     ts = new_ts()
-    payload = message_im_payload(WIRE, channel="D3", ts=ts)
+    payload = assistant_thread_payload(WIRE, channel="D3", thread_ts=ts)
     first = await slack.send_event(payload)
     assert first.status == 200
     await slack.wait_call("chat.stopStream", lambda c: c.args.get("channel") == "D3")

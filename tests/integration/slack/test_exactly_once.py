@@ -11,7 +11,7 @@ import pytest
 
 from bot.server import start_server
 from tests.fakes import FakeSlackWebAPI
-from tests.fakes.slack_signing import message_im_payload, new_ts
+from tests.fakes.slack_signing import assistant_thread_payload, new_ts
 from tests.integration.slack.conftest import SlackHarness, replies_in
 
 
@@ -21,10 +21,10 @@ async def _two_servers_get_the_same_events(settings: Any, fake: FakeSlackWebAPI)
     try:
         async with aiohttp.ClientSession() as http:
             a, b = SlackHarness(first, fake, http), SlackHarness(second, fake, http)
-            payloads = [message_im_payload("hello", user=f"U{i}", channel=f"D{i}", ts=new_ts()) for i in range(5)]
+            payloads = [assistant_thread_payload("hello", user=f"U{i}", channel=f"D{i}") for i in range(5)]
             sends = [h.send_event(p, retry=n) for p in payloads for n, h in enumerate((a, b, a))]
             assert all(r.status == 200 for r in await asyncio.gather(*sends))
-            threads = {p["event"]["ts"] for p in payloads}
+            threads = {p["event"]["thread_ts"] for p in payloads}
             await fake.wait_for(
                 lambda c: (
                     threads
@@ -36,7 +36,8 @@ async def _two_servers_get_the_same_events(settings: Any, fake: FakeSlackWebAPI)
             # a marker through each server: whatever they were going to do with the repeats is done
             for harness in (a, b):
                 ts = new_ts()
-                await harness.send_event(message_im_payload("hello", user="U-marker", channel="D-marker", ts=ts))
+                marker = assistant_thread_payload("hello", user="U-marker", channel="D-marker", thread_ts=ts)
+                await harness.send_event(marker)
                 await harness.wait_call("chat.stopStream", lambda c, ts=ts: _thread_of(fake, c) == ts)
         for ts in threads:
             assert len(replies_in(fake, ts)) == 1, ts
@@ -75,18 +76,18 @@ async def test_200_distinct_events_at_once_are_acked_and_get_one_reply_each(
     try:
         async with aiohttp.ClientSession() as http:
             slack = SlackHarness(server, fake_slack, http)
-            payloads = [message_im_payload("hello", user=f"U{i}", channel=f"D{i}", ts=new_ts()) for i in range(200)]
+            payloads = [assistant_thread_payload("hello", user=f"U{i}", channel=f"D{i}") for i in range(200)]
             sends = [slack.send_event(p) for p in payloads]
             sends += [slack.send_event(p, retry=1) for p in payloads[:50]]  # retried while the first is in flight
             results = await asyncio.gather(*sends)
             # Every request, first deliveries and retries alike, is acknowledged. How fast is measured by
             # bench/slack_ack.py (a test on a shared machine asserts behaviour, not timings).
             assert all(r.status == 200 for r in results)
-            threads = {p["event"]["ts"] for p in payloads}
+            threads = {p["event"]["thread_ts"] for p in payloads}
             stops = lambda: len([c for c in fake_slack.calls("chat.stopStream") if c.status])  # noqa: E731
             await fake_slack.wait_for(lambda c: stops() >= 200, timeout=90)
             ts = new_ts()
-            await slack.send_event(message_im_payload("hello", user="U-marker", channel="D-marker", ts=ts))
+            await slack.send_event(assistant_thread_payload("hello", user="U-marker", channel="D-marker", thread_ts=ts))
             await slack.wait_call("chat.stopStream", lambda c: _thread_of(fake_slack, c) == ts, timeout=30)
         for ts in threads:
             assert len(replies_in(fake_slack, ts)) == 1

@@ -11,8 +11,8 @@ WIRE = "How much does it cost to send an outgoing domestic wire?"
 
 
 async def test_slack_thread_refuses_a_near_miss_then_answers_with_citations(slack: SlackHarness) -> None:
-    ts = new_ts()
-    await slack.send_event(message_im_payload(NEAR_MISS, user="U9", channel="D9", ts=ts, thread_ts=ts))
+    ts = new_ts()  # an AI-panel thread (top-level DMs are one running conversation, posted rather than streamed)
+    await slack.send_event(message_im_payload(NEAR_MISS, user="U9", channel="D9", thread_ts=ts))
     await slack.wait_call("chat.stopStream", lambda c: c.args.get("channel") == "D9")
     refused = slack.fake.stream_text()
     assert "couldn't find" in refused and "nearest documents" in refused and "advisor" in refused

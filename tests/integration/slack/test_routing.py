@@ -15,8 +15,8 @@ DEMO_SYMBOLS = ("VTI", "AAPL", "MSFT", "XOM", "JNJ", "VXUS", "BND", "GLD", "SPY"
 
 async def test_through_signed_slack_events(slack: SlackHarness) -> None:
     """A Slack person with no holdings: Tesla has no quote here, and nobody's holdings are quoted."""
-    ts = new_ts()
-    await slack.send_event(message_im_payload("Should I buy Tesla stock?", user="U7", channel="D7", ts=ts))
+    ts = new_ts()  # AI-panel threads: streamed (top-level DMs are posted, one running conversation)
+    await slack.send_event(message_im_payload("Should I buy Tesla stock?", user="U7", channel="D7", thread_ts=ts))
     stop = await slack.wait_call("chat.stopStream", lambda c: c.args.get("channel") == "D7")
     shown = slack.fake.stream_text() + json.dumps(stop.args)
     assert "I have no quote for TSLA" in shown and DEFAULT_NO_RECOMMENDATION in shown
@@ -24,7 +24,8 @@ async def test_through_signed_slack_events(slack: SlackHarness) -> None:
     assert "not personalised investment advice" not in shown
 
     ts = new_ts()
-    await slack.send_event(message_im_payload("What was Home Depot's market share?", user="U8", channel="D8", ts=ts))
+    question = "What was Home Depot's market share?"
+    await slack.send_event(message_im_payload(question, user="U8", channel="D8", thread_ts=ts))
     await slack.wait_call("chat.stopStream", lambda c: c.args.get("channel") == "D8")
     await slack.server.container.assistant.drain()
     async with slack.server.container.db.session() as session:

@@ -8,9 +8,9 @@ import pytest
 
 from core.store.models import TurnMetricRow
 from tests.fakes.slack_signing import (
+    assistant_thread_payload,
     block_actions_body,
     event_callback,
-    message_im_payload,
     new_ts,
     slash_command_body,
 )
@@ -27,7 +27,8 @@ def _buttons(blocks: list[dict]) -> dict[str, str]:
 async def test_a_streaming_error_gives_one_final_message(slack: SlackHarness, failing: str) -> None:
     slack.fake.fail_method(failing, error="internal_error")
     ts = new_ts()
-    await slack.send_event(message_im_payload(WIRE + " Please explain the fees in detail.", channel="D5", ts=ts))
+    await slack.send_event(assistant_thread_payload(WIRE + " Please explain the fees in detail.", channel="D5",
+                                                    thread_ts=ts))
     post = await slack.wait_call("chat.postMessage")
     assert post.args["thread_ts"] == ts and "$25" in post.args["text"]
     assert set(_buttons(post.json_arg("blocks"))) == {"finbot_feedback_up", "finbot_feedback_down"}
@@ -39,8 +40,7 @@ async def test_a_streaming_error_gives_one_final_message(slack: SlackHarness, fa
 
 async def _marker(slack: SlackHarness) -> None:
     slack.fake.clear_failures()
-    ts = new_ts()
-    await slack.send_event(message_im_payload("hello", user="U-marker", channel="D-marker", ts=ts))
+    await slack.send_event(assistant_thread_payload("hello", user="U-marker", channel="D-marker"))
     await slack.fake.wait_for(
         lambda c: any(
             x.args.get("channel") == "D-marker" and x.status
@@ -59,7 +59,7 @@ async def test_update_mode_posts_then_edits(slack_settings, fake_slack) -> None:
         async with aiohttp.ClientSession() as http:
             slack = SlackHarness(server, fake_slack, http)
             ts = new_ts()
-            await slack.send_event(message_im_payload(WIRE, channel="D6", ts=ts))
+            await slack.send_event(assistant_thread_payload(WIRE, channel="D6", thread_ts=ts))
             update = await slack.wait_call("chat.update", lambda c: bool(c.json_arg("blocks")))
         posted = fake_slack.calls("chat.postMessage")
         assert len(posted) == 1 and posted[0].args["thread_ts"] == ts
@@ -81,7 +81,7 @@ async def test_rate_limited_post_is_retried_after_retry_after(slack_settings, fa
             slack = SlackHarness(server, fake_slack, http)
             fake_slack.rate_limit_next("chat.postMessage", retry_after=1)
             ts = new_ts()
-            await slack.send_event(message_im_payload(WIRE, channel="D8", ts=ts))
+            await slack.send_event(assistant_thread_payload(WIRE, channel="D8", thread_ts=ts))
             await slack.wait_call("chat.postMessage", lambda c: c.status == 200)
         attempts = fake_slack.calls("chat.postMessage")
         assert [c.status for c in attempts] == [429, 200]
@@ -117,7 +117,7 @@ async def test_empty_slash_command_gets_usage(slack: SlackHarness) -> None:
 
 async def test_feedback_button_is_stored_on_its_turn(slack: SlackHarness) -> None:
     ts = new_ts()
-    await slack.send_event(message_im_payload(WIRE, channel="D4", ts=ts))
+    await slack.send_event(assistant_thread_payload(WIRE, channel="D4", thread_ts=ts))
     stop = await slack.wait_call("chat.stopStream")
     turn_id = _buttons(stop.json_arg("blocks"))["finbot_feedback_down"]
     await slack.server.container.assistant.drain()

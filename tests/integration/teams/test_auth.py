@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from functools import partial
 
 import aiohttp
 import pytest
-from aiohttp import web
 from botframework.connector.auth import AppCredentials, PasswordServiceClientCredentialFactory
 
-from adapters.teams import TeamsApp, TeamsConfig
-from bot.container import Container
-from bot.server import RunningServer, build_app
+from adapters.teams import surface as teams_surface
+from bot.container import SURFACES
+from bot.server import start_server
 from tests.conftest import SettingsFactory
 from tests.fakes import FakeBotConnector
 from tests.fakes.bf_activities import invoke_activity, message_activity
@@ -51,32 +51,18 @@ async def secured(
         TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=issuer.issuer,
         FINBOT_TEAMS_STREAM_INTERVAL=0,
     )
-    container = await Container.open(settings)
-    assert container.teams_app is not None and container.teams_app.config.auth_enabled
-    container.teams_app = TeamsApp(
-        TeamsConfig(
-            app_id=APP_ID,
-            app_password="secret",
-            openid_metadata_url=issuer.metadata_url,
-            token_issuer=issuer.issuer,
-            stream_interval_s=0,
-        ),
-        assistant=container.assistant,
-        conversations=container.conversations,
-        events=container.events,
-        credentials_factory=StaticTokenFactory(APP_ID, "secret"),
+    # The Teams surface with the outgoing-token seam replaced; everything else as configured.
+    surfaces = tuple(
+        partial(teams_surface.build, credentials_factory=StaticTokenFactory(APP_ID, "secret"))
+        if build is teams_surface.build else build
+        for build in SURFACES
     )
-    await container.ingest_sample_if_empty()
-    runner = web.AppRunner(build_app(container), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    host, port = runner.addresses[0][:2]
-    server = RunningServer(container=container, runner=runner, url=f"http://{host}:{port}")
+    server = await start_server(settings, host="127.0.0.1", port=0, surfaces=surfaces)
+    assert server.container.teams_app is not None and server.container.teams_app.config.auth_enabled
     try:
         async with aiohttp.ClientSession() as http:
             yield TeamsHarness(server, connector, http)
     finally:
-        await container.teams_app.drain()
         await server.stop()
 
 

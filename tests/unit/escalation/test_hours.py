@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from core.errors import ConfigurationError
-from core.escalation.hours import BusinessHours
+from core.escalation.hours import DEFAULT_BUSINESS_HOURS, BusinessHours, Holidays
 
 NY = BusinessHours.parse("Mon-Fri 08:30-17:30 America/New_York")
 
@@ -48,3 +48,37 @@ def test_bad_specs_name_the_setting(spec: str) -> None:
     with pytest.raises(ConfigurationError) as error:
         BusinessHours.parse(spec)
     assert error.value.setting == "FINBOT_BUSINESS_HOURS"
+
+
+NYSE_HOURS = BusinessHours.parse(DEFAULT_BUSINESS_HOURS, holidays=Holidays.parse("NYSE", ["2026-12-24"]))
+
+
+@pytest.mark.parametrize(
+    ("utc", "expected"),
+    [
+        # Thanksgiving morning (Thu 26 Nov 2026, 9:00 ET): not "within about an hour"
+        (
+            "2026-11-26T14:00:00+00:00",
+            "next business day (Friday) from 8:30 AM ET (we're closed today for Thanksgiving Day)",
+        ),
+        ("2026-11-25T23:00:00+00:00", "next business day (Friday) from 8:30 AM ET"),  # the evening before
+        ("2026-12-23T23:00:00+00:00", "next business day (Monday) from 8:30 AM ET"),  # the firm's own 24th, then 25th
+        ("2026-11-27T14:00:00+00:00", "within about an hour"),
+    ],
+)
+def test_the_promise_skips_holidays(utc: str, expected: str) -> None:
+    assert NYSE_HOURS.expected(datetime.fromisoformat(utc)) == expected
+
+
+def test_holiday_calendars_come_from_markets_countries_and_subdivisions() -> None:
+    from datetime import date
+
+    assert Holidays.parse("US-NY").name_of(date(2026, 11, 26)) == "Thanksgiving Day"
+    assert Holidays.parse("GB").name_of(date(2026, 12, 25)) == "Christmas Day"
+    assert Holidays.parse("none").name_of(date(2026, 12, 25)) is None
+    with pytest.raises(ConfigurationError) as bad_calendar:
+        Holidays.parse("Narnia")
+    assert bad_calendar.value.setting == "FINBOT_HOLIDAY_CALENDAR"
+    with pytest.raises(ConfigurationError) as bad_date:
+        Holidays.parse("NYSE", ["24/12/2026"])
+    assert bad_date.value.setting == "FINBOT_HOLIDAYS"

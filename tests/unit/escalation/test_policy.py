@@ -6,35 +6,69 @@ from typing import Any
 
 import pytest
 
-from core.escalation import CardRef, Escalation, EscalationPolicy, NotifierRouter, escalation_reason, notice_text
+from core.escalation import CardRef, Escalation, EscalationPolicy, NotifierRouter, no_desk_text, notice_text
+from core.escalation.policy import SENSITIVE_REASONS
+
+POLICY = EscalationPolicy()
+
+
+def _state(question: str = "What are the fees?", **fields: Any) -> dict[str, Any]:
+    return {"message": {"text": question}, **fields}
 
 
 @pytest.mark.parametrize(
-    ("state", "reason"),
+    ("state", "action", "reason"),
     [
-        ({"escalate_reason": "fraud", "strategy": "extractive", "grounded": True}, "fraud"),
-        ({"strategy": "human"}, "no_answer"),
-        ({"strategy": "llm", "grounded": False}, "low_confidence"),
-        ({"strategy": "extractive", "grounded": False}, "low_confidence"),
-        ({"strategy": "extractive", "grounded": True}, None),
-        ({"strategy": "template", "grounded": False}, None),
-        ({"escalate_reason": "", "strategy": "llm", "grounded": True}, None),
+        (_state(strategy="human"), "offer", "no_answer"),
+        (_state(strategy="refusal"), "offer", "no_answer"),
+        (_state(strategy="human", high_stakes=True), "offer", "recommendation"),
+        (_state(strategy="llm", grounded=False), "offer", "low_confidence"),
+        (_state("How is my inheritance taxed?", strategy="extractive", grounded=False), "handover", "low_confidence"),
+        (_state("Should I buy more bonds?", strategy="extractive", grounded=True, high_stakes=True), "offer",
+         "recommendation"),
+        (_state(strategy="extractive", grounded=True), "answer", None),
+        (_state(strategy="template", grounded=False), "answer", None),
+        (_state(strategy="extractive", grounded=True, offer_reason="complaint"), "offer", "complaint"),
     ],
 )
-def test_escalation_reason(state: dict[str, Any], reason: str | None) -> None:
-    assert escalation_reason(state) == reason
+def test_after_an_answer_finbot_answers_offers_or_hands_over(
+    state: dict[str, Any], action: str, reason: str | None
+) -> None:
+    decision = POLICY.after_answer(state)
+    assert (decision.action, decision.reason) == (action, reason)
 
 
-def test_answer_quality_triggers_can_be_switched_off_but_sensitive_ones_cannot() -> None:
-    policy = EscalationPolicy(on_low_confidence=False, on_no_answer=False)
-    assert not policy.allows("low_confidence") and not policy.allows("no_answer")
-    assert policy.allows("fraud") and policy.allows("asked_for_human")
+def test_a_recommendation_request_is_never_handed_over_for_low_confidence_alone() -> None:
+    state = _state("Can you recommend something for long-term growth?", strategy="llm", grounded=False,
+                   high_stakes=True)
+    assert POLICY.after_answer(state).action == "offer"
+
+
+def test_asks_for_a_person_always_hand_over_and_settings_name_the_sensitive_topics() -> None:
+    assert all(POLICY.hands_over(reason) for reason in (*SENSITIVE_REASONS, "asked_for_human"))
+    firm = EscalationPolicy(handover_topics=frozenset({"fraud"}))
+    assert firm.hands_over("fraud") and firm.hands_over("asked_for_human") and not firm.hands_over("complaint")
+
+
+def test_answer_quality_triggers_can_be_switched_off() -> None:
+    quiet = EscalationPolicy(on_low_confidence=False, on_no_answer=False, high_stakes_topics=("tax",))
+    assert quiet.after_answer(_state(strategy="human")).action == "answer"
+    unsure_tax = _state("What tax do I pay?", strategy="llm", grounded=False)
+    assert quiet.after_answer(unsure_tax).action == "offer"
+    assert EscalationPolicy(high_stakes_topics=()).after_answer(unsure_tax).action == "offer"
 
 
 def test_notice_says_an_advisor_was_asked_and_when() -> None:
     text = notice_text("transfer_instruction", "next business day (Monday) from 8:30 AM ET")
     assert "can't move money" in text and "next business day (Monday) from 8:30 AM ET" in text
     assert "asked one of our advisors" in notice_text("no_answer", "within about an hour")
+    assert "Of course" in notice_text("no_answer", "within about an hour", accepted=True)
+
+
+def test_no_desk_gives_the_contact_line_and_promises_nothing() -> None:
+    text = no_desk_text("asked_for_human", "Call us on 0800 000 000.")
+    assert text.endswith("Call us on 0800 000 000.") and "expect" not in text
+    assert "change your password" in no_desk_text("fraud", "Call us.")
 
 
 class _Desk:

@@ -29,3 +29,24 @@ async def test_questions_go_to_the_knowledge_specialist(text: str) -> None:
     update = await route(_state(text), SimpleNamespace(context=None))  # type: ignore[arg-type]
     assert update["intent"] == "question" and update["route"] == ["knowledge"]
     assert after_route({**_state(text), **update}) == "specialists"
+
+
+@pytest.mark.parametrize("text", ["hello hello", "cool!!", "testing123", "how are you?"])
+async def test_chatter_is_small_talk_not_a_search(text: str) -> None:
+    update = await route(_state(text), SimpleNamespace(context=None))  # type: ignore[arg-type]
+    assert update["intent"].startswith("smalltalk_") and update["route"] == []
+    assert after_route({**_state(text), **update}) == "smalltalk"
+
+
+async def test_an_open_offer_is_accepted_by_yes_and_declined_by_no() -> None:
+    offer = {"turn_id": "t0", "reason": "no_answer", "question": "What is the capital of Mongolia?"}
+    accepted = await route({**_state("yes please"), "offer": offer}, SimpleNamespace(context=None))  # type: ignore[arg-type]
+    assert accepted["escalate_reason"] == "no_answer" and accepted["accepted_offer"] == offer
+    assert after_route({**_state("yes please"), **accepted}) == "escalate"
+    declined = await route({**_state("no thanks"), "offer": offer}, SimpleNamespace(context=None))  # type: ignore[arg-type]
+    assert declined["offer"] is None and after_route({**_state("no thanks"), **declined}) == "smalltalk"
+    moved_on = await route({**_state("What are the advisory fees?"), "offer": offer},
+                           SimpleNamespace(context=None))  # type: ignore[arg-type]
+    assert moved_on["offer"] is None and moved_on["route"] == ["knowledge"]
+    without = await route(_state("yes"), SimpleNamespace(context=None))  # type: ignore[arg-type]
+    assert "escalate_reason" not in without  # "yes" with no offer open is just small talk

@@ -21,6 +21,17 @@ from core.memory.extract import extract_rules, score_importance
         ("I want to know the fees", []),
         ("I'm Alice", []),
         ("I'm not sure", []),
+        # Only what the person says about themselves: not other people, not views on markets.
+        ("My brother says bitcoin is the future.", []),
+        ("My wife is a teacher", []),
+        ("My advisor told me to buy gold", []),
+        ("I think stocks will crash next year", []),
+        ("I'm bullish on tech", []),
+        ("I heard bitcoin is going to the moon", []),
+        ("My goal is to retire at 60", ["their goal is to retire at 60"]),
+        ("My time horizon is 20 years and I prefer index funds",
+         ["their time horizon is 20 years", "prefers index funds"]),
+        ("I have 100 shares of Apple", ["has 100 shares of Apple"]),
     ],
 )
 def test_rules_keep_explicit_statements_without_their_subject(text: str, facts: list[str]) -> None:

@@ -97,3 +97,30 @@ def test_reply_blocks_have_sources_figures_confidence_escalation_and_feedback() 
     shared = render.reply_blocks(reply, share=True)
     assert render.SHARE in json.dumps(shared)
     assert render.extra_blocks(reply)[-1]["type"] == "actions" and "$25" not in json.dumps(render.extra_blocks(reply))
+
+
+def test_top_level_dms_continue_the_open_session_within_its_window() -> None:
+    from adapters.slack.sessions import continue_session
+    from core.types import Conversation
+
+    session = inbound.dm_session_conversation(team="T1", channel="D1", user="U1", session_id="1000.000001",
+                                              ts="1000.000001")
+    thread = Conversation(platform="slack", tenant="T1", channel_id="D1", thread_id="1005.000001", is_direct=True,
+                          reference={"channel": "D1", "thread_ts": "1005.000001", "team": "T1", "user": "U1"})
+    assert continue_session([thread, session], "1015.000002", window_s=3600) == "1000.000001"  # threads skipped
+    assert continue_session([session], f"{1000 + 3601}.000002", window_s=3600) is None  # too long ago: new session
+    assert continue_session([], "1015.000002", window_s=3600) is None
+
+
+def test_an_offer_button_finds_its_conversation_again() -> None:
+    session = inbound.dm_session_conversation(team="T1", channel="D1", user="U1", session_id="1000.000001",
+                                              ts="1000.000009")
+    command = inbound.command_conversation(team="T1", channel="C9", user="U9")
+    thread = inbound.conversation_for(team="T1", channel="C1", thread_ts="1000.000002", is_direct=False, user="U1")
+    for conversation in (session, command, thread):
+        value = inbound.offer_value(conversation)
+        again = inbound.conversation_of_offer(value, team="T1", channel=conversation.channel_id,
+                                              user=str((conversation.reference or {})["user"]))
+        assert again is not None and again.key == conversation.key
+    assert (command.reference or {})["private"] is True
+    assert inbound.conversation_of_offer("x:1", team="T1", channel="C1", user="U1") is None
