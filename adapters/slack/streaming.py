@@ -19,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.delivery import delete_message, post_message, update_message
+from adapters.slack.delivery import delete_message, post_message, refused_blocks, update_message
 from adapters.slack.render import extra_blocks, notification_text, reply_blocks, split_text
 from core.types import Reply
 
@@ -53,6 +54,8 @@ class Delivery:
         self.target = target
         self.partial_ts: str | None = None
         self.broken = False
+        self.native = True
+        """Native Block Kit elements (table, feedback buttons) until Slack refuses them (render.py)."""
 
     async def add(self, text: str) -> None:
         """Show more of the answer; never raises (a failure switches to the final-message fallback)."""
@@ -62,9 +65,23 @@ class Delivery:
         if not self.broken:
             try:
                 return await self._finish(reply)
-            except Exception:  # any streaming failure: fall back to one final post
-                log.exception("streaming the answer into %s failed; sending it as one message", self.target.channel)
-        return await self._fallback(reply)
+            except Exception as exc:  # any streaming failure: fall back to one final post
+                if refused_blocks(exc):
+                    self._plain_blocks(exc)
+                else:
+                    log.exception("streaming the answer into %s failed; sending it as one message", self.target.channel)
+        try:
+            return await self._fallback(reply)
+        except SlackApiError as exc:
+            if not (self.native and refused_blocks(exc)):
+                raise
+            self._plain_blocks(exc)
+            return await self._fallback(reply)
+
+    def _plain_blocks(self, exc: BaseException) -> None:
+        """Slack refused a native element (table, feedback buttons): send the classic blocks instead."""
+        log.info("Slack refused native blocks in %s (%s); sending classic blocks", self.target.channel, exc)
+        self.native = False
 
     async def discard(self) -> None:
         """The bot must stay silent after all: remove anything shown so far."""
@@ -84,7 +101,7 @@ class Delivery:
         )
 
     def _blocks(self, reply: Reply) -> list[dict[str, Any]]:
-        return reply_blocks(reply, offer_value=self.target.offer_value)
+        return reply_blocks(reply, offer_value=self.target.offer_value, native=self.native)
 
     async def _fallback(self, reply: Reply) -> str:
         await self.discard()
@@ -131,7 +148,7 @@ class ChatStreamDelivery(Delivery):
     async def _finish(self, reply: Reply) -> str:
         if self._stream is None:
             return await self._post_whole(reply)
-        extras = extra_blocks(reply, offer_value=self.target.offer_value)
+        extras = extra_blocks(reply, offer_value=self.target.offer_value, native=self.native)
         if reply.text.startswith(self._streamed) and len(reply.text) - len(self._streamed) <= STREAM_TEXT_LIMIT:
             response = await self._stream.stop(markdown_text=reply.text[len(self._streamed) :] or None, blocks=extras)
             return str(response.get("ts") or self._stream.ts)
