@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from core.assistant import Assistant
 from core.escalation import AdvisorDesk, EscalationService, PersonChannel
+from core.memory import MemoryService
 from core.metrics.reports import MetricsReports
 from core.store import ConversationStore, EventLog
 from core.types import IncomingMessage, Progress, Reply, TextDelta
@@ -44,6 +45,8 @@ class SurfaceServices:
     escalations: EscalationService | None = None
     metrics: MetricsReports | None = None
     """The admin dashboard (`/finbot-metrics` in Slack, `metrics` in Teams); None: off."""
+    memory: MemoryService | None = None
+    """What finbot remembers about people (shown to them on Slack's Home tab); None: memory is off."""
 
 
 class TurnSink(Protocol):

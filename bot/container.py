@@ -203,6 +203,7 @@ class Container:
             events=events,
             escalations=escalations,
             metrics=_metrics_reports(settings, db),
+            memory=memory,
         )
         surfaces = _surfaces(builders, services, settings, escalations, stack)
         return cls(

@@ -16,7 +16,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import escalation
 from adapters.slack.authorize import authorize_once
 from adapters.slack.deps import SlackDeps
-from adapters.slack.listeners import actions, assistant, commands, messages, metrics_command
+from adapters.slack.listeners import (
+    actions,
+    assistant,
+    channels,
+    commands,
+    home,
+    messages,
+    metrics_command,
+    reactions,
+)
 from adapters.slack.middleware import exactly_once
 
 __all__ = ["LISTENERS", "Registrar", "build_slack_app", "close_client", "make_client"]
@@ -30,6 +39,9 @@ LISTENERS: list[Registrar] = [
     commands.register,
     actions.register,
     metrics_command.register,  # /finbot-metrics (admins)
+    home.register,  # App Home: the DM's prompts and greeting (agent view), the Home tab
+    reactions.register,  # 👍 / 👎 on finbot's answers: feedback
+    channels.register,  # an introduction when finbot joins a channel
 ]
 """Listener modules, in order. Add yours here: `my_feature.register`."""
 

@@ -36,6 +36,7 @@ __all__ = [
     "SECTION_LIMIT",
     "SHARE",
     "Block",
+    "escape_mrkdwn",
     "extra_blocks",
     "feedback_of",
     "notification_text",
@@ -76,6 +77,11 @@ _BOLD_MARK = "\x00"
 def _escape(text: str) -> str:
     """Slack's three control characters (https://api.slack.com/reference/surfaces/formatting#escaping)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Text from people or documents, shown as-is in mrkdwn (no mentions, links or markup of its own)."""
+    return _escape(text)
 
 
 def to_mrkdwn(markdown: str) -> str:
