@@ -21,6 +21,7 @@ from adapters.slack.listeners import (
     assistant,
     channels,
     commands,
+    edits,
     home,
     messages,
     metrics_command,
@@ -33,8 +34,9 @@ __all__ = ["LISTENERS", "Registrar", "build_slack_app", "close_client", "make_cl
 Registrar = Callable[[AsyncApp, SlackDeps], None]
 
 LISTENERS: list[Registrar] = [
-    assistant.register,  # first: the AI-app middleware must see assistant-thread events before the listeners
+    assistant.register,  # the legacy AI-app panel's thread start (apps still on assistant_view)
     escalation.register,  # advisor channel (cards, Claim/Close, thread replies): before `messages` takes its events
+    edits.register,  # an edited question: answered again in place (before `messages`, which skips edits)
     messages.register,
     commands.register,
     actions.register,

@@ -26,7 +26,15 @@ from adapters.slack.delivery import delete_message, post_message, refused_blocks
 from adapters.slack.render import extra_blocks, notification_text, reply_blocks, split_text
 from core.types import Reply
 
-__all__ = ["ChatStreamDelivery", "Delivery", "FinalDelivery", "Target", "UpdateDelivery", "open_delivery"]
+__all__ = [
+    "ChatStreamDelivery",
+    "Delivery",
+    "FinalDelivery",
+    "ReplaceDelivery",
+    "Target",
+    "UpdateDelivery",
+    "open_delivery",
+]
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +123,26 @@ class Delivery:
 
 class FinalDelivery(Delivery):
     """No streaming: one message when the answer is complete."""
+
+
+class ReplaceDelivery(Delivery):
+    """The answer replaces an earlier one of finbot's in place (an edited question): one `chat.update`."""
+
+    def __init__(self, client: AsyncWebClient, target: Target, ts: str) -> None:
+        super().__init__(client, target)
+        self.ts = ts
+
+    async def _finish(self, reply: Reply) -> str:
+        await update_message(
+            self.client, self.target.channel, self.ts, text=notification_text(reply), blocks=self._blocks(reply)
+        )
+        return self.ts
+
+    async def _fallback(self, reply: Reply) -> str:
+        return await self._finish(reply)
+
+    async def discard(self) -> None:
+        """Silent after all (e.g. the edit made it a message finbot does not answer): the old answer stays."""
 
 
 class ChatStreamDelivery(Delivery):

@@ -168,3 +168,27 @@ async def test_a_file_shared_in_the_dm_gets_a_note_that_finbot_reads_text(slack:
 async def test_a_signed_event_nobody_listens_to_is_acknowledged(slack: SlackHarness) -> None:
     sent = await slack.send_event(_event({"type": "channel_rename", "channel": {"id": "C1", "name": "x"}}))
     assert sent.status == 200
+
+
+async def test_an_edited_question_is_answered_again_in_place(slack: SlackHarness) -> None:
+    thread = "1690000000.000001"  # before the fake Slack's own message ts, as a question comes before its answer
+    question = assistant_thread_payload(
+        "How much does an outgoing international wire cost?", channel="D8", thread_ts=thread, ts="1690000000.000002"
+    )
+    await slack.send_event(question)
+    stop = await slack.wait_call("chat.stopStream", lambda c: c.args.get("channel") == "D8")
+    await slack.server.container.assistant.drain()
+    asked = question["event"]
+    slack.fake.seed_thread("D8", thread, [
+        {"ts": asked["ts"], "user": "U1", "text": asked["text"]},
+        {"ts": stop.response_ts, "user": BOT_USER_ID, "bot_id": "B1", "text": "…"},
+    ])
+    edit = _event({
+        "type": "message", "subtype": "message_changed", "channel": "D8", "channel_type": "im", "hidden": True,
+        "message": {**asked, "text": WIRE, "edited": {"user": "U1", "ts": new_ts()}},
+        "previous_message": asked, "ts": new_ts(), "event_ts": new_ts(),
+    })
+    assert (await slack.send_event(edit)).status == 200
+    update = await slack.wait_call("chat.update", lambda c: c.args.get("channel") == "D8")
+    assert update.args["ts"] == stop.response_ts and "$25" in update.args["text"]
+    assert len([c for c in slack.fake.calls("chat.startStream") if c.args.get("channel") == "D8"]) == 1
