@@ -22,6 +22,7 @@ from core.escalation import AdvisorDesk, EscalationService, PersonChannel
 from core.memory import MemoryService
 from core.metrics.reports import MetricsReports
 from core.store import ConversationStore, EventLog
+from core.store.installations import InstallationStore
 from core.types import IncomingMessage, Progress, Reply, TextDelta
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class SurfaceServices:
     """The admin dashboard (`/finbot-metrics` in Slack, `metrics` in Teams); None: off."""
     memory: MemoryService | None = None
     """What finbot remembers about people (shown to them on Slack's Home tab); None: memory is off."""
+    installations: InstallationStore | None = None
+    """Workspaces / tenants that removed finbot: nothing is posted there."""
 
 
 class TurnSink(Protocol):

@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import json
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
+from core.store.installations import InstallationStore
 from core.store.models import TurnMetricRow, UserFactRow
 from tests.fakes.slack_api import BOT_USER_ID
 from tests.fakes.slack_signing import assistant_thread_payload, block_actions_body, message_im_payload, new_ts
@@ -192,3 +194,30 @@ async def test_an_edited_question_is_answered_again_in_place(slack: SlackHarness
     update = await slack.wait_call("chat.update", lambda c: c.args.get("channel") == "D8")
     assert update.args["ts"] == stop.response_ts and "$25" in update.args["text"]
     assert len([c for c in slack.fake.calls("chat.startStream") if c.args.get("channel") == "D8"]) == 1
+
+
+async def test_after_uninstall_finbot_posts_nothing_there_until_events_come_again(slack: SlackHarness) -> None:
+    await _answered(slack, "hello")  # the app's client knows its workspace (auth.test)
+    (surface,) = [s for s in slack.server.container.surfaces if s.name == "slack"]
+    people = surface.person_channel
+    conversation = (await slack.server.container.conversations.latest_in_channel("slack", "T1", "D1"))[0]
+
+    assert (await slack.send_event(_event({"type": "app_uninstalled"}))).status == 200
+    installations = InstallationStore(slack.server.container.db)
+    for _ in range(100):
+        if await installations.removed("slack", "T1"):
+            break
+        await asyncio.sleep(0.05)
+    posted_before = len(slack.fake.calls("chat.postMessage"))
+    try:
+        await people.relay_to_person(conversation, "Your advisor here.", advisor_name="Dana")
+    except SlackApiError as exc:
+        assert exc.response["error"] == "app_removed"
+    else:
+        raise AssertionError("a relay was posted to a workspace that uninstalled finbot")
+    assert len(slack.fake.calls("chat.postMessage")) == posted_before
+
+    await _answered(slack, "hello again", user="U2", channel="D2")  # installed again: events arrive
+    await people.relay_to_person(conversation, "Your advisor here.", advisor_name="Dana")
+    relay = await slack.wait_call("chat.postMessage", lambda c: "Your advisor here." in str(c.args.get("text")))
+    assert relay.args["channel"] == "D1"

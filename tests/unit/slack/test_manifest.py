@@ -21,6 +21,8 @@ EVENT_SUBSCRIPTIONS = {
     "app_home_opened": {"app_home_opened"},
     "reaction_added": {"reaction_added"},
     "member_joined_channel": {"member_joined_channel"},
+    "app_uninstalled": {"app_uninstalled"},
+    "tokens_revoked": {"tokens_revoked"},
 }
 LEGACY_EVENTS = {"assistant_thread_started", "assistant_thread_context_changed"}
 """Sent only to apps still set up with the legacy assistant_view; the manifest declares agent_view."""
@@ -60,6 +62,9 @@ class RecordingApp:
 
     def assistant(self, assistant: Any) -> None:
         self.assistants += 1
+
+    def use(self, middleware: Any) -> None:
+        """Global middleware registers no event."""
 
 
 @pytest.fixture(scope="module")
