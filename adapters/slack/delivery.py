@@ -73,7 +73,9 @@ async def set_status(client: AsyncWebClient, channel: str, thread_ts: str, statu
     """assistant.threads.setStatus ("searching the knowledge base..."); False when Slack refused
     (not an AI-app thread, missing assistant:write)."""
     try:
-        await client.assistant_threads_setStatus(channel_id=channel, thread_ts=thread_ts, status=status)
+        await client.assistant_threads_setStatus(
+            channel_id=channel, thread_ts=thread_ts, status=status, loading_messages=[status]
+        )
     except SlackApiError as exc:
         log.info("thread status not shown in %s: %s", channel, exc.response.get("error"))
         return False

@@ -47,6 +47,7 @@ class ThreadSink:
         target = self._delivery.target
         if self._status and target.thread_ts:
             self._status = await set_status(self._client, target.channel, target.thread_ts, status)
+        await self._delivery.progress(status)
 
     async def delta(self, text: str) -> None:
         await self._delivery.add(text)

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
+from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
+from bot.server import start_server
 from core.store.installations import InstallationStore
 from core.store.models import TurnMetricRow, UserFactRow
+from tests.fakes import FakeSlackWebAPI
 from tests.fakes.slack_api import BOT_USER_ID
 from tests.fakes.slack_signing import assistant_thread_payload, block_actions_body, message_im_payload, new_ts
 from tests.integration.slack.conftest import SlackHarness
@@ -221,3 +226,43 @@ async def test_after_uninstall_finbot_posts_nothing_there_until_events_come_agai
     await people.relay_to_person(conversation, "Your advisor here.", advisor_name="Dana")
     relay = await slack.wait_call("chat.postMessage", lambda c: "Your advisor here." in str(c.args.get("text")))
     assert relay.args["channel"] == "D1"
+
+
+def _task_chunks(fake: FakeSlackWebAPI, channel: str) -> list[dict]:
+    calls = [c for c in fake.requests if c.api_method in ("chat.startStream", "chat.appendStream",
+                                                                  "chat.stopStream")]
+    return [
+        chunk
+        for c in calls
+        if c.args.get("channel") == channel
+        for chunk in c.json_arg("chunks") or []
+        if chunk.get("type") == "task_update"
+    ]
+
+
+async def test_the_cores_progress_streams_as_task_updates_with_the_sources_found(
+    slack_settings: Callable[..., Any], fake_slack: FakeSlackWebAPI
+) -> None:
+    server = await start_server(slack_settings(FINBOT_PUBLIC_URL="https://finbot.example"), host="127.0.0.1", port=0)
+    try:
+        async with aiohttp.ClientSession() as http:
+            await _answered(SlackHarness(server, fake_slack, http), WIRE, channel="D11")
+    finally:
+        await server.stop()
+    tasks = _task_chunks(fake_slack, "D11")
+    assert tasks[0]["status"] == "in_progress" and tasks[0]["title"].startswith("Searching the knowledge base")
+    assert fake_slack.calls("chat.startStream")[0].args.get("task_display_mode") == "timeline"
+    final = {t["id"]: t for t in tasks}  # the last update of each step
+    assert all(t["status"] == "complete" for t in final.values())
+    search = next(t for t in final.values() if t["title"].startswith("Searching"))
+    assert search["sources"] and all(s["url"].startswith("https://finbot.example/kb/") for s in search["sources"])
+    assert "$25" in fake_slack.stream_text()
+
+
+async def test_a_workspace_refusing_task_updates_still_gets_the_streamed_answer(slack: SlackHarness) -> None:
+    slack.fake.fail_method("chat.startStream", error="invalid_chunks", times=1)
+    await _answered(slack, WIRE, channel="D12")
+    starts = [c for c in slack.fake.calls("chat.startStream") if c.args.get("channel") == "D12"]
+    assert len(starts) == 2 and starts[1].status == 200
+    assert "$25" in slack.fake.stream_text()
+    assert not _task_chunks(slack.fake, "D12")[1:], "no more task updates after the refusal"
