@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from core.assistant import Assistant
 from core.escalation import AdvisorDesk, EscalationService, PersonChannel
+from core.memory import MemoryService
 from core.metrics.reports import MetricsReports
 from core.store import ConversationStore, EventLog
+from core.store.installations import InstallationStore
 from core.types import IncomingMessage, Progress, Reply, TextDelta
 
 if TYPE_CHECKING:
@@ -44,6 +46,10 @@ class SurfaceServices:
     escalations: EscalationService | None = None
     metrics: MetricsReports | None = None
     """The admin dashboard (`/finbot-metrics` in Slack, `metrics` in Teams); None: off."""
+    memory: MemoryService | None = None
+    """What finbot remembers about people (shown to them on Slack's Home tab); None: memory is off."""
+    installations: InstallationStore | None = None
+    """Workspaces / tenants that removed finbot: nothing is posted there."""
 
 
 class TurnSink(Protocol):

@@ -128,7 +128,7 @@ class Settings(BaseSettings):
     suggested_prompts: Annotated[list[str], NoDecode] = Field(
         default_factory=list, alias="FINBOT_SUGGESTED_PROMPTS", json_schema_extra={"default_text": "finbot's own"}
     )
-    """Prompts offered in a new Slack AI-assistant thread, separated by a vertical bar."""
+    """Prompts offered when a person opens finbot's Slack DM, separated by a vertical bar."""
 
     # --- Teams (Bot Framework) ---
     microsoft_app_id: str = Field(

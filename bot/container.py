@@ -52,6 +52,7 @@ from core.retrieval import DocumentStore, FusionConfig, HybridRetriever, Ingesto
 from core.retrieval.rewrite import QueryRewriter
 from core.specialists import SpecialistServices
 from core.store import ConversationStore, Database, EventLog, MetricsStore
+from core.store.installations import InstallationStore
 from core.store.models import utcnow
 
 __all__ = ["Container", "SAMPLE_KNOWLEDGE", "SURFACES"]
@@ -203,6 +204,8 @@ class Container:
             events=events,
             escalations=escalations,
             metrics=_metrics_reports(settings, db),
+            memory=memory,
+            installations=InstallationStore(db),
         )
         surfaces = _surfaces(builders, services, settings, escalations, stack)
         return cls(

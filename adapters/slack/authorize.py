@@ -26,9 +26,12 @@ def authorize_once(client: AsyncWebClient) -> Callable[[], Awaitable[AuthorizeRe
             async with lock:
                 if not cached:
                     response = await client.auth_test()
-                    cached.append(
-                        AuthorizeResult.from_auth_test_response(auth_test_response=response, bot_token=client.token)
+                    result = AuthorizeResult.from_auth_test_response(
+                        auth_test_response=response, bot_token=client.token
                     )
+                    if hasattr(client, "team"):  # GuardedWebClient: which workspace it guards
+                        client.team = result.team_id
+                    cached.append(result)
         return cached[0]
 
     return authorize

@@ -12,9 +12,17 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-__all__ = ["delete_message", "post_ephemeral", "post_message", "set_status", "update_message"]
+__all__ = ["delete_message", "post_ephemeral", "post_message", "refused_blocks", "set_status", "update_message"]
 
 log = logging.getLogger(__name__)
+
+BLOCK_ERRORS = frozenset({"invalid_blocks", "invalid_blocks_format", "unsupported_block_type"})
+"""What the Web API answers when a workspace or client does not take a block (e.g. a `table`)."""
+
+
+def refused_blocks(exc: BaseException) -> bool:
+    """True when Slack refused a message for its blocks (send classic blocks instead)."""
+    return isinstance(exc, SlackApiError) and str(exc.response.get("error") or "") in BLOCK_ERRORS
 
 
 async def post_message(
@@ -65,7 +73,9 @@ async def set_status(client: AsyncWebClient, channel: str, thread_ts: str, statu
     """assistant.threads.setStatus ("searching the knowledge base..."); False when Slack refused
     (not an AI-app thread, missing assistant:write)."""
     try:
-        await client.assistant_threads_setStatus(channel_id=channel, thread_ts=thread_ts, status=status)
+        await client.assistant_threads_setStatus(
+            channel_id=channel, thread_ts=thread_ts, status=status, loading_messages=[status]
+        )
     except SlackApiError as exc:
         log.info("thread status not shown in %s: %s", channel, exc.response.get("error"))
         return False

@@ -9,8 +9,10 @@ from typing import Any, Literal
 
 from core.assistant import Assistant
 from core.escalation import EscalationService
+from core.memory import MemoryService
 from core.metrics.reports import MetricsReports
 from core.store import ConversationStore, EventLog
+from core.store.installations import InstallationStore
 
 __all__ = ["DEFAULT_PROMPTS", "MAX_CONCURRENT_TURNS", "EventPredicate", "SlackDeps", "StreamingMode"]
 
@@ -54,6 +56,10 @@ class SlackDeps:
     """Hands conversations to advisors (adapters/slack/escalation.py); None: no Slack desk or relay."""
     advisor_channel: str | None = None
     """SLACK_ADVISOR_CHANNEL: escalation cards go there; advisors answer in the cards' threads."""
+    installations: InstallationStore | None = None
+    """Workspaces that removed finbot (listeners/lifecycle.py); None: not tracked."""
+    memory: MemoryService | None = None
+    """What finbot remembers about people: the Home tab shows it, with Forget buttons (listeners/home.py)."""
     dm_session_s: float = 4 * 3600.0
     """Top-level DMs this close together continue one conversation (SLACK_DM_SESSION_MIN)."""
 

@@ -1,7 +1,13 @@
 """The core's Reply -> Slack Block Kit, inside Slack's limits. Pure functions.
 
 Limits (Block Kit reference, see docs/platform-notes.md): a section's text 3,000 chars, 50 blocks per
-message, a button value 2,000 chars, a context block 10 elements, 25 elements in an actions block.
+message, a button value 2,000 chars, a context block 10 elements, 25 elements in an actions block; one table
+block per message, 100 rows of at most 20 cells.
+
+Native elements (`native=True`, the default): the first figure as a `table` block and Slack's own feedback
+buttons (`context_actions` + `feedback_buttons`, slack_sdk's `FeedbackButtonsElement`). Workspaces or clients
+that refuse them (`invalid_blocks`) get `native=False`: figures as monospace code blocks and emoji buttons;
+`streaming.Delivery` switches by itself when Slack says so.
 """
 
 from __future__ import annotations
@@ -11,10 +17,18 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from slack_sdk.models.blocks import (
+    ContextActionsBlock,
+    FeedbackButtonObject,
+    FeedbackButtonsElement,
+    TableBlock,
+)
+
 from core.types import Citation, EscalationNotice, Figure, Reply
 
 __all__ = [
     "BUTTON_VALUE_LIMIT",
+    "FEEDBACK",
     "FEEDBACK_DOWN",
     "FEEDBACK_UP",
     "MAX_BLOCKS",
@@ -22,7 +36,9 @@ __all__ = [
     "SECTION_LIMIT",
     "SHARE",
     "Block",
+    "escape_mrkdwn",
     "extra_blocks",
+    "feedback_of",
     "notification_text",
     "reply_blocks",
     "split_text",
@@ -38,8 +54,14 @@ BUTTON_VALUE_LIMIT = 2000
 CONTEXT_TEXT_LIMIT = 2000
 NOTIFICATION_LIMIT = 3000
 
+FEEDBACK = "finbot_feedback"
+"""The native feedback buttons' action id; their values are "up:<turn id>" / "down:<turn id>"."""
 FEEDBACK_UP = "finbot_feedback_up"
 FEEDBACK_DOWN = "finbot_feedback_down"
+"""The emoji buttons' action ids (fallback, and answers sent before the native buttons); value = turn id."""
+TABLE_ROWS_LIMIT = 100
+TABLE_CELLS_LIMIT = 20
+TABLE_CELL_TEXT_LIMIT = 2000
 SHARE = "finbot_share"
 OFFER_ADVISOR = "finbot_offer_advisor"
 OFFER_LABEL = "Talk to an advisor"
@@ -55,6 +77,11 @@ _BOLD_MARK = "\x00"
 def _escape(text: str) -> str:
     """Slack's three control characters (https://api.slack.com/reference/surfaces/formatting#escaping)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Text from people or documents, shown as-is in mrkdwn (no mentions, links or markup of its own)."""
+    return _escape(text)
 
 
 def to_mrkdwn(markdown: str) -> str:
@@ -133,6 +160,33 @@ def _figure_block(figure: Figure) -> Block:
     return _section(f"{title}```{_escape(table)}```")
 
 
+def _table_blocks(figure: Figure) -> list[Block]:
+    """A figure as Slack's native table: its name above, numbers right-aligned, at most 100 rows."""
+    width = min(len(figure.columns), TABLE_CELLS_LIMIT)
+    rows = [figure.columns[:width], *(row[:width] for row in figure.rows)][:TABLE_ROWS_LIMIT]
+    cells = [
+        [{"type": "raw_text", "text": str(cell)[:TABLE_CELL_TEXT_LIMIT] or " "} for cell in row]
+        + [{"type": "raw_text", "text": " "}] * (width - len(row))
+        for row in rows
+    ]
+    numeric = [all(_is_number(row[i]) for row in figure.rows if i < len(row)) for i in range(width)]
+    settings = [{"align": "right"} if is_number else {"align": "left"} for is_number in numeric]
+    table = TableBlock(rows=cells, column_settings=settings).to_dict()
+    return [_section(f"*{_escape(figure.name)}*"), table]
+
+
+def _is_number(cell: object) -> bool:
+    return bool(re.fullmatch(r"[-+(]?[$€£]?[\d.,]+%?\)?", str(cell).strip()))
+
+
+def _figures_blocks(figures: list[Figure], *, native: bool) -> list[Block]:
+    """Slack allows one table block per message: the first figure is a table, the others code blocks."""
+    blocks: list[Block] = []
+    for number, figure in enumerate(figures):
+        blocks += _table_blocks(figure) if native and number == 0 else [_figure_block(figure)]
+    return blocks
+
+
 def _confidence_block(reply: Reply) -> Block | None:
     if not reply.low_confidence or reply.strategy == "refusal":  # a refusal says so itself
         return None
@@ -154,23 +208,53 @@ def _button(text: str, action_id: str, value: str, emoji: bool = True) -> Block:
 
 
 def _actions_block(
-    turn_id: str | None, *, feedback: bool, share: bool, offer_value: str | None = None
-) -> Block | None:
+    turn_id: str | None, *, feedback: bool, share: bool, offer_value: str | None = None, native: bool = True
+) -> list[Block]:
     elements = []
     if offer_value is not None:  # the offer of an advisor: a click speaks for the person (listeners/actions.py)
         offer = _button(OFFER_LABEL, OFFER_ADVISOR, offer_value, emoji=False)
         elements.append({**offer, "style": "primary"})
-    if not turn_id:
-        return {"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": elements} if elements else None
-    if feedback:
+    native_feedback: list[Block] = []
+    if turn_id and feedback and native:
+        native_feedback = [_feedback_block(turn_id)]
+    elif turn_id and feedback:
         elements += [_button(":thumbsup:", FEEDBACK_UP, turn_id), _button(":thumbsdown:", FEEDBACK_DOWN, turn_id)]
-    if share:
+    if turn_id and share:
         elements.append(_button("Share to channel", SHARE, turn_id))
-    return {"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": elements} if elements else None
+    actions = [{"type": "actions", "block_id": ACTIONS_BLOCK_ID, "elements": elements}] if elements else []
+    return actions + native_feedback
+
+
+def _feedback_block(turn_id: str) -> Block:
+    """Slack's own thumbs up / down under an AI answer."""
+    up, down = (f"{vote}:{turn_id}"[:BUTTON_VALUE_LIMIT] for vote in ("up", "down"))
+    element = FeedbackButtonsElement(
+        action_id=FEEDBACK,
+        positive_button=FeedbackButtonObject(
+            text="Good answer", accessibility_label="This answer was helpful", value=up
+        ),
+        negative_button=FeedbackButtonObject(
+            text="Bad answer", accessibility_label="This answer was not helpful", value=down
+        ),
+    )
+    return ContextActionsBlock(elements=[element]).to_dict()
+
+
+def feedback_of(action: dict[str, Any]) -> tuple[str, int] | None:
+    """(turn id, +1 / -1) of a click on either kind of feedback button; None for anything else."""
+    action_id, value = action.get("action_id"), str(action.get("value") or "")
+    if action_id == FEEDBACK:
+        vote, _, turn_id = value.partition(":")
+        if vote in ("up", "down") and turn_id:
+            return turn_id, 1 if vote == "up" else -1
+        return None
+    if action_id in (FEEDBACK_UP, FEEDBACK_DOWN) and value:
+        return value, 1 if action_id == FEEDBACK_UP else -1
+    return None
 
 
 def extra_blocks(
-    reply: Reply, *, feedback: bool = True, share: bool = False, offer_value: str | None = None
+    reply: Reply, *, feedback: bool = True, share: bool = False, offer_value: str | None = None, native: bool = True
 ) -> list[Block]:
     """Everything but the answer text: figures, sources, low confidence, escalation, buttons (the offer of an
     advisor when the Reply makes one and `offer_value` says where it was shown).
@@ -178,21 +262,22 @@ def extra_blocks(
     Streaming sends the text as it comes and these with the final `chat.stopStream`.
     """
     offer = offer_value if reply.offer_advisor else None
-    blocks: list[Block | None] = [_figure_block(f) for f in reply.figures]
+    blocks: list[Block | None] = list(_figures_blocks(reply.figures, native=native))
     blocks += [
         _sources_block(reply.citations),
         _confidence_block(reply),
         _escalation_block(reply.escalation) if reply.escalation else None,
-        _actions_block(reply.turn_id, feedback=feedback, share=share, offer_value=offer),
+        *_actions_block(reply.turn_id, feedback=feedback, share=share, offer_value=offer, native=native),
     ]
     return [b for b in blocks if b is not None]
 
 
 def reply_blocks(
-    reply: Reply, *, feedback: bool = True, share: bool = False, offer_value: str | None = None
+    reply: Reply, *, feedback: bool = True, share: bool = False, offer_value: str | None = None, native: bool = True
 ) -> list[Block]:
     """The whole reply; long answers are cut so the message stays within 50 blocks."""
-    extras = extra_blocks(reply, feedback=feedback, share=share, offer_value=offer_value)[: MAX_BLOCKS - 1]
+    extras = extra_blocks(reply, feedback=feedback, share=share, offer_value=offer_value, native=native)
+    extras = extras[: MAX_BLOCKS - 1]
     text = text_blocks(reply.text)
     room = MAX_BLOCKS - len(extras)
     if len(text) > room:

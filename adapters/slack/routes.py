@@ -1,7 +1,8 @@
 """`POST /slack/events` on finbot's own aiohttp app, around Bolt's `async_dispatch`.
 
 Bolt checks the signature (401 on a bad or stale one, nothing processed) and acks; a body Bolt cannot parse
-is answered 400 here instead of a 500.
+is answered 400 here instead of a 500. A signed request no listener handles (an event finbot does not use) is
+answered 200 instead of Bolt's 404, so Slack neither retries it nor counts it as a failure.
 """
 
 from __future__ import annotations
@@ -32,4 +33,7 @@ async def slack_events(request: web.Request) -> web.Response:
     except (ValueError, UnicodeDecodeError):  # malformed JSON / form / payload= field
         log.info("malformed Slack request body rejected")
         return web.json_response({"error": "malformed body"}, status=400)
-    return await to_aiohttp_response(await slack_app.async_dispatch(bolt_request))
+    bolt_response = await slack_app.async_dispatch(bolt_request)
+    if bolt_response.status == 404:  # signed (else 401), but nothing listens: acknowledged, not an error
+        return web.Response(status=200)
+    return await to_aiohttp_response(bolt_response)

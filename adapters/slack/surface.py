@@ -88,6 +88,8 @@ def build(services: SurfaceServices, settings: Any) -> SlackSurface | None:
         stream_buffer_chars=settings.slack_stream_buffer,
         metrics=services.metrics,
         escalations=services.escalations,
+        memory=services.memory,
+        installations=services.installations,
         advisor_channel=advisor_channel,
         dm_session_s=settings.slack_dm_session_min * 60,
     )

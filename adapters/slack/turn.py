@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.base import run_turn
-from adapters.slack.delivery import post_ephemeral, post_message, set_status
+from adapters.slack.delivery import post_ephemeral, post_message, refused_blocks, set_status
 from adapters.slack.deps import SlackDeps
 from adapters.slack.inbound import offer_value
 from adapters.slack.render import notification_text, reply_blocks
@@ -47,6 +47,7 @@ class ThreadSink:
         target = self._delivery.target
         if self._status and target.thread_ts:
             self._status = await set_status(self._client, target.channel, target.thread_ts, status)
+        await self._delivery.progress(status)
 
     async def delta(self, text: str) -> None:
         await self._delivery.add(text)
@@ -82,7 +83,14 @@ class EphemeralSink:
         if reply.silent:
             return
         blocks = reply_blocks(reply, share=True, offer_value=self._target.offer_value)
-        await self._post(notification_text(reply), blocks)
+        try:
+            await self._post(notification_text(reply), blocks)
+        except SlackApiError as exc:
+            if not refused_blocks(exc):
+                raise
+            log.info("Slack refused native blocks (%s); sending classic blocks", exc.response.get("error"))
+            classic = reply_blocks(reply, share=True, offer_value=self._target.offer_value, native=False)
+            await self._post(notification_text(reply), classic)
 
     async def apologise(self, text: str) -> None:
         await self._post(text, None)

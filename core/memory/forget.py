@@ -52,7 +52,7 @@ class Forgetter:
         """Forget what the person names; the reply says what went (or that nothing matched)."""
         if _EVERYTHING.match(what):
             facts = await self._store.facts(user_id)
-            await self._delete(user_id, facts)
+            await self.delete(user_id, facts)
             await self._store.save_profile(Profile(user_id=user_id))
             return "Done. I've forgotten everything I remembered about you."
         if _NAME.match(what):
@@ -68,7 +68,7 @@ class Forgetter:
                 "I don't have anything like that stored about you. "
                 "Ask “what do you remember about me?” to see it all."
             )
-        await self._delete(user_id, matches)
+        await self.delete(user_id, matches)
         said = "; ".join(_lower_first(as_you(f.text)) for f in matches)
         return f"Done. I've forgotten that {said}."
 
@@ -90,7 +90,8 @@ class Forgetter:
                 found.append(Fact(row.id, row.user_id, row.text, row.importance, row.slot, row.created_at))
         return found
 
-    async def _delete(self, user_id: str, facts: list[Fact]) -> None:
+    async def delete(self, user_id: str, facts: list[Fact]) -> None:
+        """Delete these facts and scrub the sentences stating them from the person's messages and summaries."""
         if not facts:
             return
         ids = [f.id for f in facts]

@@ -18,7 +18,7 @@ from core.memory.similarity import FactSimilarity
 from core.memory.store import MemoryStore
 from core.memory.summary_store import SummaryStore
 from core.memory.tokens import TokenCounter, default_counter
-from core.memory.types import MemoryContext, Profile
+from core.memory.types import Fact, MemoryContext, Profile
 from core.store.conversations import ConversationStore
 from core.store.db import Database
 from core.store.models import utcnow
@@ -87,6 +87,18 @@ class MemoryService:
 
     async def forget(self, user_id: str, text: str) -> str:
         return await self._forgetter.forget(user_id, forget_target(text) or text)
+
+    async def shown(self, user_id: str) -> tuple[Profile | None, list[Fact]]:
+        """What finbot keeps about the person, as they may see it (Slack's Home tab)."""
+        return await self.store.get_profile(user_id), await self.store.facts(user_id)
+
+    async def forget_fact(self, user_id: str, fact_id: int) -> Fact | None:
+        """Forget one of the person's facts by id (a Forget button), scrubbed from their messages too;
+        None when it is not theirs or already gone."""
+        fact = next((f for f in await self.store.facts(user_id) if f.id == fact_id), None)
+        if fact is not None:
+            await self._forgetter.delete(user_id, [fact])
+        return fact
 
     def acknowledge(self, text: str) -> str:
         return acknowledge(text)

@@ -3,12 +3,18 @@
 Every ``POST /api/{method}`` is recorded as a :class:`SlackCall` whose ``args`` merge the query string
 with the JSON, url-encoded or multipart body. Upload URLs handed out by ``files.getUploadURLExternal``
 point back at this fake (``/upload/{file_id}``) and the bytes land in :attr:`FakeSlackWebAPI.uploads`.
+
+Socket Mode: ``apps.connections.open`` hands out ``ws://127.0.0.1:<port>/socket``; :attr:`FakeSlackWebAPI.socket`
+sends envelopes over it (``hello`` first, as Slack does) and records the client's acks
+(https://docs.slack.dev/apis/events-api/using-socket-mode).
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +128,9 @@ class FakeSlackWebAPI(FakeServer[SlackCall]):
         self.add_route("POST", "/api/{method}", "api", self._api)
         self.add_route("GET", "/api/{method}", "api", self._api)
         self.add_route("POST", "/upload/{file_id}", "upload", self._upload)
+        self.socket = FakeSocketMode(self)
+        self._answers["apps.connections.open"] = lambda c: {"ok": True, "url": self.socket.ws_url}
+        self.app.router.add_get("/socket", self.socket.handle)
 
     # -- scripting ---------------------------------------------------------------------------------
 
@@ -289,3 +298,74 @@ class FakeSlackWebAPI(FakeServer[SlackCall]):
             for f in call.json_arg("files")
         ]
         return {"ok": True, "files": files}
+
+
+class FakeSocketMode:
+    """Slack's side of Socket Mode: one WebSocket per `apps.connections.open`, envelopes out, acks in."""
+
+    def __init__(self, fake: FakeSlackWebAPI) -> None:
+        self._fake = fake
+        self.connections = 0
+        self.acks: list[str] = []
+        self._current: web.WebSocketResponse | None = None
+        self._connected = asyncio.Event()
+        self._acked = asyncio.Condition()
+
+    @property
+    def ws_url(self) -> str:
+        return self._fake.url.replace("http://", "ws://") + "/socket"
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self.connections += 1
+        self._current = ws
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
+        self._connected.set()
+        async for message in ws:
+            if message.type == web.WSMsgType.TEXT:
+                envelope_id = json.loads(message.data).get("envelope_id")
+                if envelope_id:
+                    async with self._acked:
+                        self.acks.append(envelope_id)
+                        self._acked.notify_all()
+        if self._current is ws:
+            self._current = None
+            self._connected.clear()
+        return ws
+
+    async def wait_connected(self, connections: int = 1, timeout: float = 10.0) -> None:
+        async def ready() -> None:
+            while self.connections < connections or self._current is None:
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(ready(), timeout)
+
+    async def send(self, kind: str, payload: dict[str, Any], *, retry_attempt: int = 0) -> str:
+        """Send an envelope (`events_api`, `slash_commands`, `interactive`); returns its id."""
+        assert self._current is not None, "no Socket Mode connection"
+        envelope_id = str(uuid.uuid4())
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+            "retry_attempt": retry_attempt,
+            "retry_reason": "timeout" if retry_attempt else "",
+        }
+        await self._current.send_json(envelope)
+        return envelope_id
+
+    async def wait_ack(self, envelope_id: str, timeout: float = 10.0) -> None:
+        async with self._acked:
+            await asyncio.wait_for(self._acked.wait_for(lambda: envelope_id in self.acks), timeout)
+
+    async def disconnect(self) -> None:
+        """Slack's `disconnect` envelope: the client is to open a new connection."""
+        assert self._current is not None
+        await self._current.send_json({"type": "disconnect", "reason": "refresh_requested", "debug_info": {}})
+
+    async def drop(self) -> None:
+        """The connection breaks without warning."""
+        if self._current is not None:
+            await self._current.close()

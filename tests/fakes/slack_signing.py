@@ -167,13 +167,14 @@ def block_actions_payload(
     message_ts: str | None = None,
     thread_ts: str | None = None,
     response_url: str = "https://hooks.slack.test/actions/T1/1/x",
+    action_type: str = "button",
 ) -> dict[str, Any]:
-    """An interactivity ``block_actions`` payload for a button click."""
+    """An interactivity ``block_actions`` payload for a button click (``feedback_buttons``: Slack's own)."""
     message: dict[str, Any] = {"type": "message", "user": "UBOT", "ts": message_ts or new_ts(), "text": ""}
     if thread_ts:
         message["thread_ts"] = thread_ts
     action = {
-        "type": "button",
+        "type": action_type,
         "action_id": action_id,
         "block_id": block_id,
         "value": value,

@@ -110,14 +110,15 @@ async def test_thumbs_down_click_is_stored_on_the_right_turn(slack: Harness) -> 
         await slack.post(json.dumps(assistant_thread_payload(question, user="U7", channel=channel)),
                          "application/json")
         stop = await slack.wait("chat.stopStream", channel)
-        buttons = [e for b in stop.json_arg("blocks") if b["type"] == "actions" for e in b["elements"]]
-        down = next(b for b in buttons if b["action_id"] == "finbot_feedback_down")
-        turn_ids.append(down["value"])
+        feedback = [e for b in stop.json_arg("blocks") if b["type"] == "context_actions" for e in b["elements"]]
+        down = feedback[0]["negative_button"]["value"]  # Slack's own feedback buttons: "down:<turn id>"
+        turn_ids.append(down.removeprefix("down:"))
     await slack.server.container.assistant.drain()
 
-    status, _ = await slack.post(
-        block_actions_body("finbot_feedback_down", turn_ids[1], user_id="U7", channel_id="D-2"), FORM
+    click = block_actions_body(
+        "finbot_feedback", f"down:{turn_ids[1]}", user_id="U7", channel_id="D-2", action_type="feedback_buttons"
     )
+    status, _ = await slack.post(click, FORM)
     assert status == 200
     await slack.wait("chat.postEphemeral", "D-2")  # the thanks: the click has been handled
     async with slack.server.container.db.session() as session:

@@ -13,13 +13,19 @@ from sqlalchemy import Connection, text
 
 from core.store import Database
 from core.store.models import Base
-from core.store.schema import alembic_config, head_revision
+from core.store.schema import FIRST_REVISION, alembic_config, head_revision
 
 
 def _migrate_from_scratch(connection: Connection) -> list[object]:
     """Run every migration on an empty database, then diff the result against the models."""
     command.upgrade(alembic_config(connection), "head")
     return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+
+
+def _before_migrations(connection: Connection) -> None:
+    """The tables finbot made with create_all before migrations existed (those of the first revision), no version."""
+    command.upgrade(alembic_config(connection), FIRST_REVISION)
+    connection.execute(text("DROP TABLE alembic_version"))
 
 
 def _version(connection: Connection) -> str | None:
@@ -58,7 +64,7 @@ async def test_a_database_from_before_migrations_is_adopted(database_url: str) -
     db = Database(database_url)
     try:
         async with db.engine.begin() as conn:
-            await conn.run_sync(Base.metadata.create_all)  # how finbot made databases before migrations
+            await conn.run_sync(_before_migrations)
             await conn.execute(text("INSERT INTO processed_events (event_id, created_at) VALUES ('kept', :now)"),
                                {"now": "2026-11-24 00:00:00+00:00"})
         await db.upgrade_schema()

@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import inbound
 from adapters.slack.delivery import post_ephemeral, post_message
 from adapters.slack.deps import SlackDeps
-from adapters.slack.render import FEEDBACK_DOWN, FEEDBACK_UP, OFFER_ADVISOR, SHARE, text_blocks
+from adapters.slack.render import FEEDBACK, FEEDBACK_DOWN, FEEDBACK_UP, OFFER_ADVISOR, SHARE, feedback_of, text_blocks
 from adapters.slack.turn import answer_in_thread, answer_privately
 from core.escalation import ACCEPT_OFFER
 
@@ -22,7 +22,7 @@ __all__ = ["ACTIONS", "handle_feedback", "handle_offer", "handle_share", "regist
 
 log = logging.getLogger(__name__)
 
-ACTIONS = (FEEDBACK_UP, FEEDBACK_DOWN, SHARE, OFFER_ADVISOR)
+ACTIONS = (FEEDBACK, FEEDBACK_UP, FEEDBACK_DOWN, SHARE, OFFER_ADVISOR)
 THANKS = "Thanks for the feedback: it helps us improve finbot's answers."
 HISTORY_LOOKBACK = 50
 
@@ -40,7 +40,8 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await ack()
         await handle_offer(body, action, client, deps)
 
-    app.action(FEEDBACK_UP)(on_feedback)
+    app.action(FEEDBACK)(on_feedback)  # Slack's native feedback buttons
+    app.action(FEEDBACK_UP)(on_feedback)  # the emoji buttons (fallback, older answers)
     app.action(FEEDBACK_DOWN)(on_feedback)
     app.action(SHARE)(on_share)
     app.action(OFFER_ADVISOR)(on_offer)
@@ -60,8 +61,8 @@ async def handle_feedback(
     body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: SlackDeps
 ) -> None:
     """Store +1/-1 on the turn the button carries; thank the clicker privately."""
-    value = 1 if action.get("action_id") == FEEDBACK_UP else -1
-    stored = await deps.assistant.feedback(str(action.get("value") or ""), value)
+    vote = feedback_of(action)
+    stored = vote is not None and await deps.assistant.feedback(*vote)
     if not stored:
         log.info("feedback on an unknown turn %r ignored", action.get("value"))
         return

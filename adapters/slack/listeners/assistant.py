@@ -1,4 +1,9 @@
-"""Slack's AI-app panel (Bolt `AsyncAssistant`): a new thread gets a title and suggested prompts.
+"""Slack's legacy AI-app panel (`assistant_view`): a new thread gets a title and suggested prompts.
+
+The manifest now declares the Agent messaging experience (`agent_view`, see listeners/home.py); these events
+still arrive from workspaces whose app was set up with the legacy view. They are plain event listeners, not
+Bolt's `AsyncAssistant` middleware, which acks and drops every `message_changed` in a DM thread (so an edited
+question could not be answered again, listeners/edits.py).
 
 Messages in assistant threads are `message.im` events, answered by `listeners/messages.py` with the thread
 status (`assistant.threads.setStatus`) showing the core's Progress while the graph runs.
@@ -10,7 +15,6 @@ import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
-from slack_bolt.middleware.assistant.async_assistant import AsyncAssistant
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -27,17 +31,14 @@ MAX_PROMPTS = 4
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
-    assistant = AsyncAssistant()
+    async def on_thread_started(event: dict[str, Any], client: AsyncWebClient) -> None:
+        await handle_thread_started(event, client, deps)
 
-    async def on_thread_started(payload: dict[str, Any], client: AsyncWebClient) -> None:
-        await handle_thread_started(payload, client, deps)
-
-    async def on_context_changed(payload: dict[str, Any]) -> None:
+    async def on_context_changed(event: dict[str, Any]) -> None:
         """finbot does not use the channel the person is viewing; nothing to keep."""
 
-    assistant.thread_started(on_thread_started)
-    assistant.thread_context_changed(on_context_changed)
-    app.assistant(assistant)
+    app.event("assistant_thread_started")(on_thread_started)
+    app.event("assistant_thread_context_changed")(on_context_changed)
 
 
 async def handle_thread_started(payload: dict[str, Any], client: AsyncWebClient, deps: SlackDeps) -> None:

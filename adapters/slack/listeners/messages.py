@@ -5,25 +5,36 @@ DM flow (top-level); threads (channels, and the AI-app panel's chats in a DM) ar
 
 Ignored: bot messages (finbot's own included), edits and other subtypes, empty text, channels in
 `deps.ignored_channels` (the advisor channel: advisors' messages there are relayed, never answered).
+Files shared with finbot (in its DM, or with a mention) get a short note that it reads text, not files; the
+message's text, if any, is answered as usual. Group DMs (`message.mpim`) are handled like channels.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound
+from adapters.slack.delivery import post_message
 from adapters.slack.deps import SlackDeps
 from adapters.slack.sessions import dm_session_id
 from adapters.slack.turn import answer_in_thread
 from core.types import IncomingMessage
 
-__all__ = ["EVENTS", "handle_mention", "handle_message", "register"]
+__all__ = ["EVENTS", "FILES_NOTE", "handle_mention", "handle_message", "register"]
+
+log = logging.getLogger(__name__)
 
 EVENTS = ("message", "app_mention")
+FILES_NOTE = (
+    "I read text, not files, so I haven't opened {names}. Paste the part you're asking about as a message, "
+    "or ask your firm's administrator to add the document to my knowledge base."
+)
 
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
@@ -46,6 +57,8 @@ async def handle_message(
 ) -> None:
     """`message.im` always; `message.channels/groups` only as a follow-up in a thread finbot is in."""
     event = body.get("event") or {}
+    if event.get("files") and inbound.is_direct_channel(str(event.get("channel") or ""), event.get("channel_type")):
+        await _note_files(client, event, deps, bot_user_id)
     if not _answerable(event, deps, bot_user_id):
         return
     if inbound.is_top_level_dm(event):
@@ -73,6 +86,8 @@ async def handle_mention(
     message = inbound.event_to_incoming(body, bot_user_id=bot_user_id)
     if message.conversation.is_direct:
         return  # a mention in a DM also arrives as message.im, which answers it
+    if event.get("files"):
+        await _note_files(client, event, deps, bot_user_id)
     await answer_in_thread(client, deps, message, show_status=False)
 
 
@@ -89,3 +104,15 @@ async def _in_dm_session(body: dict[str, Any], deps: SlackDeps, bot_user_id: str
     message = inbound.event_to_incoming(body, bot_user_id=bot_user_id, session_id=session)
     await deps.conversations.touch(message.person, message.conversation)
     return message
+
+
+async def _note_files(client: AsyncWebClient, event: dict[str, Any], deps: SlackDeps, bot_user_id: str | None) -> None:
+    """Say once, where the file was shared, that finbot does not read files."""
+    if event.get("bot_id") or not event.get("user") or event.get("user") == bot_user_id or deps.ignores(event):
+        return
+    names = ", ".join(f"“{f.get('name') or f.get('title') or 'the file'}”" for f in event["files"][:3])
+    in_thread = event.get("thread_ts") or (None if inbound.is_top_level_dm(event) else event.get("ts"))
+    try:
+        await post_message(client, str(event["channel"]), text=FILES_NOTE.format(names=names), thread_ts=in_thread)
+    except SlackApiError as exc:
+        log.info("could not answer a file share in %s: %s", event.get("channel"), exc.response.get("error"))

@@ -18,10 +18,6 @@ from tests.integration.slack.conftest import SECRET, SlackHarness, replies_in
 WIRE = "How much does it cost to send an outgoing domestic wire?"
 
 
-def _feedback_buttons(blocks: list[dict]) -> list[dict]:
-    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-
-
 async def _marker(slack: SlackHarness) -> None:
     """A fresh DM thread answered end to end: everything sent before it has been handled."""
     await slack.send_event(assistant_thread_payload("hello", user="U-marker", channel="D-marker"))
@@ -43,9 +39,9 @@ async def test_dm_thread_is_answered_in_its_thread_streamed_with_citations_and_f
     blocks = stop.json_arg("blocks")
     sources = json.dumps([b for b in blocks if b["type"] == "context"])
     assert "Sources" in sources and "Money Transfers" in sources
-    buttons = _feedback_buttons(blocks)
-    assert {b["action_id"] for b in buttons} == {"finbot_feedback_up", "finbot_feedback_down"}
-    assert all(b["value"] for b in buttons), "the buttons carry the turn id"
+    (feedback,) = [e for b in blocks if b["type"] == "context_actions" for e in b["elements"]]
+    assert feedback["type"] == "feedback_buttons" and feedback["action_id"] == "finbot_feedback"
+    assert feedback["positive_button"]["value"].startswith("up:"), "the buttons carry the turn id"
     assert slack.fake.calls("chat.postMessage") == [], "streamed, not posted"
 
 

@@ -20,7 +20,13 @@ WIRE = "How much does it cost to send an outgoing domestic wire?"
 
 
 def _buttons(blocks: list[dict]) -> dict[str, str]:
-    return {e["action_id"]: e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
+    """action id -> value of every button; Slack's native feedback buttons as `finbot_feedback:up` / `:down`."""
+    buttons = {e["action_id"]: e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
+    for block in blocks:
+        for e in block.get("elements", []) if block["type"] == "context_actions" else []:
+            buttons[f"{e['action_id']}:up"] = e["positive_button"]["value"]
+            buttons[f"{e['action_id']}:down"] = e["negative_button"]["value"]
+    return buttons
 
 
 @pytest.mark.parametrize("failing", ["chat.startStream", "chat.appendStream", "chat.stopStream"])
@@ -31,7 +37,7 @@ async def test_a_streaming_error_gives_one_final_message(slack: SlackHarness, fa
                                                     thread_ts=ts))
     post = await slack.wait_call("chat.postMessage")
     assert post.args["thread_ts"] == ts and "$25" in post.args["text"]
-    assert set(_buttons(post.json_arg("blocks"))) == {"finbot_feedback_up", "finbot_feedback_down"}
+    assert set(_buttons(post.json_arg("blocks"))) == {"finbot_feedback:up", "finbot_feedback:down"}
     if failing != "chat.startStream":
         assert slack.fake.calls("chat.startStream") and slack.fake.calls("chat.delete"), "half-streamed: removed"
     await _marker(slack)
@@ -64,7 +70,7 @@ async def test_update_mode_posts_then_edits(slack_settings, fake_slack) -> None:
         posted = fake_slack.calls("chat.postMessage")
         assert len(posted) == 1 and posted[0].args["thread_ts"] == ts
         assert update.args["ts"] == posted[0].response_ts and "$25" in update.args["text"]
-        assert "finbot_feedback_up" in _buttons(update.json_arg("blocks"))
+        assert "finbot_feedback:up" in _buttons(update.json_arg("blocks"))
         assert fake_slack.calls("chat.startStream") == []
     finally:
         await server.stop()
@@ -98,7 +104,7 @@ async def test_slash_command_acks_at_once_then_answers_privately_with_share(slac
     assert ephemeral.args["user"] == "U9" and ephemeral.args["channel"] == "C9"
     assert "$25" in ephemeral.args["text"]
     buttons = _buttons(ephemeral.json_arg("blocks"))
-    assert {"finbot_share", "finbot_feedback_up", "finbot_feedback_down"} <= set(buttons)
+    assert {"finbot_share", "finbot_feedback:up", "finbot_feedback:down"} <= set(buttons)
     assert slack.fake.calls("chat.postMessage") == []
 
     shared = await slack.send_form(
@@ -119,9 +125,12 @@ async def test_feedback_button_is_stored_on_its_turn(slack: SlackHarness) -> Non
     ts = new_ts()
     await slack.send_event(assistant_thread_payload(WIRE, channel="D4", thread_ts=ts))
     stop = await slack.wait_call("chat.stopStream")
-    turn_id = _buttons(stop.json_arg("blocks"))["finbot_feedback_down"]
+    value = _buttons(stop.json_arg("blocks"))["finbot_feedback:down"]
+    turn_id = value.removeprefix("down:")
     await slack.server.container.assistant.drain()
-    clicked = await slack.send_form(block_actions_body("finbot_feedback_down", turn_id, channel_id="D4", thread_ts=ts))
+    clicked = await slack.send_form(
+        block_actions_body("finbot_feedback", value, channel_id="D4", thread_ts=ts, action_type="feedback_buttons")
+    )
     assert clicked.status == 200
     thanks = await slack.wait_call("chat.postEphemeral")
     assert thanks.args["thread_ts"] == ts

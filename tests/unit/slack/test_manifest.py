@@ -16,10 +16,25 @@ from adapters.slack.routes import EVENTS_PATH
 MANIFEST = Path(__file__).resolve().parents[3] / "manifest" / "slack.yaml"
 
 EVENT_SUBSCRIPTIONS = {
-    "message": {"message.im", "message.channels", "message.groups"},
+    "message": {"message.im", "message.channels", "message.groups", "message.mpim"},
     "app_mention": {"app_mention"},
+    "app_home_opened": {"app_home_opened"},
+    "reaction_added": {"reaction_added"},
+    "member_joined_channel": {"member_joined_channel"},
+    "app_uninstalled": {"app_uninstalled"},
+    "tokens_revoked": {"tokens_revoked"},
 }
-ASSISTANT_EVENTS = {"assistant_thread_started", "assistant_thread_context_changed"}
+LEGACY_EVENTS = {"assistant_thread_started", "assistant_thread_context_changed"}
+"""Sent only to apps still set up with the legacy assistant_view; the manifest declares agent_view."""
+EVENT_SCOPES = {  # the bot scope each subscribed event needs (docs.slack.dev/reference/events)
+    "app_mention": "app_mentions:read",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "message.im": "im:history",
+    "message.mpim": "mpim:history",
+    "reaction_added": "reactions:read",
+    "member_joined_channel": "channels:read",
+}
 
 
 class RecordingApp:
@@ -36,8 +51,8 @@ class RecordingApp:
         into.append(name)
         return lambda func: func
 
-    def event(self, name: str, matchers: Any = None) -> Callable[[Any], Any]:
-        return self._record(self.events, name)
+    def event(self, name: str | dict[str, Any], matchers: Any = None) -> Callable[[Any], Any]:
+        return self._record(self.events, name["type"] if isinstance(name, dict) else name)
 
     def command(self, name: str) -> Callable[[Any], Any]:
         return self._record(self.commands, name)
@@ -47,6 +62,9 @@ class RecordingApp:
 
     def assistant(self, assistant: Any) -> None:
         self.assistants += 1
+
+    def use(self, middleware: Any) -> None:
+        """Global middleware registers no event."""
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +85,9 @@ def test_required_fields(manifest: dict[str, Any]) -> None:
     assert manifest["display_information"]["name"]
     assert 175 <= len(manifest["display_information"]["long_description"]) <= 4000
     assert manifest["features"]["bot_user"]["display_name"]
-    assert "assistant_view" in manifest["features"]
+    assert "agent_view" in manifest["features"] and "assistant_view" not in manifest["features"]  # agent messaging
+    assert manifest["features"]["agent_view"]["agent_description"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is False
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"app_mentions:read", "chat:write", "im:history", "commands", "assistant:write"} <= scopes
@@ -77,9 +97,11 @@ def test_every_registered_event_command_and_action_is_declared(
     manifest: dict[str, Any], registered: RecordingApp
 ) -> None:
     declared = set(manifest["settings"]["event_subscriptions"]["bot_events"])
-    for event in registered.events:
+    for event in set(registered.events) - LEGACY_EVENTS:
         assert EVENT_SUBSCRIPTIONS[event] <= declared, event
-    assert registered.assistants == 1 and ASSISTANT_EVENTS <= declared
+    assert declared <= set().union(*EVENT_SUBSCRIPTIONS.values()), "an event nobody listens to"
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {EVENT_SCOPES[e] for e in declared if e in EVENT_SCOPES} <= scopes
     commands = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert set(registered.commands) <= commands
     assert registered.actions and manifest["settings"]["interactivity"]["is_enabled"] is True

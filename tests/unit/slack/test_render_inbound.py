@@ -64,8 +64,9 @@ def test_long_answers_split_under_section_and_block_limits() -> None:
     blocks = render.reply_blocks(Reply(text=text, turn_id="t" * 3000, citations=[]))
     assert len(blocks) <= render.MAX_BLOCKS
     assert all(len(b["text"]["text"]) <= render.SECTION_LIMIT for b in blocks if b["type"] == "section")
-    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    assert buttons and all(len(e["value"]) <= render.BUTTON_VALUE_LIMIT for e in buttons)
+    feedback = [e for b in blocks if b["type"] == "context_actions" for e in b["elements"]]
+    values = [e[side]["value"] for e in feedback for side in ("positive_button", "negative_button")]
+    assert values and all(len(v) <= render.BUTTON_VALUE_LIMIT for v in values)
     assert "cut here" in json.dumps(blocks)
     pieces = render.split_text("word " * 2000, limit=3000)
     assert all(len(p) <= 3000 for p in pieces) and " ".join(pieces).split() == ["word"] * 2000
@@ -87,8 +88,17 @@ def test_reply_blocks_have_sources_figures_confidence_escalation_and_feedback() 
     blocks = render.reply_blocks(reply)
     dumped = json.dumps(blocks)
     assert "<https://kb.test/money#wires|Money Transfers>" in dumped and "`fees.md`" in dumped
-    assert "```Fund" in dumped and "Confidence 40%" in dumped and "esc-1" in dumped
-    actions = [b for b in blocks if b["type"] == "actions"][0]["elements"]
+    assert "Confidence 40%" in dumped and "esc-1" in dumped
+    (table,) = [b for b in blocks if b["type"] == "table"]
+    assert [[c["text"] for c in row] for row in table["rows"]] == [["Fund", "Value"], ["VTI", "$1,000"]]
+    assert table["column_settings"] == [{"align": "left"}, {"align": "right"}]
+    (feedback,) = [e for b in blocks if b["type"] == "context_actions" for e in b["elements"]]
+    assert render.feedback_of({"action_id": feedback["action_id"], "value": feedback["negative_button"]["value"]}) == (
+        "turn-1", -1,
+    )
+    classic = render.reply_blocks(reply, native=False)
+    assert "```Fund" in json.dumps(classic) and not [b for b in classic if b["type"] in ("table", "context_actions")]
+    actions = [b for b in classic if b["type"] == "actions"][0]["elements"]
     assert [(a["action_id"], a["value"]) for a in actions] == [
         (render.FEEDBACK_UP, "turn-1"),
         (render.FEEDBACK_DOWN, "turn-1"),
@@ -96,7 +106,8 @@ def test_reply_blocks_have_sources_figures_confidence_escalation_and_feedback() 
     assert "Confidence" not in json.dumps(render.reply_blocks(reply.model_copy(update={"low_confidence": False})))
     shared = render.reply_blocks(reply, share=True)
     assert render.SHARE in json.dumps(shared)
-    assert render.extra_blocks(reply)[-1]["type"] == "actions" and "$25" not in json.dumps(render.extra_blocks(reply))
+    extras = render.extra_blocks(reply)
+    assert extras[-1]["type"] == "context_actions" and "$25" not in json.dumps(extras)
 
 
 def test_top_level_dms_continue_the_open_session_within_its_window() -> None:
