@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from adapters.base import Surface, SurfaceBuilder, SurfaceServices
 from adapters.slack import surface as slack_surface
@@ -186,10 +185,9 @@ class Container:
         market_consumer = build_kafka_consumer(settings, specialists.market)
         if market_consumer is not None:
             stack.push_async_callback(market_consumer.stop)
-        checkpointer = await _checkpointer(db, stack)
         prometheus = PrometheusMetrics()
         assistant = Assistant(
-            graph=build_graph(checkpointer=checkpointer),
+            graph=build_graph(),
             context=context,
             metrics=metrics,
             observers=[prometheus],
@@ -345,19 +343,3 @@ def _llm_composer(settings: Settings) -> LlmComposer | None:
         max_retries=settings.llm_max_retries,
     )
     return LlmComposer(model, model_name=settings.chat_model)
-
-
-async def _checkpointer(db: Database, stack: AsyncExitStack) -> BaseCheckpointSaver:
-    """LangGraph's checkpointer on the same database as everything else."""
-    if db.is_sqlite:
-        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-        path = db.sqlite_path or ":memory:"
-        saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(path))
-    else:
-        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-
-        assert db.libpq_url is not None
-        saver = await stack.enter_async_context(AsyncPostgresSaver.from_conn_string(db.libpq_url))
-    await saver.setup()
-    return saver

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.escalation.record import ACTIVE, Advisor, CardRef, Escalation, Status
 from core.store.db import Database
@@ -120,13 +121,18 @@ class EscalationStore:
     async def active_for_conversation(self, conversation_key: str) -> Escalation | None:
         """The newest escalation of this conversation that still holds the conversation, if any."""
         async with self._db.session() as session:
-            row = await session.scalar(
-                select(EscalationRow)
-                .where(EscalationRow.conversation_key == conversation_key, EscalationRow.status.in_(_ACTIVE_VALUES))
-                .order_by(EscalationRow.created_at.desc())
-                .limit(1)
-            )
-            return _to_record(row) if row is not None else None
+            return await self.active_in(session, conversation_key)
+
+    @staticmethod
+    async def active_in(session: AsyncSession, conversation_key: str) -> Escalation | None:
+        """`active_for_conversation` inside the caller's transaction (the turn's one read, core.turn)."""
+        row = await session.scalar(
+            select(EscalationRow)
+            .where(EscalationRow.conversation_key == conversation_key, EscalationRow.status.in_(_ACTIVE_VALUES))
+            .order_by(EscalationRow.created_at.desc())
+            .limit(1)
+        )
+        return _to_record(row) if row is not None else None
 
     async def by_card(self, platform: str, channel: str, message_id: str) -> Escalation | None:
         async with self._db.session() as session:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -111,11 +110,11 @@ async def delete_person(
     user_id: str,
     *,
     keep_history: bool = False,
-    delete_thread: Callable[[str], Awaitable[None]] | None = None,
 ) -> dict[str, int]:
-    """Delete the profile, facts and the summaries of the person's conversations; unless `keep_history`,
-    also their messages, their direct conversations (both sides) and those conversations' checkpoints, and
-    pseudonymise their turn metrics. Escalation records are kept: firms must retain them (complaints, trades)."""
+    """Delete the profile, facts and the summaries of the person's conversations, and those conversations'
+    thread state (an open offer quotes the question); unless `keep_history`, also their messages, their direct
+    conversations (both sides), and pseudonymise their turn metrics. Escalation records are kept: firms must
+    retain them (complaints, trades)."""
     counts = {"facts": 0, "profiles": 0, "summaries": 0, "messages": 0, "conversations": 0, "turn_metrics": 0}
     async with db.session() as session:
         keys = await _conversation_keys(session, user_id)
@@ -128,7 +127,7 @@ async def delete_person(
                 delete(ConversationSummaryRow).where(ConversationSummaryRow.conversation_key.in_(keys))
             )
         ).rowcount
-        direct: list[str] = []
+        await session.execute(update(ConversationRow).where(ConversationRow.key.in_(keys)).values(thread_state=None))
         if not keep_history:
             direct = list(
                 (
@@ -156,7 +155,4 @@ async def delete_person(
                     .values(user_id=_pseudonym(user_id), feedback_note=None)
                 )
             ).rowcount
-    if delete_thread is not None:
-        for key in direct:
-            await delete_thread(key)
     return counts

@@ -16,10 +16,10 @@ __all__ = ["knowledge"]
 async def knowledge(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
     ctx = runtime.context
     runtime.stream_writer({"status": "searching the knowledge base..."})
-    question = state["message"]["text"]
+    question = state.message.text
     query = question
     if ctx.rewriter is not None:
-        history = [(turn["role"], turn["text"]) for turn in state.get("history", [])]
+        history = [(turn["role"], turn["text"]) for turn in state.history]
         query = await ctx.rewriter.rewrite(question, history)
     passages = await ctx.retriever.search(query, ctx.policy.top_k)
     floor = ctx.policy.min_relevance
