@@ -23,8 +23,10 @@ CHECKPOINT_TABLES = ("checkpoint_writes", "checkpoint_blobs", "checkpoint_migrat
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("conversations", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("thread_state", sa.JSON(), nullable=True))
+    columns = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("conversations")}
+    if "thread_state" not in columns:  # absent unless the tables were made from the newest models
+        with op.batch_alter_table("conversations", schema=None) as batch_op:
+            batch_op.add_column(sa.Column("thread_state", sa.JSON(), nullable=True))
     for table in CHECKPOINT_TABLES:
         op.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed names
 
