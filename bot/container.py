@@ -48,6 +48,7 @@ from core.memory import MemoryService
 from core.metrics import DashboardQuery, MetricsReports
 from core.metrics.prices import PriceTable
 from core.retrieval import DocumentStore, FusionConfig, HybridRetriever, Ingestor, make_embedder, make_vector_index
+from core.retrieval.query_cache import QueryCache
 from core.retrieval.rewrite import QueryRewriter
 from core.specialists import SpecialistServices
 from core.store import ConversationStore, Database, EventLog, MetricsStore
@@ -289,9 +290,10 @@ def _metrics_reports(settings: Settings, db: Database) -> MetricsReports:
 def _retriever(settings: Settings, documents: DocumentStore) -> HybridRetriever:
     """Hybrid retrieval; embeddings and vectors come from factories (FINBOT_EMBEDDINGS, FINBOT_VECTOR_BACKEND)."""
     api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    embedder = make_embedder(
-        settings.embeddings, api_key=api_key, model=settings.embeddings_model, base_url=settings.openai_base_url
-    )
+    embedder = QueryCache(make_embedder(
+        settings.embeddings, api_key=api_key, model=settings.embeddings_model, base_url=settings.openai_base_url,
+        threads=settings.onnx_threads, spinning=settings.onnx_spinning, memory_arena=settings.onnx_memory_arena,
+    ))  # each question embedded once per turn: the router, retrieval and memory share its vector
     pg_url = settings.pgvector_url or (
         settings.database_url if settings.database_url and settings.database_url.startswith("postgres") else None
     )

@@ -102,7 +102,9 @@ async def start_server(
             await container.market_consumer.start()
         runner = web.AppRunner(build_app(container), access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, host or settings.host, settings.port if port is None else port)
+        site = web.TCPSite(
+            runner, host or settings.host, settings.port if port is None else port, backlog=settings.listen_backlog
+        )
         await site.start()
         for surface in container.surfaces:  # background connections (Slack Socket Mode)
             await surface.start()

@@ -60,5 +60,7 @@ class TurnSnapshot:
     """The conversation's last messages, oldest first."""
     holdings: list[Holding] | None = None
     """The holdings the person may see (their own, or the demo's); None: no portfolio services here."""
+    documents_version: tuple[int, str] | None = None
+    """The knowledge base's fingerprint (core.retrieval.documents), so retrieval need not read it again."""
     new_person: bool = False
     new_conversation: bool = False

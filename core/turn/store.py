@@ -17,6 +17,7 @@ from core.memory.store import MemoryStore
 from core.memory.summary_store import SummaryStore
 from core.memory.types import Profile
 from core.portfolio.access import HoldingsAccess
+from core.retrieval.documents import DocumentStore
 from core.store.conversations import ConversationStore
 from core.store.db import Database
 from core.store.metrics import MetricsStore, TurnRecord
@@ -90,6 +91,7 @@ class TurnStore:
             snapshot.recent = await ConversationStore.recent_in(session, key, self._recent)
             if self._access is not None:
                 snapshot.holdings = await self._access.held_in(session, person)
+            snapshot.documents_version = await DocumentStore.version_in(session)
         return snapshot
 
     async def close(self, write: TurnWrite) -> Closed:
