@@ -15,6 +15,7 @@ from typing import Any
 from langgraph.graph.state import CompiledStateGraph
 
 from core.graph import GraphContext, TurnState
+from core.market.store import DbMarketFeed
 from core.memory import MemoryService, is_memory_intent
 from core.metrics.observer import ObserverList, TurnObserver
 from core.metrics.prices import PriceTable
@@ -218,4 +219,5 @@ def _turn_store(context: GraphContext, metrics: MetricsStore) -> TurnStore:
         memory=context.memory is not None,
         access=services.access if services is not None else None,
         metrics=metrics,
+        market=services.market if services is not None and isinstance(services.market, DbMarketFeed) else None,
     )

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.escalation.store import EscalationStore
+from core.market.store import DbMarketFeed
 from core.memory.store import MemoryStore
 from core.memory.summary_store import SummaryStore
 from core.memory.types import Profile
@@ -63,9 +64,12 @@ class TurnStore:
         memory: bool = True,
         access: HoldingsAccess | None = None,
         metrics: MetricsStore | None = None,
+        market: DbMarketFeed | None = None,
     ) -> None:
+        """`market`: its cached symbols (reference data) are re-read with the turn's read when stale."""
         self._db = db
         self._metrics = metrics or MetricsStore(db)
+        self._market = market
         self._recent = recent_messages
         self._memory = memory
         self._access = access
@@ -92,6 +96,8 @@ class TurnStore:
             if self._access is not None:
                 snapshot.holdings = await self._access.held_in(session, person)
             snapshot.documents_version = await DocumentStore.version_in(session)
+            if self._market is not None and self._market.symbols_stale():
+                await self._market.refresh_symbols_in(session)
         return snapshot
 
     async def close(self, write: TurnWrite) -> Closed:
