@@ -3,7 +3,7 @@ first token.
 
     .venv/bin/python bench/turn.py [-n 100] [--delay 0.2]
 
-Offline: N knowledge questions in one conversation through `Assistant.respond` on a real container (SQLite):
+Offline: N distinct knowledge questions in one conversation through `Assistant.respond` on a real container (SQLite):
 p50/p95 latency, SQLAlchemy transactions per turn (engine `begin` events), LangGraph checkpoint rows per turn
 (when the checkpointer exists) and database bytes per turn. First token: the fake OpenAI server answers each
 chat call after a fixed delay; the provider alone (ChatOpenAI.astream) beside finbot's first TextDelta.
@@ -43,6 +43,11 @@ def _message(n: int, text: str, thread: str) -> IncomingMessage:
         event_id=f"bench-{thread}-{n}", person=Person.of("web", "local", "bench"), text=text,
         conversation=Conversation(platform="web", tenant="local", channel_id="bench", thread_id=thread),
     )
+
+
+def _distinct(i: int) -> str:
+    """A new text each turn, so no cache can answer for the embedding model."""
+    return f"{QUESTIONS[i % len(QUESTIONS)]} ({i})"
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -86,7 +91,7 @@ async def offline(n: int) -> None:
         times: list[float] = []
         for i in range(n):
             started = time.perf_counter()
-            await assistant.respond(_message(i, QUESTIONS[i % len(QUESTIONS)], "turns"))
+            await assistant.respond(_message(i, _distinct(i), "turns"))
             times.append((time.perf_counter() - started) * 1000)
         await assistant.drain()
         turns_begins = begins[0]
@@ -125,7 +130,7 @@ async def first_token(n: int, delay: float) -> None:
                 before = len(fake.chat_requests())
                 started = time.perf_counter()
                 seen: Any = None
-                async for item in assistant.stream(_message(i, QUESTIONS[i % len(QUESTIONS)], f"ttft{i}")):
+                async for item in assistant.stream(_message(i, _distinct(i), f"ttft{i}")):
                     if isinstance(item, TextDelta) and seen is None:
                         seen = (time.perf_counter() - started) * 1000
                 finbot.append(seen if seen is not None else float("nan"))
