@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -128,13 +130,9 @@ class GroundingChecker:
 
     @classmethod
     def with_embedder(cls, embedder: object, **kwargs: object) -> GroundingChecker:
-        """Similarity from any embedder with `embed_sync(texts) -> unit vectors`."""
-
-        def similarity(claims: list[str], context: list[str]) -> np.ndarray:
-            vectors = embedder.embed_sync(claims + context)  # type: ignore[attr-defined]
-            return vectors[: len(claims)] @ vectors[len(claims) :].T
-
-        return cls(similarity=similarity, **kwargs)  # type: ignore[arg-type]
+        """Similarity from any embedder with `embed_sync(texts) -> unit vectors`; the context's sentences (the
+        knowledge base's, repeated across turns) are embedded once and kept, so a turn embeds only its claims."""
+        return cls(similarity=_CachedSimilarity(embedder), **kwargs)  # type: ignore[arg-type]
 
     async def check(self, draft: str, context: list[str]) -> GroundingResult:
         claims = split_claims(draft)
@@ -178,3 +176,28 @@ def _combine(offline: float, verdict: float | None) -> float:
     if verdict is None or offline == 0.0:
         return offline
     return (offline + verdict) / 2
+
+
+class _CachedSimilarity:
+    """Claims x context-sentence cosines; sentence vectors kept in an LRU (they were 2 s per turn under load)."""
+
+    def __init__(self, embedder: object, size: int = 8192) -> None:
+        self._embedder = embedder
+        self._size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # called from worker threads (asyncio.to_thread)
+
+    def __call__(self, claims: list[str], context: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(s for s in context if s not in self._vectors))
+        vectors = self._embedder.embed_sync(claims + missing)  # type: ignore[attr-defined]
+        claim_vectors = vectors[: len(claims)]
+        with self._lock:
+            for sentence, vector in zip(missing, vectors[len(claims) :], strict=True):
+                self._vectors[sentence] = vector
+            for sentence in context:
+                self._vectors.move_to_end(sentence)
+            context_vectors = np.stack([self._vectors[s] for s in context])
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+        return claim_vectors @ context_vectors.T
