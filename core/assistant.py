@@ -85,6 +85,8 @@ class Assistant:
         self._prices = prices
         self._turns = turns or _turn_store(context, metrics)
         self._background: set[asyncio.Task[None]] = set()
+        self._learning: dict[str, asyncio.Task[None]] = {}
+        """Person id -> facts still being learned from their last message (their next turn waits for it)."""
 
     def add_observer(self, observer: TurnObserver) -> None:
         """Also tell `observer` about every turn from now on (e.g. an evaluation collecting signals)."""
@@ -104,6 +106,9 @@ class Assistant:
         The final Reply's text is authoritative: it may differ from the streamed deltas when a
         later step (the fallback chain, the grounding check) changed the answer.
         """
+        learning = self._learning.get(message.person.id)
+        if learning is not None:  # what they just told finbot is remembered before their next question is read
+            await asyncio.gather(asyncio.shield(learning), return_exceptions=True)
         snapshot = await self._turns.open(message)
         escalations = self._context.escalations
         if escalations is not None and (
@@ -186,12 +191,19 @@ class Assistant:
         memory = self._context.memory
         if memory is None or (is_memory_intent(state.intent) and state.intent != "memory_note"):
             return
-        task = asyncio.create_task(self._learn(memory, state.message, message_id))
+        person = state.message.person.id
+        task = asyncio.create_task(self._learn(memory, state.message, message_id, self._learning.get(person)))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        self._learning[person] = task
+        task.add_done_callback(lambda t: self._learning.pop(person, None) if self._learning.get(person) is t else None)
 
     @staticmethod
-    async def _learn(memory: MemoryService, message: IncomingMessage, message_id: int) -> None:
+    async def _learn(
+        memory: MemoryService, message: IncomingMessage, message_id: int, before: asyncio.Task[None] | None
+    ) -> None:
+        if before is not None:  # one person's facts are learned in the order they were told
+            await asyncio.gather(asyncio.shield(before), return_exceptions=True)
         try:
             await memory.learn(user_id=message.person.id, text=message.text, message_id=message_id)
         except Exception:  # learning is best effort: the exchange is already kept
