@@ -10,11 +10,10 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
-
-from langgraph.graph.state import CompiledStateGraph
+from typing import Any, cast
 
 from core.graph import GraphContext, TurnState
+from core.graph.builder import TurnGraph
 from core.market.store import DbMarketFeed
 from core.memory import MemoryService, is_memory_intent
 from core.metrics.observer import ObserverList, TurnObserver
@@ -48,7 +47,7 @@ def reply_from_state(state: TurnState) -> Reply:
         figures=[Figure(**f) for f in state.figures],
         confidence=int(state.confidence),
         route=list(state.route),
-        strategy=state.strategy or "template",  # type: ignore[arg-type]
+        strategy=state.strategy or "template",
         escalation=EscalationNotice(**escalation) if escalation else None,
         offer_advisor=_offered(state.offer, state.turn_id),
         turn_id=state.turn_id,
@@ -71,7 +70,7 @@ class Assistant:
     def __init__(
         self,
         *,
-        graph: CompiledStateGraph,
+        graph: TurnGraph,
         context: GraphContext,
         metrics: MetricsStore,
         observers: Sequence[TurnObserver] = (),
@@ -128,9 +127,8 @@ class Assistant:
         )
         final: dict[str, Any] = {}
         try:
-            async for mode, chunk in self._graph.astream(
-                start, context=self._context, stream_mode=["custom", "values"]
-            ):
+            stream = self._graph.astream(start, context=self._context, stream_mode=["custom", "values"])
+            async for mode, chunk in cast(AsyncIterator[tuple[str, Any]], stream):  # (mode, chunk) with two modes
                 if mode == "values":
                     final = chunk
                 elif "delta" in chunk:

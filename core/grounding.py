@@ -19,6 +19,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -151,11 +152,12 @@ class GroundingChecker:
         from core.errors import ProviderError
         from core.llm import provider_errors
 
+        judge: Any = self._judge  # a LangChain chat model (no shared type with the offline helpers)
         prompt = JUDGE_PROMPT.format(context="\n\n".join(context)[:8000], claim=claim)
         try:
             async with asyncio.timeout(self._judge_timeout):
                 with provider_errors():
-                    answer = await self._judge.ainvoke([HumanMessage(prompt)])  # type: ignore[attr-defined]
+                    answer = await judge.ainvoke([HumanMessage(prompt)])
         except (ProviderError, TimeoutError) as exc:
             log.info("grounding judge unavailable: %s", exc.__class__.__name__)
             return None
@@ -200,4 +202,5 @@ class _CachedSimilarity:
             context_vectors = np.stack([self._vectors[s] for s in context])
             while len(self._vectors) > self._size:
                 self._vectors.popitem(last=False)
-        return claim_vectors @ context_vectors.T
+        cosines: np.ndarray = claim_vectors @ context_vectors.T
+        return cosines

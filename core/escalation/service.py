@@ -328,7 +328,7 @@ class EscalationService:
         return await self.store.channel_reference(platform, channel_id)
 
     async def active(self) -> list[Escalation]:
-        return await self.store.list()
+        return await self.store.listing()
 
     async def thread(self, escalation: Escalation, limit: int = 50) -> list[StoredMessage]:
         """The conversation's messages from the escalated question on (what the advisor needs to read)."""

@@ -10,10 +10,13 @@ from core.graph.context import GraphContext
 from core.graph.routing import after_route, decide
 from core.graph.state import TurnState
 
-__all__ = ["build_graph"]
+__all__ = ["TurnGraph", "build_graph"]
+
+TurnGraph = CompiledStateGraph[TurnState, GraphContext, TurnState, TurnState]
+"""The compiled turn graph: TurnState in and out, GraphContext as its runtime context."""
 
 
-def build_graph() -> CompiledStateGraph:
+def build_graph() -> TurnGraph:
     """The turn graph, compiled without a checkpointer: a turn's state lives in memory; what crosses turns is
     the conversation's ThreadState, read before the graph and written after it (core.turn, Assistant.stream)."""
     graph = StateGraph(TurnState, context_schema=GraphContext)

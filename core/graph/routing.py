@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from langgraph.graph import END
-
 from core.graph.state import TurnState
 from core.smalltalk import SMALLTALK_INTENTS
 
@@ -24,4 +22,4 @@ def after_route(state: TurnState) -> Literal["specialists", "compose", "smalltal
 def decide(state: TurnState) -> Literal["escalate", "__end__"]:
     """After triage (core.escalation.policy): a hand-over goes to a person; everything else is done (the turn's
     one write follows the graph, core.turn)."""
-    return "escalate" if state.escalate_reason else END
+    return "escalate" if state.escalate_reason else "__end__"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
@@ -173,7 +174,7 @@ class MemoryStore:
         except IntegrityError:  # the same fact stored at the same moment by another turn
             return None
 
-    def _near(self, text: str, vector: np.ndarray | None, rows: list[UserFactRow]) -> UserFactRow | None:
+    def _near(self, text: str, vector: np.ndarray | None, rows: Sequence[UserFactRow]) -> UserFactRow | None:
         for row in rows:
             if jaccard(text, row.text) >= NEAR_DUPLICATE_JACCARD:
                 return row

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, exists, or_, select, update
 
-from core.store.db import Database
+from core.store.db import Database, rowcount
 from core.store.models import (
     ConversationRow,
     ConversationSummaryRow,
@@ -118,15 +118,15 @@ async def delete_person(
     counts = {"facts": 0, "profiles": 0, "summaries": 0, "messages": 0, "conversations": 0, "turn_metrics": 0}
     async with db.session() as session:
         keys = await _conversation_keys(session, user_id)
-        counts["facts"] = (await session.execute(delete(UserFactRow).where(UserFactRow.user_id == user_id))).rowcount
-        counts["profiles"] = (
+        counts["facts"] = rowcount(await session.execute(delete(UserFactRow).where(UserFactRow.user_id == user_id)))
+        counts["profiles"] = rowcount(
             await session.execute(delete(UserProfileRow).where(UserProfileRow.user_id == user_id))
-        ).rowcount
-        counts["summaries"] = (
+        )
+        counts["summaries"] = rowcount(
             await session.execute(
                 delete(ConversationSummaryRow).where(ConversationSummaryRow.conversation_key.in_(keys))
             )
-        ).rowcount
+        )
         await session.execute(update(ConversationRow).where(ConversationRow.key.in_(keys)).values(thread_state=None))
         if not keep_history:
             direct = list(
@@ -136,23 +136,23 @@ async def delete_person(
                     )
                 ).all()
             )
-            counts["messages"] = (
+            counts["messages"] = rowcount(
                 await session.execute(
                     delete(MessageRow).where(
                         (MessageRow.user_id == user_id) | MessageRow.conversation_key.in_(direct)
                     )
                 )
-            ).rowcount
-            counts["conversations"] = (
+            )
+            counts["conversations"] = rowcount(
                 await session.execute(delete(ConversationRow).where(ConversationRow.key.in_(direct)))
-            ).rowcount
+            )
             await session.execute(delete(UserRow).where(UserRow.id == user_id))
             # Usage figures stay countable, but no longer point at the person (and free-text notes go).
-            counts["turn_metrics"] = (
+            counts["turn_metrics"] = rowcount(
                 await session.execute(
                     update(TurnMetricRow)
                     .where(TurnMetricRow.user_id == user_id)
                     .values(user_id=_pseudonym(user_id), feedback_note=None)
                 )
-            ).rowcount
+            )
     return counts

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.store.conversations import StoredMessage
-from core.store.db import Database
+from core.store.db import Database, rowcount
 from core.store.models import ConversationRow, ConversationSummaryRow, MessageRow
 
 __all__ = ["DueConversation", "SummaryStore"]
@@ -84,7 +84,7 @@ class SummaryStore:
                 .values(claimed_by=worker, claimed_until=now + lease)
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount == 1
+            return rowcount(result) == 1
 
     async def _ensure_row(self, key: str) -> None:
         dialect = sqlite if self._db.is_sqlite else postgresql
@@ -132,7 +132,7 @@ class SummaryStore:
                 )
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount == 1
+            return rowcount(result) == 1
 
     async def release(self, due: DueConversation, *, worker: str) -> None:
         """Give a claim back without writing (the summarizer failed): the next run tries again."""

@@ -47,7 +47,8 @@ def _sha256(path: Path) -> str:
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+    unit: np.ndarray = (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+    return unit
 
 
 class MiniLmEmbedder:
@@ -163,8 +164,8 @@ class OpenAIEmbedder:
         self.dim = dim
         self._client = OpenAIEmbeddings(
             model=model,
-            api_key=SecretStr(api_key),
-            base_url=base_url,
+            openai_api_key=SecretStr(api_key),
+            openai_api_base=base_url,
             dimensions=dim if model.startswith("text-embedding-3") else None,
             check_embedding_ctx_length=False,
             request_timeout=timeout_s,
@@ -215,6 +216,6 @@ def make_embedder(name: str, **options: Any) -> Embedder:
     if name == "openai":
         if not options.get("api_key"):
             raise ConfigurationError("FINBOT_EMBEDDINGS", "openai embeddings need OPENAI_API_KEY")
-        keep = ("api_key", "model", "base_url", "dim", "timeout_s", "max_retries")
-        return OpenAIEmbedder(**{k: v for k, v in options.items() if k in keep and v is not None})
+        wanted = ("api_key", "model", "base_url", "dim", "timeout_s", "max_retries")
+        return OpenAIEmbedder(**{k: v for k, v in options.items() if k in wanted and v is not None})
     raise ConfigurationError("FINBOT_EMBEDDINGS", f"unknown embeddings {name!r}; valid: {', '.join(EMBEDDERS)}")

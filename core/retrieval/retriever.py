@@ -148,7 +148,8 @@ class HybridRetriever:
         if path is None or not path.exists():
             return {}
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return state
         except ValueError:
             return {}
 

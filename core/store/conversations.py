@@ -188,7 +188,7 @@ class ConversationStore:
 
 def _conversation(row: ConversationRow) -> Conversation:
     return Conversation(
-        platform=row.platform,  # type: ignore[arg-type]
+        platform=row.platform,
         tenant=row.tenant,
         channel_id=row.channel_id,
         thread_id=row.thread_id,

@@ -83,9 +83,9 @@ class TurnStore:
             snapshot.new_person = await session.get(UserRow, person) is None
             conversation = await session.get(ConversationRow, key)
             snapshot.new_conversation = conversation is None
-            if snapshot.new_person or snapshot.new_conversation:
+            if snapshot.new_person or conversation is None:
                 await _create(session, message, person=snapshot.new_person, conversation=conversation is None)
-            else:
+            if conversation is not None:  # another person's thread state too, in a shared channel thread
                 snapshot.thread = ThreadState.from_json(conversation.thread_state)
             snapshot.active = await EscalationStore.active_in(session, key)
             if self._memory:

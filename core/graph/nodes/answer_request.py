@@ -11,7 +11,7 @@ __all__ = ["answer_request", "passages_of"]
 
 
 def passages_of(state: TurnState, key: str = "passages") -> list[Passage]:
-    return [Passage(**p) for p in getattr(state, key)]  # type: ignore[misc]
+    return [Passage(**p) for p in getattr(state, key)]
 
 
 def answer_request(state: TurnState, on_delta: DeltaSink) -> AnswerRequest:

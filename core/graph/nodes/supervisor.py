@@ -36,7 +36,7 @@ async def route(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, A
     service = ctx.escalations if ctx is not None else None
     policy = service.policy if service is not None else _DEFAULT_POLICY
     sensitive = escalation_intents.detect(text)
-    answered = _answer_to_offer(text, state.offer, asked_for_person=bool(sensitive) and
+    answered = _answer_to_offer(text, state.offer, asked_for_person=sensitive is not None and
                                 sensitive.reason == "asked_for_human")
     if answered is not None:
         return answered
