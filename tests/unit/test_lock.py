@@ -107,3 +107,30 @@ def test_the_readme_and_ci_install_from_the_lock() -> None:
     assert "--require-hashes -r requirements/run.txt" in readme
     assert "--require-hashes -r requirements/test.txt" in readme
     assert "--require-hashes -r requirements/test.txt" in ci
+
+
+@pytest.mark.parametrize("lock_name", sorted(LOCKS))
+def test_lock_spells_the_extras_that_locked_packages_ask_for(lock_name: str) -> None:
+    """pip 23 (the one `python3 -m venv` brings) refuses `pinecone`'s `httpx[http2]` under --require-hashes
+    unless the lock pins `httpx[http2]==...` itself: scripts/lock keeps extras (uv's --no-strip-extras)."""
+    from importlib import metadata
+
+    locked = _locked(ROOT / "requirements" / lock_name)
+    for name, pins in locked.items():
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:  # a package for another platform or Python
+            continue
+        own_extras = {e for pinned, _ in pins for e in pinned.extras} | {""}
+        for raw in dist.requires or []:
+            req = Requirement(raw)
+            dep = canonicalize_name(req.name)
+            if not req.extras or dep not in locked:
+                continue
+            if req.marker is not None and not any(req.marker.evaluate({"extra": e}) for e in own_extras):
+                continue
+            spelled = {e for pinned, _ in locked[dep] for e in pinned.extras}
+            assert req.extras <= spelled, (
+                f"{name} asks for {req}, but requirements/{lock_name} pins {dep} without {req.extras - spelled}: "
+                f"{RELOCK}"
+            )
