@@ -130,13 +130,11 @@ class ConversationStore:
             conversation_key=conversation_key, role="user", text=question, user_id=user_id, event_id=event_id,
             created_at=now,
         )
-        session.add(asked)
-        await session.flush()
-        session.add(
-            MessageRow(
-                conversation_key=conversation_key, role="assistant", text=answer, turn_id=turn_id, created_at=now
-            )
+        answered = MessageRow(
+            conversation_key=conversation_key, role="assistant", text=answer, turn_id=turn_id, created_at=now
         )
+        session.add_all([asked, answered])  # one flush; inserted in this order
+        await session.flush()
         return asked.id
 
     async def recent_messages(self, conversation_key: str, limit: int) -> list[StoredMessage]:

@@ -83,8 +83,6 @@ class TurnStore:
             snapshot.new_person = await session.get(UserRow, person) is None
             conversation = await session.get(ConversationRow, key)
             snapshot.new_conversation = conversation is None
-            if snapshot.new_person or conversation is None:
-                await _create(session, message, person=snapshot.new_person, conversation=conversation is None)
             if conversation is not None:  # another person's thread state too, in a shared channel thread
                 snapshot.thread = ThreadState.from_json(conversation.thread_state)
             snapshot.active = await EscalationStore.active_in(session, key)
@@ -98,6 +96,8 @@ class TurnStore:
             snapshot.documents_version = await DocumentStore.version_in(session)
             if self._market is not None and self._market.symbols_stale():
                 await self._market.refresh_symbols_in(session)
+            if snapshot.new_person or snapshot.new_conversation:  # last: SQLite's write lock only for the inserts
+                await _create(session, message, person=snapshot.new_person, conversation=snapshot.new_conversation)
         return snapshot
 
     async def close(self, write: TurnWrite) -> Closed:
@@ -105,12 +105,15 @@ class TurnStore:
         the profile, the metrics row."""
         message, now = write.message, utcnow()
         async with self._db.session() as session:
+            # Every read first, then the changes: SQLite's write lock is held for the writes alone.
             user = await session.get(UserRow, message.person.id)
+            conversation = await session.get(ConversationRow, message.conversation.key)
+            if write.profile is not None:
+                await MemoryStore.save_profile_in(session, write.profile)
             if user is not None:
                 user.last_seen_at = now
                 if message.person.display_name:
                     user.display_name = message.person.display_name
-            conversation = await session.get(ConversationRow, message.conversation.key)
             if conversation is not None:
                 conversation.last_activity_at = now
                 conversation.thread_state = write.thread.to_json()
@@ -120,8 +123,6 @@ class TurnStore:
                 session, message.conversation.key, question=write.question, answer=write.answer,
                 user_id=message.person.id, event_id=message.event_id, turn_id=write.turn_id,
             )
-            if write.profile is not None:
-                await MemoryStore.save_profile_in(session, write.profile)
             recorded = write.record is not None and await self._record(session, write.record)
         return Closed(message_id, recorded)
 
