@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     `openai`: OpenAI embeddings (FINBOT_EMBEDDINGS_MODEL)."""
     embeddings_model: str = Field(default="text-embedding-3-small", alias="FINBOT_EMBEDDINGS_MODEL")
     """The OpenAI embeddings model, with FINBOT_EMBEDDINGS=openai."""
+    onnx_threads: int = Field(default=1, ge=0, le=64, alias="FINBOT_ONNX_THREADS")
+    """onnxruntime intra-op threads of the local embedding model (0 = one per core). One is fastest per
+    question under concurrent load: a question is embedded in one small batch."""
+    onnx_spinning: bool = Field(default=False, alias="FINBOT_ONNX_SPINNING")
+    """Let onnxruntime's idle threads busy-wait for work (lower latency on an idle machine, CPU burnt under load)."""
+    onnx_memory_arena: bool = Field(default=False, alias="FINBOT_ONNX_MEMORY_ARENA")
+    """onnxruntime's CPU memory arena (grows and keeps up to ~150 MB more; off by default)."""
 
     # --- answering ---
     confidence_threshold: int = Field(default=55, ge=0, le=100, alias="FINBOT_CONFIDENCE_THRESHOLD")
@@ -89,6 +96,9 @@ class Settings(BaseSettings):
     """The interface `finbot serve` listens on (beyond loopback the web surfaces need FINBOT_ADVISOR_TOKEN)."""
     port: int = Field(default=3978, ge=0, le=65535, alias="PORT")
     """The port `finbot serve` listens on."""
+    listen_backlog: int = Field(default=1024, ge=1, le=65535, alias="FINBOT_LISTEN_BACKLOG")
+    """Connections the server's socket queues before it accepts them. aiohttp's default of 128 made a burst of
+    200 Slack events wait a 1 s TCP retry; the kernel caps it at net.core.somaxconn."""
     public_url: str | None = Field(default=None, alias="FINBOT_PUBLIC_URL")
     """The address people reach finbot at (https://finbot.example.com): makes citation links absolute, as Slack
     and Teams need them. Unset: links are relative (/kb/...), which only the web chat can follow."""

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from adapters.base import Surface, SurfaceBuilder, SurfaceServices
 from adapters.slack import surface as slack_surface
@@ -49,6 +48,7 @@ from core.memory import MemoryService
 from core.metrics import DashboardQuery, MetricsReports
 from core.metrics.prices import PriceTable
 from core.retrieval import DocumentStore, FusionConfig, HybridRetriever, Ingestor, make_embedder, make_vector_index
+from core.retrieval.query_cache import QueryCache
 from core.retrieval.rewrite import QueryRewriter
 from core.specialists import SpecialistServices
 from core.store import ConversationStore, Database, EventLog, MetricsStore
@@ -187,10 +187,9 @@ class Container:
         market_consumer = build_kafka_consumer(settings, specialists.market)
         if market_consumer is not None:
             stack.push_async_callback(market_consumer.stop)
-        checkpointer = await _checkpointer(db, stack)
         prometheus = PrometheusMetrics()
         assistant = Assistant(
-            graph=build_graph(checkpointer=checkpointer),
+            graph=build_graph(),
             context=context,
             metrics=metrics,
             observers=[prometheus],
@@ -294,9 +293,10 @@ def _metrics_reports(settings: Settings, db: Database) -> MetricsReports:
 def _retriever(settings: Settings, documents: DocumentStore) -> HybridRetriever:
     """Hybrid retrieval; embeddings and vectors come from factories (FINBOT_EMBEDDINGS, FINBOT_VECTOR_BACKEND)."""
     api_key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
-    embedder = make_embedder(
-        settings.embeddings, api_key=api_key, model=settings.embeddings_model, base_url=settings.openai_base_url
-    )
+    embedder = QueryCache(make_embedder(
+        settings.embeddings, api_key=api_key, model=settings.embeddings_model, base_url=settings.openai_base_url,
+        threads=settings.onnx_threads, spinning=settings.onnx_spinning, memory_arena=settings.onnx_memory_arena,
+    ))  # each question embedded once per turn: the router, retrieval and memory share its vector
     pg_url = settings.pgvector_url or (
         settings.database_url if settings.database_url and settings.database_url.startswith("postgres") else None
     )
@@ -348,19 +348,3 @@ def _llm_composer(settings: Settings) -> LlmComposer | None:
         max_retries=settings.llm_max_retries,
     )
     return LlmComposer(model, model_name=settings.chat_model)
-
-
-async def _checkpointer(db: Database, stack: AsyncExitStack) -> BaseCheckpointSaver:
-    """LangGraph's checkpointer on the same database as everything else."""
-    if db.is_sqlite:
-        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-        path = db.sqlite_path or ":memory:"
-        saver = await stack.enter_async_context(AsyncSqliteSaver.from_conn_string(path))
-    else:
-        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-
-        assert db.libpq_url is not None
-        saver = await stack.enter_async_context(AsyncPostgresSaver.from_conn_string(db.libpq_url))
-    await saver.setup()
-    return saver

@@ -16,7 +16,7 @@ from core.errors import ConfigurationError
 __all__ = ["EXTRAS", "MissingExtra", "missing_extras", "require_extras"]
 
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "postgres": ("psycopg", "psycopg_pool", "langgraph.checkpoint.postgres"),
+    "postgres": ("psycopg", "psycopg_pool"),
     "kafka": ("aiokafka",),
     "pinecone": ("pinecone",),
 }

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import text
 
 from core.retrieval import DocumentStore, HybridRetriever
-from core.retrieval.types import Passage
+from core.retrieval.types import DocumentsVersion, Passage
 from core.store import Database
 
 __all__ = ["CHANNEL", "KnowledgeSync", "announce"]
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 CHANNEL = "finbot_knowledge"
 """The PostgreSQL notification channel that announces a change of the knowledge base."""
 
-Version = tuple[int, str]
+Version = DocumentsVersion
 
 
 async def announce(db: Database) -> None:
@@ -90,8 +90,13 @@ class KnowledgeSync:
         log.info("knowledge base changed: index refreshed (%d documents)", self._seen[0] if self._seen else 0)
         return True
 
-    async def search(self, query: str, k: int, **options: Any) -> list[Passage]:
-        await self.ensure_fresh()
+    async def search(
+        self, query: str, k: int, *, documents_version: DocumentsVersion | None = None, **options: Any
+    ) -> list[Passage]:
+        """`documents_version`: the fingerprint the turn read with its one read (core.turn); when it is the
+        index's, no query of its own."""
+        if documents_version is None or documents_version != self._seen:
+            await self.ensure_fresh()
         return await self._retriever.search(query, k, **options)
 
     # -- background: PostgreSQL LISTEN and the poll ------------------------------------------------------------

@@ -20,6 +20,7 @@ from bot.container import SURFACES, Container
 from bot.jobs import JobScheduler
 from bot.kb_links import passage_links
 from core.errors import ConfigurationError
+from core.market.store import DbMarketFeed
 
 __all__ = ["RunningServer", "build_app", "serve_forever", "start_server"]
 
@@ -42,10 +43,11 @@ def build_app(container: Container) -> web.Application:
     for surface in container.surfaces:  # web chat + /advisor, POST /slack/events, POST /api/messages, ...
         surface.mount(app)
     market_token = container.settings.market_token
-    if market_token is not None and market_token.get_secret_value() and container.specialists is not None:
-        from adapters import market
+    feed = container.specialists.market if container.specialists is not None else None
+    if market_token is not None and market_token.get_secret_value() and isinstance(feed, DbMarketFeed):
+        from adapters import market  # ticks are written to the embedded feed (a MarketFeed only reads)
 
-        market.register(app, container.specialists.market.apply_ticks, token=market_token.get_secret_value())
+        market.register(app, feed.apply_ticks, token=market_token.get_secret_value())
     if container.prometheus is not None:
         token = container.settings.metrics_token
         prometheus.register(app, container.prometheus, token=token.get_secret_value() if token else None)
@@ -102,7 +104,9 @@ async def start_server(
             await container.market_consumer.start()
         runner = web.AppRunner(build_app(container), access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, host or settings.host, settings.port if port is None else port)
+        site = web.TCPSite(
+            runner, host or settings.host, settings.port if port is None else port, backlog=settings.listen_backlog
+        )
         await site.start()
         for surface in container.surfaces:  # background connections (Slack Socket Mode)
             await surface.start()

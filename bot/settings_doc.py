@@ -26,15 +26,16 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 SECTIONS: dict[str, tuple[str, ...]] = {
     "general": (
         "data_dir", "database_url", "openai_api_key", "openai_base_url", "chat_model", "llm_timeout_s",
-        "llm_max_retries", "confidence_threshold", "top_k", "admins", "host", "port", "public_url", "link_secret",
-        "web_setting", "advisor_token", "prices", "metrics_token",
+        "llm_max_retries", "confidence_threshold", "top_k", "admins", "host", "port", "listen_backlog",
+        "public_url", "link_secret", "web_setting", "advisor_token", "prices", "metrics_token",
     ),
     "portfolio": (
         "sample_portfolio", "demo_user", "market_token", "kafka_bootstrap_servers", "market_topic", "market_group",
         "benchmark_symbol", "quote_stale_min", "router", "jury", "disclaimer", "no_recommendation",
     ),
     "knowledge": (
-        "sample_knowledge", "index_watch_s", "embeddings", "embeddings_model", "vector_backend", "pinecone_api_key",
+        "sample_knowledge", "index_watch_s", "embeddings", "embeddings_model", "onnx_threads", "onnx_spinning",
+        "onnx_memory_arena", "vector_backend", "pinecone_api_key",
         "pinecone_host", "pinecone_index", "pgvector_url", "chunk_size", "chunk_overlap", "fusion", "query_rewrite",
         "grounding_judge", "extractive_timeout_s",
     ),

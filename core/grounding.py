@@ -15,8 +15,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -128,13 +131,9 @@ class GroundingChecker:
 
     @classmethod
     def with_embedder(cls, embedder: object, **kwargs: object) -> GroundingChecker:
-        """Similarity from any embedder with `embed_sync(texts) -> unit vectors`."""
-
-        def similarity(claims: list[str], context: list[str]) -> np.ndarray:
-            vectors = embedder.embed_sync(claims + context)  # type: ignore[attr-defined]
-            return vectors[: len(claims)] @ vectors[len(claims) :].T
-
-        return cls(similarity=similarity, **kwargs)  # type: ignore[arg-type]
+        """Similarity from any embedder with `embed_sync(texts) -> unit vectors`; the context's sentences (the
+        knowledge base's, repeated across turns) are embedded once and kept, so a turn embeds only its claims."""
+        return cls(similarity=_CachedSimilarity(embedder), **kwargs)  # type: ignore[arg-type]
 
     async def check(self, draft: str, context: list[str]) -> GroundingResult:
         claims = split_claims(draft)
@@ -153,11 +152,12 @@ class GroundingChecker:
         from core.errors import ProviderError
         from core.llm import provider_errors
 
+        judge: Any = self._judge  # a LangChain chat model (no shared type with the offline helpers)
         prompt = JUDGE_PROMPT.format(context="\n\n".join(context)[:8000], claim=claim)
         try:
             async with asyncio.timeout(self._judge_timeout):
                 with provider_errors():
-                    answer = await self._judge.ainvoke([HumanMessage(prompt)])  # type: ignore[attr-defined]
+                    answer = await judge.ainvoke([HumanMessage(prompt)])
         except (ProviderError, TimeoutError) as exc:
             log.info("grounding judge unavailable: %s", exc.__class__.__name__)
             return None
@@ -178,3 +178,29 @@ def _combine(offline: float, verdict: float | None) -> float:
     if verdict is None or offline == 0.0:
         return offline
     return (offline + verdict) / 2
+
+
+class _CachedSimilarity:
+    """Claims x context-sentence cosines; sentence vectors kept in an LRU (they were 2 s per turn under load)."""
+
+    def __init__(self, embedder: object, size: int = 8192) -> None:
+        self._embedder = embedder
+        self._size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # called from worker threads (asyncio.to_thread)
+
+    def __call__(self, claims: list[str], context: list[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(s for s in context if s not in self._vectors))
+        vectors = self._embedder.embed_sync(claims + missing)  # type: ignore[attr-defined]
+        claim_vectors = vectors[: len(claims)]
+        with self._lock:
+            for sentence, vector in zip(missing, vectors[len(claims) :], strict=True):
+                self._vectors[sentence] = vector
+            for sentence in context:
+                self._vectors.move_to_end(sentence)
+            context_vectors = np.stack([self._vectors[s] for s in context])
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+        cosines: np.ndarray = claim_vectors @ context_vectors.T
+        return cosines

@@ -97,7 +97,7 @@ class Jury:
         critique = result.get("parsed") if isinstance(result, Mapping) else None
         if not isinstance(critique, JuryCritique):
             raise ValueError("the critic did not return a JuryCritique")
-        tokens_in, tokens_out = _usage([*answers, result.get("raw")])
+        tokens_in, tokens_out = _usage([*answers, result.get("raw") if isinstance(result, Mapping) else None])
         chosen, positions, agreement = choose(critique, len(drafts))
         return JuryOutcome(
             text=drafts[chosen],

@@ -132,7 +132,7 @@ def card_action_of(activity: Activity) -> CardAction | None:
         action = (activity.value or {}).get("action") if isinstance(activity.value, dict) else None
         if activity.name != "adaptiveCard/action" or not isinstance(action, dict):
             return None
-        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        data: dict[str, Any] = action["data"] if isinstance(action.get("data"), dict) else {}
         verb = action.get("verb") or data.get("verb")
     else:
         if not isinstance(activity.value, dict):

@@ -15,8 +15,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from azure.core.exceptions import DeserializationError  # what msrest raises (it re-exports it)
 from botbuilder.schema import Activity, ActivityTypes
-from msrest.exceptions import DeserializationError
 
 from adapters.teams.auth import AuthUnavailable, Unauthorized, authenticate, check_header
 

@@ -67,7 +67,9 @@ async def run_answers(args: argparse.Namespace, settings: Settings) -> int:
         for eval_set in _sets(args):
             tasks: dict[str, Any] = {}
 
-            def progress(done: int, total: int, stage: str, _tasks: dict[str, Any] = tasks, _n: str = eval_set.name):
+            def progress(
+                done: int, total: int, stage: str, _tasks: dict[str, Any] = tasks, _n: str = eval_set.name
+            ) -> None:
                 if stage not in _tasks:
                     _tasks[stage] = bar.add_task(f"{_n}: {stage}", total=total)
                 bar.update(_tasks[stage], completed=done, total=total)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from contextlib import AsyncExitStack
 from typing import Any
 
 from bot.config import Settings
@@ -47,13 +46,7 @@ async def run_memory(args: argparse.Namespace, settings: Settings) -> int:
         if args.memory_action == "export":
             print(json.dumps(await export_person(db, args.user), indent=2, ensure_ascii=False))
             return 0
-        async with AsyncExitStack() as stack:
-            from bot.container import _checkpointer  # the graph's checkpoints hold the last turn's text
-
-            saver = await _checkpointer(db, stack)
-            counts = await delete_person(
-                db, args.user, keep_history=args.keep_history, delete_thread=saver.adelete_thread
-            )
+        counts = await delete_person(db, args.user, keep_history=args.keep_history)
         print(json.dumps({"user_id": args.user, "deleted": counts}))
         return 0
     finally:

@@ -65,7 +65,7 @@ class LlmComposer:
                     text += piece
                     await on_delta(piece)
                 if chunk.usage_metadata:
-                    usage = dict(chunk.usage_metadata)
+                    usage = {k: int(v) for k, v in chunk.usage_metadata.items() if isinstance(v, int)}
         text, used = renumber_citations(text.strip(), passages)
         return Draft(
             text=text,

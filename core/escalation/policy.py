@@ -18,12 +18,15 @@ the firm's contact line (FINBOT_CONTACT_LINE) and the request is recorded as unr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from core.escalation.hours import DEFAULT_BUSINESS_HOURS, BusinessHours
+
+if TYPE_CHECKING:
+    from core.graph.state import TurnState
 
 __all__ = [
     "CANNOT_ANSWER_STRATEGIES",
@@ -114,14 +117,14 @@ class EscalationPolicy:
     def is_high_stakes_topic(self, text: str) -> bool:
         return self._topics is not None and bool(self._topics.search(text))
 
-    def after_answer(self, state: Mapping[str, Any]) -> Decision:
+    def after_answer(self, state: TurnState) -> Decision:
         """After the draft was checked against its sources: answer, offer an advisor, or hand over."""
-        strategy = str(state.get("strategy") or "")
-        question = str((state.get("message") or {}).get("text") or "")
-        recommendation = bool(state.get("high_stakes") or state.get("advice"))
+        strategy = state.strategy
+        question = state.message.text
+        recommendation = bool(state.high_stakes or state.advice)
         # A refusal that withheld an answer below the confidence threshold (core.answering) is an unsure answer.
-        unsure = (strategy == "refusal" and bool(state.get("withheld"))) or (
-            strategy in ("llm", "extractive") and not state.get("grounded", False)
+        unsure = (strategy == "refusal" and state.withheld) or (
+            strategy in ("llm", "extractive") and not state.grounded
         )
         if unsure:
             if self.on_low_confidence and self.is_high_stakes_topic(question):
@@ -132,8 +135,8 @@ class EscalationPolicy:
             return Decision("offer", reason) if self.on_no_answer else Decision("answer")
         if recommendation:  # the firm's no-recommendation line, and an advisor for the advice itself
             return Decision("offer", "recommendation")
-        if state.get("offer_reason"):
-            return Decision("offer", str(state["offer_reason"]))
+        if state.offer_reason:
+            return Decision("offer", state.offer_reason)
         return Decision("answer")
 
 

@@ -48,6 +48,13 @@ HELD_OPEN = (
 HELD_CLAIMED = "Passed to {advisor}, who is handling this."
 
 
+class _Unread:
+    """`intercept(active=...)` not given: read the hold from the database."""
+
+
+_UNREAD = _Unread()
+
+
 @dataclass(frozen=True, slots=True)
 class Opened:
     escalation: Escalation
@@ -154,9 +161,12 @@ class EscalationService:
 
     # -- messages the bot must not answer (called by the core's entry point) -----------------------
 
-    async def intercept(self, message: IncomingMessage) -> Intercepted | None:
+    async def intercept(
+        self, message: IncomingMessage, *, active: Escalation | None | _Unread = _UNREAD
+    ) -> Intercepted | None:
         """Advisors' channels: a reply in a card's thread is the advisor's answer, anything else is left alone.
-        A conversation an escalation holds: the message goes to the advisor. Otherwise None: the bot answers."""
+        A conversation an escalation holds: the message goes to the advisor. Otherwise None: the bot answers.
+        `active`: the hold the turn's snapshot already read (core.turn), so it is not read again."""
         conversation = message.conversation
         if self.router.is_advisor_channel(conversation.platform, conversation.channel_id):
             card = None
@@ -167,12 +177,13 @@ class EscalationService:
             person = message.person
             outcome = await self.answer(card.id, Advisor(person.id, person.display_name or person.id), message.text)
             return Intercepted(card, "" if outcome.ok else outcome.message)
-        return await self._held(message)
+        if isinstance(active, _Unread):
+            active = await self.store.active_for_conversation(conversation.key)
+        return await self._held(message, active)
 
     # -- the person writes while an advisor holds the conversation --------------------------------
 
-    async def _held(self, message: IncomingMessage) -> Intercepted | None:
-        escalation = await self.store.active_for_conversation(message.conversation.key)
+    async def _held(self, message: IncomingMessage, escalation: Escalation | None) -> Intercepted | None:
         if escalation is None:
             return None
         now = self._clock()
@@ -317,7 +328,7 @@ class EscalationService:
         return await self.store.channel_reference(platform, channel_id)
 
     async def active(self) -> list[Escalation]:
-        return await self.store.list()
+        return await self.store.listing()
 
     async def thread(self, escalation: Escalation, limit: int = 50) -> list[StoredMessage]:
         """The conversation's messages from the escalated question on (what the advisor needs to read)."""

@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.escalation.record import ACTIVE, Advisor, CardRef, Escalation, Status
-from core.store.db import Database
+from core.store.db import Database, rowcount
 from core.store.models import ConversationRow, EscalationRow
 from core.types import Conversation
 
@@ -120,13 +121,18 @@ class EscalationStore:
     async def active_for_conversation(self, conversation_key: str) -> Escalation | None:
         """The newest escalation of this conversation that still holds the conversation, if any."""
         async with self._db.session() as session:
-            row = await session.scalar(
-                select(EscalationRow)
-                .where(EscalationRow.conversation_key == conversation_key, EscalationRow.status.in_(_ACTIVE_VALUES))
-                .order_by(EscalationRow.created_at.desc())
-                .limit(1)
-            )
-            return _to_record(row) if row is not None else None
+            return await self.active_in(session, conversation_key)
+
+    @staticmethod
+    async def active_in(session: AsyncSession, conversation_key: str) -> Escalation | None:
+        """`active_for_conversation` inside the caller's transaction (the turn's one read, core.turn)."""
+        row = await session.scalar(
+            select(EscalationRow)
+            .where(EscalationRow.conversation_key == conversation_key, EscalationRow.status.in_(_ACTIVE_VALUES))
+            .order_by(EscalationRow.created_at.desc())
+            .limit(1)
+        )
+        return _to_record(row) if row is not None else None
 
     async def by_card(self, platform: str, channel: str, message_id: str) -> Escalation | None:
         async with self._db.session() as session:
@@ -139,7 +145,7 @@ class EscalationStore:
             )
             return _to_record(row) if row is not None else None
 
-    async def list(self, statuses: tuple[Status, ...] = ACTIVE, limit: int = 200) -> list[Escalation]:
+    async def listing(self, statuses: tuple[Status, ...] = ACTIVE, limit: int = 200) -> list[Escalation]:
         async with self._db.session() as session:
             rows = await session.scalars(
                 select(EscalationRow)
@@ -170,7 +176,7 @@ class EscalationStore:
                 .where(EscalationRow.id == escalation_id, EscalationRow.status == str(Status.OPEN))
                 .values(status=str(Status.CLAIMED), advisor_id=advisor.id, advisor_name=advisor.name, claimed_at=now)
             )
-            won = result.rowcount == 1
+            won = rowcount(result) == 1
             row = await session.get(EscalationRow, escalation_id)
             if row is None:
                 return Transition(False, None)
@@ -193,7 +199,7 @@ class EscalationStore:
             row = await session.get(EscalationRow, escalation_id)
             if row is None:
                 return Transition(False, None)
-            if result.rowcount == 1:
+            if rowcount(result) == 1:
                 row.answer_seconds = max(0.0, (now - row.created_at).total_seconds())
                 return Transition(True, _to_record(row))
             return Transition(False, _to_record(row))
@@ -239,7 +245,7 @@ class EscalationStore:
                 .execution_options(synchronize_session=False)
             )
             row = await session.get(EscalationRow, escalation_id)
-            return Transition(result.rowcount == 1, _to_record(row) if row is not None else None)
+            return Transition(rowcount(result) == 1, _to_record(row) if row is not None else None)
 
     async def due_for_reminder(self, *, created_before: datetime, reminded_before: datetime) -> list[Escalation]:
         async with self._db.session() as session:
@@ -264,7 +270,7 @@ class EscalationStore:
                 )
                 .values(reminded_at=now, reminders=EscalationRow.reminders + 1)
             )
-            return result.rowcount == 1
+            return rowcount(result) == 1
 
     async def due_for_expiry(self, *, created_before: datetime) -> list[Escalation]:
         async with self._db.session() as session:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 __all__ = ["AnswerCase", "EvalSet", "load_jsonl_set", "load_mtrag_set", "safe_doc_name"]
 
@@ -45,7 +46,7 @@ class EvalSet:
     """doc id -> text, written to files before ingesting (MTRAG-UN collections)."""
 
 
-def _rows(path: Path) -> Iterable[dict]:
+def _rows(path: Path) -> Iterable[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if line.strip():
@@ -55,7 +56,7 @@ def _rows(path: Path) -> Iterable[dict]:
                     raise ValueError(f"{path}:{number}: not JSON ({exc})") from None
 
 
-def _history(turns: Iterable[dict]) -> tuple[tuple[str, str], ...]:
+def _history(turns: Iterable[dict[str, Any]]) -> tuple[tuple[str, str], ...]:
     out = []
     for turn in turns:
         role = "user" if turn.get("role", turn.get("speaker")) == "user" else "assistant"
@@ -65,7 +66,7 @@ def _history(turns: Iterable[dict]) -> tuple[tuple[str, str], ...]:
 
 def load_jsonl_set(path: Path, kb_dir: Path) -> EvalSet:
     """The project's own format (see the module docstring)."""
-    cases = []
+    cases: list[AnswerCase] = []
     for index, row in enumerate(_rows(path)):
         if "question" not in row or "answerable" not in row:
             raise ValueError(f"{path}: row {index + 1} needs 'question' and 'answerable'")
@@ -96,7 +97,7 @@ def load_mtrag_set(path: Path, collection: str) -> EvalSet:
     if not rows:
         raise ValueError(f"{path}: no tasks of collection {collection!r}")
     documents: dict[str, str] = {}
-    cases = []
+    cases: list[AnswerCase] = []
     for row in rows:
         label = str((row.get("answerability") or ["UNKNOWN"])[0]).upper()
         contexts = row.get("contexts") or []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
@@ -11,12 +10,15 @@ from core.graph.context import GraphContext
 from core.graph.routing import after_route, decide
 from core.graph.state import TurnState
 
-__all__ = ["build_graph"]
+__all__ = ["TurnGraph", "build_graph"]
+
+TurnGraph = CompiledStateGraph[TurnState, GraphContext, TurnState, TurnState]
+"""The compiled turn graph: TurnState in and out, GraphContext as its runtime context."""
 
 
-def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledStateGraph:
-    # The input is the whole TurnState: with input_schema=TurnInput LangGraph dropped fresh_turn's resets, so
-    # per-turn fields (escalation, figures, passages...) leaked from the checkpointed previous turn.
+def build_graph() -> TurnGraph:
+    """The turn graph, compiled without a checkpointer: a turn's state lives in memory; what crosses turns is
+    the conversation's ThreadState, read before the graph and written after it (core.turn, Assistant.stream)."""
     graph = StateGraph(TurnState, context_schema=GraphContext)
     graph.add_node("load_memory", nodes.load_memory)
     graph.add_node("route", nodes.route)
@@ -26,7 +28,6 @@ def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledS
     graph.add_node("triage", nodes.triage)
     graph.add_node("smalltalk", nodes.smalltalk)
     graph.add_node("escalate", nodes.escalate)
-    graph.add_node("save", nodes.save)
 
     # Every turn starts from what finbot remembers of the conversation.
     graph.add_edge(START, "load_memory")
@@ -34,7 +35,7 @@ def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledS
     graph.add_edge("load_memory", "route")
     # Questions are researched first; greetings and help are composed directly; small talk is answered.
     graph.add_conditional_edges("route", after_route)
-    graph.add_edge("smalltalk", "save")
+    graph.add_edge("smalltalk", END)
     # The chosen specialists (knowledge, portfolio, market, risk) run concurrently inside one node.
     graph.add_edge("specialists", "compose")
     # The answer chain writes a draft (core.answering.chain); its confidence is computed once, after it.
@@ -42,7 +43,6 @@ def build_graph(*, checkpointer: BaseCheckpointSaver | None = None) -> CompiledS
     # The escalation policy decides: answer, offer an advisor, or hand over (core.escalation.policy).
     graph.add_edge("check_grounding", "triage")
     graph.add_conditional_edges("triage", decide)
-    # The escalation notice is kept in the history like any answer.
-    graph.add_edge("escalate", "save")
-    graph.add_edge("save", END)
-    return graph.compile(checkpointer=checkpointer)
+    # The escalation notice is kept in the history like any answer (by the turn's write after the graph).
+    graph.add_edge("escalate", END)
+    return graph.compile()

@@ -12,13 +12,14 @@ __all__ = ["after_route", "decide"]
 
 def after_route(state: TurnState) -> Literal["specialists", "compose", "smalltalk", "escalate"]:
     """Questions go to their specialists; greetings and help straight to compose; small talk is answered."""
-    if state.get("escalate_reason"):  # an ask for a person, a sensitive intent, an accepted offer: to a person
+    if state.escalate_reason:  # an ask for a person, a sensitive intent, an accepted offer: to a person
         return "escalate"
-    if state.get("intent") in SMALLTALK_INTENTS:
+    if state.intent in SMALLTALK_INTENTS:
         return "smalltalk"
-    return "specialists" if state.get("route") else "compose"
+    return "specialists" if state.route else "compose"
 
 
-def decide(state: TurnState) -> Literal["escalate", "save"]:
-    """After triage (core.escalation.policy): a hand-over goes to a person, everything else is saved."""
-    return "escalate" if state.get("escalate_reason") else "save"
+def decide(state: TurnState) -> Literal["escalate", "__end__"]:
+    """After triage (core.escalation.policy): a hand-over goes to a person; everything else is done (the turn's
+    one write follows the graph, core.turn)."""
+    return "escalate" if state.escalate_reason else "__end__"

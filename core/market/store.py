@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
+from datetime import time as clock_time
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.market.csv_loader import DailyClose
 from core.market.feed import DailyHistory, Quote, Tick
@@ -14,15 +17,19 @@ from core.store.models import PriceRow, QuoteRow, utcnow
 
 __all__ = ["CLOSE_TIME_UTC", "DbMarketFeed"]
 
-CLOSE_TIME_UTC = time(21, 0)
+CLOSE_TIME_UTC = clock_time(21, 0)
 """When a daily close is taken to be observed (16:00 New York in winter)."""
+SYMBOLS_TTL_S = 60.0
 
 
 class DbMarketFeed:
     """MarketFeed over the `market_prices` / `market_quotes` tables, plus the writers that fill them."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, symbols_ttl_s: float = SYMBOLS_TTL_S) -> None:
         self._db = db
+        self._symbols: list[str] | None = None
+        self._symbols_at = 0.0
+        self._symbols_ttl = symbols_ttl_s
 
     # --- reading (MarketFeed) ---
 
@@ -67,10 +74,26 @@ class DbMarketFeed:
         return {s: DailyHistory(s, tuple(d), tuple(c)) for s, (d, c) in grouped.items()}
 
     async def symbols(self) -> list[str]:
+        """Every symbol with a price: reference data, cached (every question asks); this process's writes
+        invalidate it at once, another process's within `symbols_ttl_s`."""
+        if self._symbols is not None and not self.symbols_stale():
+            return self._symbols
         async with self._db.session() as session:
-            closes = set(await session.scalars(select(PriceRow.symbol).distinct()))
-            ticks = set(await session.scalars(select(QuoteRow.symbol)))
-        return sorted(closes | ticks)
+            await self.refresh_symbols_in(session)
+        assert self._symbols is not None
+        return self._symbols
+
+    def symbols_stale(self) -> bool:
+        return self._symbols is None or time.monotonic() - self._symbols_at >= self._symbols_ttl
+
+    async def refresh_symbols_in(self, session: AsyncSession) -> None:
+        """Re-read the symbols inside the caller's transaction (the turn's one read, core.turn, when stale)."""
+        closes = set(await session.scalars(select(PriceRow.symbol).distinct()))
+        ticks = set(await session.scalars(select(QuoteRow.symbol)))
+        self._symbols, self._symbols_at = sorted(closes | ticks), time.monotonic()
+
+    def _changed(self) -> None:
+        self._symbols = None
 
     async def count_closes(self) -> int:
         async with self._db.session() as session:
@@ -97,6 +120,7 @@ class DbMarketFeed:
                     new_rows.append({"symbol": key[0], "day": key[1], "close": close})
             if new_rows:
                 await session.execute(insert(PriceRow), new_rows)
+        self._changed()
         return len(latest)
 
     async def apply_ticks(self, ticks: Sequence[Tick]) -> int:
@@ -122,6 +146,7 @@ class DbMarketFeed:
                     bar.close = tick.price
                 await session.flush()
                 applied += 1
+        self._changed()
         return applied
 
 

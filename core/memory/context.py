@@ -10,8 +10,8 @@ from core.memory.render import profile_lines
 from core.memory.store import MemoryStore
 from core.memory.summary_store import SummaryStore
 from core.memory.tokens import TokenCounter, fit_to_budget
-from core.memory.types import MemoryContext
-from core.store.conversations import ConversationStore
+from core.memory.types import Fact, MemoryContext, Profile
+from core.store.conversations import ConversationStore, StoredMessage
 
 __all__ = ["ContextBuilder"]
 
@@ -38,18 +38,28 @@ class ContextBuilder:
 
     async def build(self, *, user_id: str, conversation_key: str, query: str) -> MemoryContext:
         """What finbot remembers for this person in this conversation; facts only ever of `user_id`."""
+        return self.assemble(
+            profile=await self._store.get_profile(user_id),
+            facts=await self._store.search_facts(user_id, query, self.facts_k),
+            summary=await self._summaries.summary(conversation_key),
+            messages=await self._conversations.recent_messages(conversation_key, self.recent_turns * 2),
+        )
+
+    def assemble(
+        self, *, profile: Profile | None, facts: list[Fact], summary: str, messages: list[StoredMessage]
+    ) -> MemoryContext:
+        """The tiers, in order, within the budget, from what was read (by `build`, or the turn's snapshot)."""
         count = self._counter.count
         context = MemoryContext()
         left = self.budget
 
-        profile = await self._store.get_profile(user_id)
         if profile is not None and not profile.is_empty():
             cost = count("\n".join(profile_lines(profile)))
             if cost <= left:
                 context.profile, left = profile, left - cost
                 context.tiers.append("profile")
 
-        for fact in await self._store.search_facts(user_id, query, self.facts_k):
+        for fact in facts:
             cost = count(fact.text) + 1
             if cost > left:
                 break
@@ -58,7 +68,6 @@ class ContextBuilder:
         if context.facts:
             context.tiers.append("facts")
 
-        summary = await self._summaries.summary(conversation_key)
         if summary and left > 0:
             kept = fit_to_budget(summary.splitlines(), left, self._counter)
             if kept:
@@ -67,7 +76,6 @@ class ContextBuilder:
                 context.tiers.append("summary")
 
         # Two stored messages per turn (question and answer), newest kept first.
-        messages = await self._conversations.recent_messages(conversation_key, self.recent_turns * 2)
         recent: list[dict[str, str]] = []
         for message in reversed(messages):
             cost = count(message.text) + 2

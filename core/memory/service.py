@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from core.memory.answers import acknowledge, answer_question, recall_text
 from core.memory.context import ContextBuilder
@@ -22,6 +23,9 @@ from core.memory.types import Fact, MemoryContext, Profile
 from core.store.conversations import ConversationStore
 from core.store.db import Database
 from core.store.models import utcnow
+
+if TYPE_CHECKING:
+    from core.turn.snapshot import TurnSnapshot
 
 __all__ = ["MemoryService", "MemorySettings"]
 
@@ -68,6 +72,23 @@ class MemoryService:
 
     async def build_context(self, *, user_id: str, conversation_key: str, query: str) -> MemoryContext:
         return await self.builder.build(user_id=user_id, conversation_key=conversation_key, query=query)
+
+    async def context_from(self, snapshot: TurnSnapshot, query: str) -> MemoryContext:
+        """The context from the turn's snapshot (core.turn): no database read; the facts ranked for `query`."""
+        facts = await self.store.rank_facts(snapshot.fact_rows, query, self.settings.facts_k)
+        return self.builder.assemble(
+            profile=snapshot.profile, facts=facts, summary=snapshot.summary, messages=snapshot.recent
+        )
+
+    def updated_profile(self, profile: Profile | None, *, user_id: str, text: str, route: list[str]) -> Profile:
+        """The profile after this message (written with the turn, core.turn.TurnStore.close)."""
+        return update_profile(profile or Profile(user_id=user_id), text, route=route, now=self._clock())
+
+    async def learn(self, *, user_id: str, text: str, message_id: int | None = None) -> None:
+        """Keep the facts the message states: after the reply is delivered (the extractor may call a model)."""
+        candidates = [c for c in await self.extractor.extract(text) if c.importance >= self.settings.min_importance]
+        if candidates:
+            await self.store.remember(user_id, candidates, source_message_id=message_id, now=self._clock())
 
     async def after_turn(
         self, *, user_id: str, text: str, route: list[str], learn: bool = True, message_id: int | None = None

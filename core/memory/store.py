@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.memory.similarity import FactSimilarity, from_bytes, jaccard, normalise, to_bytes
 from core.memory.types import CandidateFact, Fact, Profile
@@ -32,7 +34,12 @@ class MemoryStore:
 
     async def get_profile(self, user_id: str) -> Profile | None:
         async with self._db.session() as session:
-            row = await session.get(UserProfileRow, user_id)
+            return await self.profile_in(session, user_id)
+
+    @staticmethod
+    async def profile_in(session: AsyncSession, user_id: str) -> Profile | None:
+        """The profile, read inside the caller's transaction (the turn's one read, core.turn)."""
+        row = await session.get(UserProfileRow, user_id)
         if row is None:
             return None
         return Profile(
@@ -47,6 +54,16 @@ class MemoryStore:
         )
 
     async def save_profile(self, profile: Profile) -> None:
+        try:
+            async with self._db.session() as session:
+                await self.save_profile_in(session, profile)
+        except IntegrityError:  # created by a concurrent turn of the same person: write over it
+            async with self._db.session() as session:
+                await self.save_profile_in(session, profile)
+
+    @staticmethod
+    async def save_profile_in(session: AsyncSession, profile: Profile) -> None:
+        """Insert or update the profile inside the caller's transaction (a savepoint guards a concurrent insert)."""
         values = {
             "name": profile.name,
             "style": profile.style,
@@ -56,20 +73,17 @@ class MemoryStore:
             "avg_words": profile.avg_words,
             "last_interaction": profile.last_interaction,
         }
-        try:
-            async with self._db.session() as session:
-                row = await session.get(UserProfileRow, profile.user_id)
-                if row is None:
+        row = await session.get(UserProfileRow, profile.user_id)
+        if row is None:
+            try:
+                async with session.begin_nested():
                     session.add(UserProfileRow(user_id=profile.user_id, **values))
-                else:
-                    for name, value in values.items():
-                        setattr(row, name, value)
-        except IntegrityError:  # created by a concurrent turn of the same person: write over it
-            async with self._db.session() as session:
-                row = await session.get(UserProfileRow, profile.user_id)
+                return
+            except IntegrityError:  # created by a concurrent turn of the same person: write over it
+                row = await session.get(UserProfileRow, profile.user_id, populate_existing=True)
                 assert row is not None
-                for name, value in values.items():
-                    setattr(row, name, value)
+        for name, value in values.items():
+            setattr(row, name, value)
 
     # --- facts ---
 
@@ -79,16 +93,24 @@ class MemoryStore:
 
     async def _rows(self, user_id: str) -> list[UserFactRow]:
         async with self._db.session() as session:
-            rows = await session.scalars(
-                select(UserFactRow)
-                .where(UserFactRow.user_id == user_id)
-                .order_by(UserFactRow.importance.desc(), UserFactRow.id.desc())
-            )
-            return list(rows.all())
+            return await self.rows_in(session, user_id)
+
+    @staticmethod
+    async def rows_in(session: AsyncSession, user_id: str) -> list[UserFactRow]:
+        """The person's fact rows, most important first, inside the caller's transaction."""
+        rows = await session.scalars(
+            select(UserFactRow)
+            .where(UserFactRow.user_id == user_id)
+            .order_by(UserFactRow.importance.desc(), UserFactRow.id.desc())
+        )
+        return list(rows.all())
 
     async def search_facts(self, user_id: str, query: str, k: int) -> list[Fact]:
         """The person's `k` facts most useful for `query`: similarity first, importance second."""
-        rows = await self._rows(user_id)
+        return await self.rank_facts(await self._rows(user_id), query, k)
+
+    async def rank_facts(self, rows: list[UserFactRow], query: str, k: int) -> list[Fact]:
+        """Of these fact rows (already read), the `k` most useful for `query`."""
         if not rows or k <= 0:
             return []
         sim = self.similarity
@@ -152,7 +174,7 @@ class MemoryStore:
         except IntegrityError:  # the same fact stored at the same moment by another turn
             return None
 
-    def _near(self, text: str, vector: np.ndarray | None, rows: list[UserFactRow]) -> UserFactRow | None:
+    def _near(self, text: str, vector: np.ndarray | None, rows: Sequence[UserFactRow]) -> UserFactRow | None:
         for row in rows:
             if jaccard(text, row.text) >= NEAR_DUPLICATE_JACCARD:
                 return row

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, exists, or_, select, update
 
-from core.store.db import Database
+from core.store.db import Database, rowcount
 from core.store.models import (
     ConversationRow,
     ConversationSummaryRow,
@@ -111,24 +110,24 @@ async def delete_person(
     user_id: str,
     *,
     keep_history: bool = False,
-    delete_thread: Callable[[str], Awaitable[None]] | None = None,
 ) -> dict[str, int]:
-    """Delete the profile, facts and the summaries of the person's conversations; unless `keep_history`,
-    also their messages, their direct conversations (both sides) and those conversations' checkpoints, and
-    pseudonymise their turn metrics. Escalation records are kept: firms must retain them (complaints, trades)."""
+    """Delete the profile, facts and the summaries of the person's conversations, and those conversations'
+    thread state (an open offer quotes the question); unless `keep_history`, also their messages, their direct
+    conversations (both sides), and pseudonymise their turn metrics. Escalation records are kept: firms must
+    retain them (complaints, trades)."""
     counts = {"facts": 0, "profiles": 0, "summaries": 0, "messages": 0, "conversations": 0, "turn_metrics": 0}
     async with db.session() as session:
         keys = await _conversation_keys(session, user_id)
-        counts["facts"] = (await session.execute(delete(UserFactRow).where(UserFactRow.user_id == user_id))).rowcount
-        counts["profiles"] = (
+        counts["facts"] = rowcount(await session.execute(delete(UserFactRow).where(UserFactRow.user_id == user_id)))
+        counts["profiles"] = rowcount(
             await session.execute(delete(UserProfileRow).where(UserProfileRow.user_id == user_id))
-        ).rowcount
-        counts["summaries"] = (
+        )
+        counts["summaries"] = rowcount(
             await session.execute(
                 delete(ConversationSummaryRow).where(ConversationSummaryRow.conversation_key.in_(keys))
             )
-        ).rowcount
-        direct: list[str] = []
+        )
+        await session.execute(update(ConversationRow).where(ConversationRow.key.in_(keys)).values(thread_state=None))
         if not keep_history:
             direct = list(
                 (
@@ -137,26 +136,23 @@ async def delete_person(
                     )
                 ).all()
             )
-            counts["messages"] = (
+            counts["messages"] = rowcount(
                 await session.execute(
                     delete(MessageRow).where(
                         (MessageRow.user_id == user_id) | MessageRow.conversation_key.in_(direct)
                     )
                 )
-            ).rowcount
-            counts["conversations"] = (
+            )
+            counts["conversations"] = rowcount(
                 await session.execute(delete(ConversationRow).where(ConversationRow.key.in_(direct)))
-            ).rowcount
+            )
             await session.execute(delete(UserRow).where(UserRow.id == user_id))
             # Usage figures stay countable, but no longer point at the person (and free-text notes go).
-            counts["turn_metrics"] = (
+            counts["turn_metrics"] = rowcount(
                 await session.execute(
                     update(TurnMetricRow)
                     .where(TurnMetricRow.user_id == user_id)
                     .values(user_id=_pseudonym(user_id), feedback_note=None)
                 )
-            ).rowcount
-    if delete_thread is not None:
-        for key in direct:
-            await delete_thread(key)
+            )
     return counts

@@ -16,9 +16,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.store.conversations import StoredMessage
-from core.store.db import Database
+from core.store.db import Database, rowcount
 from core.store.models import ConversationRow, ConversationSummaryRow, MessageRow
 
 __all__ = ["DueConversation", "SummaryStore"]
@@ -36,8 +37,13 @@ class SummaryStore:
 
     async def summary(self, conversation_key: str) -> str:
         async with self._db.session() as session:
-            row = await session.get(ConversationSummaryRow, conversation_key)
-            return row.text if row is not None else ""
+            return await self.summary_in(session, conversation_key)
+
+    @staticmethod
+    async def summary_in(session: AsyncSession, conversation_key: str) -> str:
+        """The summary, read inside the caller's transaction (core.turn)."""
+        row = await session.get(ConversationSummaryRow, conversation_key)
+        return row.text if row is not None else ""
 
     async def due(self, *, idle_before: datetime, limit: int = 100) -> list[DueConversation]:
         """Conversations quiet since `idle_before` with messages newer than their summary, oldest first."""
@@ -78,7 +84,7 @@ class SummaryStore:
                 .values(claimed_by=worker, claimed_until=now + lease)
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount == 1
+            return rowcount(result) == 1
 
     async def _ensure_row(self, key: str) -> None:
         dialect = sqlite if self._db.is_sqlite else postgresql
@@ -126,7 +132,7 @@ class SummaryStore:
                 )
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount == 1
+            return rowcount(result) == 1
 
     async def release(self, due: DueConversation, *, worker: str) -> None:
         """Give a claim back without writing (the summarizer failed): the next run tries again."""

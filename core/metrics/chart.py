@@ -28,7 +28,8 @@ def render_chart(board: Dashboard, *, dpi: int = 100) -> bytes:
     times = [point.start for point in board.series]
     width = (times[1] - times[0]) * 0.8 if len(times) > 1 else None
     turns = axes.twinx()
-    turns.bar(times, [p.turns for p in board.series], width=width, color="#cfd8e3", align="edge", label="turns")
+    turns.bar(times, [p.turns for p in board.series], width=width,  # type: ignore[arg-type]  # stubs lack datetimes
+              color="#cfd8e3", align="edge", label="turns")
     turns.set_ylabel("turns")
     turns.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_zorder(turns.get_zorder() + 1)
@@ -36,12 +37,13 @@ def render_chart(board: Dashboard, *, dpi: int = 100) -> bytes:
     for attribute, label, colour in _LINES:
         values = [getattr(p, attribute) for p in board.series]
         seconds = [v / 1000 if v is not None else float("nan") for v in values]
-        axes.plot(times, seconds, marker="o", markersize=3, color=colour, label=f"latency {label}")
+        axes.plot(times, seconds, marker="o", markersize=3, color=colour,  # type: ignore[arg-type]  # datetimes plot
+                  label=f"latency {label}")
     axes.set_ylabel("latency (s)")
     axes.set_ylim(bottom=0)
-    locator = AutoDateLocator()
+    locator = AutoDateLocator()  # type: ignore[no-untyped-call]  # matplotlib.dates is not annotated
     axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
     axes.legend(loc="upper left", fontsize="small")
     axes.grid(alpha=0.3)
     axes.set_title(f"finbot: latency and turns, last {board.period} (UTC)")

@@ -7,6 +7,7 @@ latencies fetched once and computed in `core.metrics.percentiles` (one method on
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -180,7 +181,7 @@ def _totals_query() -> Any:
     )
 
 
-def _fill_latencies(board: Dashboard, samples: list[Any]) -> None:
+def _fill_latencies(board: Dashboard, samples: Sequence[Any]) -> None:
     latencies = [float(s.latency_ms) for s in samples]
     ttfts = [float(s.ttft_ms) for s in samples if s.ttft_ms is not None]
     board.latency_avg_ms = sum(latencies) / len(latencies) if latencies else None
@@ -188,7 +189,7 @@ def _fill_latencies(board: Dashboard, samples: list[Any]) -> None:
     board.ttft_p50_ms, board.ttft_p95_ms = percentiles(ttfts, (50, 95))
 
 
-def _series(samples: list[Any], *, since: datetime, span: timedelta) -> list[SeriesPoint]:
+def _series(samples: Sequence[Any], *, since: datetime, span: timedelta) -> list[SeriesPoint]:
     """Turns and latency percentiles per bucket over the period (empty buckets included, for the chart)."""
     bucket = bucket_for(span)
     count = max(1, math.ceil(span / bucket))

@@ -8,17 +8,18 @@ function, so doing it in SQL would mean two implementations; doing it here means
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 import numpy as np
 
 __all__ = ["METHOD", "percentiles"]
 
-METHOD = "linear"
+METHOD: Final = "linear"
 
 
 def percentiles(values: Sequence[float], qs: Sequence[float]) -> list[float | None]:
     """The q-th percentiles (0..100) of `values`; None for each when there are no values."""
     if len(values) == 0:
         return [None for _ in qs]
-    result = np.percentile(np.asarray(values, dtype=float), list(qs), method=METHOD)
+    result = np.percentile(np.asarray(values, dtype=np.float64), list(qs), method=METHOD)
     return [float(v) for v in np.atleast_1d(result)]

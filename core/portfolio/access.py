@@ -10,7 +10,9 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 
-from core.portfolio.holdings import HoldingStore
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.portfolio.holdings import Holding, HoldingStore
 
 __all__ = ["DEMO_OWNER", "HoldingsAccess", "Owner"]
 
@@ -34,8 +36,17 @@ class HoldingsAccess:
     async def owner_for(self, person_id: str) -> Owner | None:
         if await self.store.has_holdings(person_id):
             return Owner(person_id)
-        patterns = [p.strip() for p in self.demo_viewers.split(",") if p.strip()]
-        if any(fnmatch.fnmatchcase(person_id, pattern) for pattern in patterns):
-            if await self.store.has_holdings(self.demo_owner):
-                return Owner(self.demo_owner, is_demo=True)
+        if self.sees_demo(person_id) and await self.store.has_holdings(self.demo_owner):
+            return Owner(self.demo_owner, is_demo=True)
         return None
+
+    def sees_demo(self, person_id: str) -> bool:
+        patterns = [p.strip() for p in self.demo_viewers.split(",") if p.strip()]
+        return any(fnmatch.fnmatchcase(person_id, pattern) for pattern in patterns)
+
+    async def held_in(self, session: AsyncSession, person_id: str) -> list[Holding]:
+        """What `owner_for` resolves to, with its holdings, inside the caller's transaction (core.turn)."""
+        holdings = await self.store.holdings_in(session, person_id)
+        if not holdings and self.sees_demo(person_id):
+            holdings = await self.store.holdings_in(session, self.demo_owner)
+        return holdings

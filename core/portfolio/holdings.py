@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.store.db import Database
 from core.store.models import HoldingRow, TargetAllocationRow
@@ -56,14 +57,15 @@ class HoldingStore:
 
     async def holdings(self, owner_id: str) -> list[Holding]:
         async with self._db.session() as session:
-            rows = await session.scalars(
-                select(HoldingRow)
-                .where(HoldingRow.owner_id == owner_id)
-                .order_by(HoldingRow.account, HoldingRow.symbol)
-            )
-            return [
-                Holding(r.symbol, r.quantity, r.cost_basis, r.account, r.name, r.asset_class, r.sector) for r in rows
-            ]
+            return await self.holdings_in(session, owner_id)
+
+    @staticmethod
+    async def holdings_in(session: AsyncSession, owner_id: str) -> list[Holding]:
+        """The owner's holdings inside the caller's transaction (the turn's one read, core.turn)."""
+        rows = await session.scalars(
+            select(HoldingRow).where(HoldingRow.owner_id == owner_id).order_by(HoldingRow.account, HoldingRow.symbol)
+        )
+        return [Holding(r.symbol, r.quantity, r.cost_basis, r.account, r.name, r.asset_class, r.sector) for r in rows]
 
     async def targets(self, owner_id: str) -> dict[str, float]:
         async with self._db.session() as session:
@@ -72,7 +74,10 @@ class HoldingStore:
 
     async def has_holdings(self, owner_id: str) -> bool:
         async with self._db.session() as session:
-            count = await session.scalar(
-                select(func.count()).select_from(HoldingRow).where(HoldingRow.owner_id == owner_id)
-            )
-            return bool(count)
+            return await self.has_holdings_in(session, owner_id)
+
+    @staticmethod
+    async def has_holdings_in(session: AsyncSession, owner_id: str) -> bool:
+        query = select(func.count()).select_from(HoldingRow).where(HoldingRow.owner_id == owner_id)
+        count = await session.scalar(query)
+        return bool(count)

@@ -159,7 +159,7 @@ class Bm25Retriever:
         self._index = await asyncio.to_thread(Bm25Index.build, [f"{c.title}\n{c.text}" for c in chunks])
         self._chunks = chunks
 
-    async def search(self, query: str, k: int) -> list[Passage]:
+    async def search(self, query: str, k: int, *, documents_version: object = None) -> list[Passage]:
         index, chunks = self._index, self._chunks
         if not content_terms(query):
             return []

@@ -9,6 +9,7 @@ from pathlib import PurePath
 from urllib.parse import quote
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.retrieval.chunking import TextChunk
 from core.store.db import Database
@@ -136,7 +137,12 @@ class DocumentStore:
     async def version(self) -> tuple[int, str]:
         """A cheap fingerprint of the knowledge base (document count, newest update): changes on every ingest."""
         async with self._db.session() as session:
-            count, newest = (await session.execute(select(func.count(), func.max(DocumentRow.updated_at)))).one()
+            return await self.version_in(session)
+
+    @staticmethod
+    async def version_in(session: AsyncSession) -> tuple[int, str]:
+        """`version` inside the caller's transaction (the turn's one read, core.turn)."""
+        count, newest = (await session.execute(select(func.count(), func.max(DocumentRow.updated_at)))).one()
         return int(count or 0), str(newest)
 
     async def count_documents(self) -> int:

@@ -35,7 +35,7 @@ class BeirDataset:
     """query id -> {doc id: relevance grade}; only judged queries are evaluated."""
 
 
-def _read_jsonl(path: Path) -> Iterable[dict]:
+def _read_jsonl(path: Path) -> Iterable[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             if line.strip():

@@ -96,7 +96,8 @@ class HybridIndex:
         """Cosine per row: exact for every row with the local index, else the backend's top `depth`."""
         if self._perm is not None:
             assert isinstance(self.vectors, LocalVectorIndex)
-            return self.vectors.scores_for(vector)[self._perm]
+            scores: np.ndarray = self.vectors.scores_for(vector)[self._perm]
+            return scores
         hits = await self.vectors.query(vector, self.fusion.depth, filter)
         scores = np.full(len(self.ids), np.nan, dtype=np.float32)
         for hit in hits:

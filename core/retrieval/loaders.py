@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString
 
 from core.errors import IngestError
 from core.retrieval.chunking import TextChunk, chunk_markdown, chunk_text

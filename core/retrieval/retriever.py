@@ -148,7 +148,8 @@ class HybridRetriever:
         if path is None or not path.exists():
             return {}
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return state
         except ValueError:
             return {}
 
@@ -246,7 +247,10 @@ class HybridRetriever:
 
     # -- search ------------------------------------------------------------------------------------
 
-    async def search(self, query: str, k: int, *, filter: Filter | None = None) -> list[Passage]:
+    async def search(
+        self, query: str, k: int, *, filter: Filter | None = None, documents_version: object = None
+    ) -> list[Passage]:
+        """`documents_version` is for KnowledgeSync (bot.knowledge_sync); this index is what it was built from."""
         engine, chunks = self._engine, self._chunks
         if engine is None or not chunks or not content_terms(query):
             return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import Stemmer
+import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type information
 
 from core.retrieval.sentences import sentences
 
@@ -97,7 +97,7 @@ def informative(sentence: str) -> bool:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball (Porter2) stem of one lower-case word: 'wires' -> 'wire', 'withdrawing' -> 'withdraw'."""
-    return _STEMMER.stemWord(word)
+    return str(_STEMMER.stemWord(word))
 
 
 def stems(text: str) -> set[str]:

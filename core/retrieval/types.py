@@ -45,8 +45,14 @@ class Passage:
     """0..1: how rare the rarest question term the passage lacks is (1 = a word no document uses)."""
 
 
+DocumentsVersion = tuple[int, str]
+"""A fingerprint of the knowledge base (document count, newest update): core.retrieval.documents."""
+
+
 class KnowledgeRetriever(Protocol):
-    async def search(self, query: str, k: int) -> list[Passage]: ...
+    async def search(self, query: str, k: int, *, documents_version: DocumentsVersion | None = None) -> list[Passage]:
+        """`documents_version`: the fingerprint the turn already read (core.turn), so it is not read again."""
+        ...
 
     async def refresh(self) -> None:
         """Re-read the index after documents changed."""

@@ -36,7 +36,8 @@ TRADING_DAYS = 252
 
 def daily_returns(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=float)
-    return values[1:] / values[:-1] - 1
+    returns: np.ndarray = values[1:] / values[:-1] - 1
+    return returns
 
 
 def annualised_volatility(returns: np.ndarray) -> float:
@@ -88,7 +89,8 @@ def aligned_closes(
 
 
 def value_series(closes: np.ndarray, quantities: np.ndarray) -> np.ndarray:
-    return np.asarray(closes, dtype=float) @ np.asarray(quantities, dtype=float)
+    series: np.ndarray = np.asarray(closes, dtype=float) @ np.asarray(quantities, dtype=float)
+    return series
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,7 @@ class OfflineClassifier:
                 if nearest is not None:
                     labels = supported([nearest], evidence) or labels
         decision = RouteDecision(
-            specialists=labels,  # type: ignore[arg-type]
+            specialists=labels,
             high_stakes=evidence.high_stakes,
             symbols=list(evidence.securities),
             follow_up=is_follow_up(request.question),

@@ -141,7 +141,7 @@ def keyword_route(e: Evidence) -> list[str]:
         labels.add("risk")
     if e.security_subject and (kw.RISK_MEASURE.search(t) or (stock and kw.INTENTS["risk"].search(t))):
         labels.add("risk")
-    ordered = [name for name in ("portfolio", "market", "risk") if name in labels]
+    ordered: list[str] = [name for name in ("portfolio", "market", "risk") if name in labels]
     if e.firm:
         # "What is the minimum deposit?" is the firm's; "fees on my portfolio and how it is doing" is both,
         # and so is "can I move my bitcoin to you?" (the transfer rules, and bitcoin's quote).

@@ -45,7 +45,7 @@ def apply_pin(decision: RouteDecision, request: RouteRequest) -> tuple[list[str]
     that names no symbol keeps the pinned symbols, unless it is about the person's own portfolio. A
     question with no specialist at all goes to the knowledge base.
     """
-    route = list(dict.fromkeys(decision.specialists))
+    route: list[str] = list(dict.fromkeys(decision.specialists))
     symbols = [s.upper() for s in decision.symbols]
     if decision.follow_up and request.pinned_route:
         if not route:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.store.db import Database
 from core.store.models import ConversationRow, MessageRow, UserRow, utcnow
@@ -27,6 +28,10 @@ class StoredMessage:
 class ConversationStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    @property
+    def db(self) -> Database:
+        return self._db
 
     async def touch(self, person: Person, conversation: Conversation) -> None:
         """Create or refresh the person and the conversation (keeping the newest reference)."""
@@ -102,34 +107,56 @@ class ConversationStore:
         turn_id: str,
     ) -> int:
         """The person's message and finbot's answer in one transaction; returns the question's message id."""
-        now = utcnow()
         async with self._db.session() as session:
-            asked = MessageRow(
-                conversation_key=conversation_key, role="user", text=question, user_id=user_id, event_id=event_id,
-                created_at=now,
+            return await self.add_exchange_in(
+                session, conversation_key, question=question, answer=answer, user_id=user_id, event_id=event_id,
+                turn_id=turn_id,
             )
-            session.add(asked)
-            await session.flush()
-            session.add(
-                MessageRow(
-                    conversation_key=conversation_key, role="assistant", text=answer, turn_id=turn_id, created_at=now
-                )
-            )
-            return asked.id
+
+    @staticmethod
+    async def add_exchange_in(
+        session: AsyncSession,
+        conversation_key: str,
+        *,
+        question: str,
+        answer: str,
+        user_id: str,
+        event_id: str | None,
+        turn_id: str,
+    ) -> int:
+        """`add_exchange` inside the caller's transaction (the turn's one write, core.turn)."""
+        now = utcnow()
+        asked = MessageRow(
+            conversation_key=conversation_key, role="user", text=question, user_id=user_id, event_id=event_id,
+            created_at=now,
+        )
+        answered = MessageRow(
+            conversation_key=conversation_key, role="assistant", text=answer, turn_id=turn_id, created_at=now
+        )
+        session.add_all([asked, answered])  # one flush; inserted in this order
+        await session.flush()
+        return asked.id
 
     async def recent_messages(self, conversation_key: str, limit: int) -> list[StoredMessage]:
         """The last `limit` messages of a conversation, oldest first."""
         if limit <= 0:
             return []
         async with self._db.session() as session:
-            rows = (
-                await session.scalars(
-                    select(MessageRow)
-                    .where(MessageRow.conversation_key == conversation_key)
-                    .order_by(MessageRow.id.desc())
-                    .limit(limit)
-                )
-            ).all()
+            return await self.recent_in(session, conversation_key, limit)
+
+    @staticmethod
+    async def recent_in(session: AsyncSession, conversation_key: str, limit: int) -> list[StoredMessage]:
+        """`recent_messages` inside the caller's transaction (the turn's one read, core.turn)."""
+        if limit <= 0:
+            return []
+        rows = (
+            await session.scalars(
+                select(MessageRow)
+                .where(MessageRow.conversation_key == conversation_key)
+                .order_by(MessageRow.id.desc())
+                .limit(limit)
+            )
+        ).all()
         return [
             StoredMessage(r.id, r.role, r.text, r.user_id, r.created_at, r.turn_id) for r in reversed(rows)
         ]
@@ -159,7 +186,7 @@ class ConversationStore:
 
 def _conversation(row: ConversationRow) -> Conversation:
     return Conversation(
-        platform=row.platform,  # type: ignore[arg-type]
+        platform=row.platform,
         tenant=row.tenant,
         channel_id=row.channel_id,
         thread_id=row.thread_id,

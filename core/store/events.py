@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from core.store.db import Database
+from core.store.db import Database, rowcount
 from core.store.models import ProcessedEvent, utcnow
 
 __all__ = ["EventLog"]
@@ -31,4 +31,4 @@ class EventLog:
             result = await session.execute(
                 delete(ProcessedEvent).where(ProcessedEvent.created_at < utcnow() - older_than)
             )
-            return result.rowcount or 0
+            return rowcount(result)

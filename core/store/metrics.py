@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from core.store.db import Database
 from core.store.models import TurnMetricRow, utcnow
 
@@ -51,9 +53,13 @@ class MetricsStore:
 
     async def record(self, record: TurnRecord) -> None:
         async with self._db.session() as session:
-            row = asdict(record)
-            row.pop("signals", None)
-            session.add(TurnMetricRow(**row))
+            self.record_in(session, record)
+
+    def record_in(self, session: AsyncSession, record: TurnRecord) -> None:
+        """Add the turn's record to the caller's transaction (the turn's one write, core.turn)."""
+        row = asdict(record)
+        row.pop("signals", None)
+        session.add(TurnMetricRow(**row))
 
     async def set_feedback(self, turn_id: str, value: int, note: str | None = None) -> bool:
         """Store thumbs up (+1) / down (-1) on a turn; False when the turn is unknown."""

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PROGRAM = r'''
 import asyncio, importlib.abc, sys
-BLOCKED = ("psycopg", "psycopg_pool", "aiokafka", "pinecone", "langgraph.checkpoint.postgres")
+BLOCKED = ("psycopg", "psycopg_pool", "aiokafka", "pinecone")
 
 class NotInstalled(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):

@@ -5,7 +5,6 @@ from core.graph.nodes.escalate import escalate
 from core.graph.nodes.grounding import check_grounding
 from core.graph.nodes.knowledge import knowledge
 from core.graph.nodes.memory import load_memory
-from core.graph.nodes.save import save
 from core.graph.nodes.smalltalk import smalltalk
 from core.graph.nodes.specialists import specialists
 from core.graph.nodes.supervisor import route
@@ -18,7 +17,6 @@ __all__ = [
     "knowledge",
     "load_memory",
     "route",
-    "save",
     "smalltalk",
     "specialists",
     "triage",

@@ -4,34 +4,34 @@ from __future__ import annotations
 
 from core.answering.request import AnswerRequest
 from core.compose.draft import DeltaSink
-from core.graph.state import TurnState, conversation_key
+from core.graph.state import TurnState
 from core.retrieval.types import Passage
 
 __all__ = ["answer_request", "passages_of"]
 
 
 def passages_of(state: TurnState, key: str = "passages") -> list[Passage]:
-    return [Passage(**p) for p in state.get(key, [])]  # type: ignore[misc]
+    return [Passage(**p) for p in getattr(state, key)]
 
 
 def answer_request(state: TurnState, on_delta: DeltaSink) -> AnswerRequest:
-    message = state["message"]
+    message = state.message
     return AnswerRequest(
-        question=message["text"],
-        user_id=message["person"]["id"],
-        conversation_key=conversation_key(state),
-        intent=state.get("intent") or "question",
-        query=state.get("query", ""),
+        question=message.text,
+        user_id=message.person.id,
+        conversation_key=state.conversation_key,
+        intent=state.intent or "question",
+        query=state.query,
         passages=passages_of(state),
         nearby=passages_of(state, "nearby"),
-        history=[(turn["role"], turn["text"]) for turn in state.get("history", [])],
-        summary=list(state.get("summary", [])),
-        facts=list(state.get("facts", [])),
-        memory_prompt=state.get("memory_prompt", ""),
-        memory_facts=list(state.get("memory_facts", [])),
-        style=state.get("style", ""),
-        name=state.get("person_name", ""),
-        high_stakes=bool(state.get("high_stakes")),
-        advice=bool(state.get("advice")),
+        history=[(turn["role"], turn["text"]) for turn in state.history],
+        summary=list(state.summary),
+        facts=list(state.facts),
+        memory_prompt=state.memory_prompt,
+        memory_facts=list(state.memory_facts),
+        style=state.style,
+        name=state.person_name,
+        high_stakes=bool(state.high_stakes),
+        advice=bool(state.advice),
         on_delta=on_delta,
     )

@@ -14,7 +14,6 @@ from core.answering.refusal import OFFER
 from core.escalation import EscalationPolicy, no_desk_text, notice_text
 from core.graph.context import GraphContext
 from core.graph.state import TurnState
-from core.types import IncomingMessage
 
 __all__ = ["escalate"]
 
@@ -22,19 +21,19 @@ _DEFAULT_POLICY = EscalationPolicy()
 
 
 async def escalate(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
-    reason = state.get("escalate_reason")
+    reason = state.escalate_reason
     if not reason:
         return {}
     service = runtime.context.escalations
-    accepted = state.get("accepted_offer") or None
+    accepted = state.accepted_offer or None
     drafted = reason == "low_confidence" and accepted is None  # the unsure answer stays, the notice follows it
-    message = IncomingMessage.model_validate(state["message"])
+    message = state.message
     details: dict[str, Any] = {
         "reason": reason,
         "confidence": _confidence(state, accepted, drafted),
-        "history": state.get("history", []),
-        "passages": (accepted or {}).get("sources") or state.get("passages", []),
-        "turn_id": state["turn_id"],
+        "history": state.history,
+        "passages": (accepted or {}).get("sources") or state.passages,
+        "turn_id": state.turn_id,
         "question": (accepted or {}).get("question"),
     }
     if service is None or not service.can_deliver(message.conversation.platform):
@@ -54,7 +53,7 @@ async def escalate(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str
 def _confidence(state: TurnState, accepted: dict[str, Any] | None, drafted: bool) -> int | None:
     if accepted is not None:
         return int(accepted.get("confidence") or 0)
-    return int(state.get("confidence", 0)) if drafted else None
+    return int(state.confidence) if drafted else None
 
 
 def _say(
@@ -64,7 +63,7 @@ def _say(
     runtime.stream_writer({"delta": ("\n\n" if drafted else "") + text})
     update: dict[str, Any] = {"handover": handover, "offer": None}
     if drafted:  # a refusal's offer of an advisor is moot once one is asked (core.answering.refusal.OFFER)
-        update["draft"] = f"{state.get('draft', '').replace(OFFER, '').rstrip()}\n\n{text}"
+        update["draft"] = f"{state.draft.replace(OFFER, '').rstrip()}\n\n{text}"
         return update
     update.update(draft=text, strategy=strategy, citations=[], confidence=100)
     return update

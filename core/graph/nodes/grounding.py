@@ -16,7 +16,7 @@ __all__ = ["check_grounding"]
 
 
 async def check_grounding(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
-    record = dict(state.get("draft_record") or {})
+    record = dict(state.draft_record or {})
     record["citations"] = [Citation(**c) for c in record.get("citations", [])]
     draft = Draft(**record)
 

@@ -16,7 +16,7 @@ __all__ = ["smalltalk"]
 
 
 async def smalltalk(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
-    text = smalltalk_answer(str(state.get("intent")), name=state.get("person_name", ""))
+    text = smalltalk_answer(str(state.intent), name=state.person_name)
 
     async def on_delta(piece: str) -> None:
         runtime.stream_writer({"delta": piece})

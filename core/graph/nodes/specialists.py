@@ -43,16 +43,16 @@ _STATUS = {
 
 async def specialists(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
     ctx = runtime.context
-    chosen = [name for name in state.get("route", []) if name in DATA_SPECIALISTS]
+    chosen = [name for name in state.route if name in DATA_SPECIALISTS]
     jobs: list[Awaitable[Any]] = []
-    if "knowledge" in state.get("route", []):
+    if "knowledge" in state.route:
         jobs.append(knowledge(state, runtime))
     services = ctx.specialists
     if chosen and services is not None:
         request = SpecialistRequest(
-            question=state["message"]["text"],
-            person_id=state["message"]["person"]["id"],
-            symbols=tuple(state.get("symbols", [])),
+            question=state.message.text,
+            person_id=state.message.person.id,
+            symbols=tuple(state.symbols),
             now=services.clock(),
         )
         for name in chosen:

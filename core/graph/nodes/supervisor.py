@@ -32,11 +32,11 @@ _DEFAULT_POLICY = EscalationPolicy()
 
 async def route(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
     ctx = runtime.context
-    text = state["message"]["text"]
+    text = state.message.text
     service = ctx.escalations if ctx is not None else None
     policy = service.policy if service is not None else _DEFAULT_POLICY
     sensitive = escalation_intents.detect(text)
-    answered = _answer_to_offer(text, state.get("offer"), asked_for_person=bool(sensitive) and
+    answered = _answer_to_offer(text, state.offer, asked_for_person=sensitive is not None and
                                 sensitive.reason == "asked_for_human")
     if answered is not None:
         return answered
@@ -80,17 +80,25 @@ async def held_securities(services: SpecialistServices, person_id: str) -> dict[
     return {h.symbol: h.name for h in await services.holdings.holdings(owner.id)}
 
 
+async def _holdings(state: TurnState, services: SpecialistServices | None) -> dict[str, str] | None:
+    if services is None:
+        return None
+    if state.snapshot is not None and state.snapshot.holdings is not None:  # read with the turn (core.turn)
+        return {h.symbol: h.name for h in state.snapshot.holdings}
+    return await held_securities(services, state.message.person.id)
+
+
 async def choose_specialists(state: TurnState, ctx: GraphContext | None) -> dict[str, Any]:
     """The specialists for a question, with the thread's pinned route for follow-ups."""
     supervisor = (ctx.supervisor if ctx is not None else None) or _KEYWORDS_ONLY
     services = ctx.specialists if ctx is not None else None
     request = RouteRequest(
-        question=state["message"]["text"],
-        history=[(turn["role"], turn["text"]) for turn in state.get("history", [])],
-        pinned_route=list(state.get("pinned_route") or []),
-        pinned_symbols=list(state.get("pinned_symbols") or []),
+        question=state.message.text,
+        history=[(turn["role"], turn["text"]) for turn in state.history],
+        pinned_route=list(state.pinned_route or []),
+        pinned_symbols=list(state.pinned_symbols or []),
         known_symbols=await services.market.symbols() if services is not None else (),
-        holdings=await held_securities(services, state["message"]["person"]["id"]) if services is not None else None,
+        holdings=await _holdings(state, services),
     )
     routed = await supervisor.route(request)
     return {

@@ -23,7 +23,7 @@ _DEFAULT_POLICY = EscalationPolicy()
 
 def _offer_sentence(state: TurnState, text: str) -> dict[str, Any]:
     """A refusal ends with the offer of an advisor (core.answering.refusal.OFFER); say `text` instead."""
-    draft = state.get("draft", "")
+    draft = state.draft
     if OFFER not in draft:
         return {}
     return {"draft": draft.replace(OFFER, text).replace("  ", " ").strip()}
@@ -37,16 +37,16 @@ async def triage(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, 
         return {"escalate_reason": decision.reason}
     if decision.action != "offer":
         return _offer_sentence(state, "")  # no offer made: none promised either
-    platform = str(state["message"]["conversation"]["platform"])
+    platform = str(state.message.conversation.platform)
     deliverable = service is not None and service.can_deliver(platform)
     # No advisor desk for this surface: no offer promising one, the firm's contact line instead.
     text_update = {} if deliverable else _offer_sentence(state, policy.contact_line)
     offer = {
-        "turn_id": state["turn_id"],
+        "turn_id": state.turn_id,
         "reason": decision.reason,
-        "question": state["message"]["text"],
-        "confidence": int(state.get("confidence", 0)),
-        "sources": source_list(state.get("passages", [])),
+        "question": state.message.text,
+        "confidence": int(state.confidence),
+        "sources": source_list(state.passages),
         "deliverable": deliverable,  # False: no button; a "yes" gets the contact line
     }
     return text_update | {"offer": offer}

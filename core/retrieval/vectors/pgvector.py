@@ -31,7 +31,7 @@ def _where(filter: Filter | None) -> tuple[str, list[Any]]:
             params += [key, value]
         else:
             clauses.append("metadata ->> %s = ANY(%s)")
-            params += [key, list(value)]
+            params += [key, list(value)]  # type: ignore[list-item]  # psycopg adapts a list to an array
     return " WHERE " + " AND ".join(clauses), params
 
 

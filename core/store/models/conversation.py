@@ -35,6 +35,9 @@ class ConversationRow(Base):
     reference: Mapped[dict[str, Any] | None] = mapped_column(JSON, doc="adapter's opaque reference")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    thread_state: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, doc="what crosses turns: pinned route and symbols, the open offer (core.turn.ThreadState)"
+    )
 
 
 class MessageRow(Base):

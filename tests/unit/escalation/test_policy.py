@@ -8,12 +8,16 @@ import pytest
 
 from core.escalation import CardRef, Escalation, EscalationPolicy, NotifierRouter, no_desk_text, notice_text
 from core.escalation.policy import SENSITIVE_REASONS
+from core.graph.state import TurnState
+from core.types import Conversation, IncomingMessage, Person
 
 POLICY = EscalationPolicy()
 
 
-def _state(question: str = "What are the fees?", **fields: Any) -> dict[str, Any]:
-    return {"message": {"text": question}, **fields}
+def _state(question: str = "What are the fees?", **fields: Any) -> TurnState:
+    message = IncomingMessage(event_id="e1", person=Person.of("web", "local", "u"), text=question,
+                              conversation=Conversation(platform="web", tenant="local", channel_id="c"))
+    return TurnState(turn_id="t1", message=message, **fields)
 
 
 @pytest.mark.parametrize(
@@ -32,7 +36,7 @@ def _state(question: str = "What are the fees?", **fields: Any) -> dict[str, Any
     ],
 )
 def test_after_an_answer_finbot_answers_offers_or_hands_over(
-    state: dict[str, Any], action: str, reason: str | None
+    state: TurnState, action: str, reason: str | None
 ) -> None:
     decision = POLICY.after_answer(state)
     assert (decision.action, decision.reason) == (action, reason)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from core.assistant import Assistant
-from core.graph import GraphContext
+from core.graph import GraphContext, TurnState
 from core.metrics import PriceTable, TurnObserver
 from core.store import ConversationStore, Database, MetricsStore, TurnRecord
 from core.store.models import TurnMetricRow
@@ -23,14 +23,15 @@ class ScriptedGraph:
     def __init__(self, *, fail: bool = False) -> None:
         self.fail = fail
 
-    async def astream(self, turn: dict[str, Any], config: Any, **_: Any) -> AsyncIterator[tuple[str, Any]]:
+    async def astream(self, turn: TurnState, **_: Any) -> AsyncIterator[tuple[str, Any]]:
         if self.fail:
             raise RuntimeError("graph bug")
         yield "custom", {"status": "writing an answer..."}
         yield "custom", {"delta": "Wires cost "}
         yield "custom", {"delta": "$25 [1]."}
         yield "values", {
-            **turn,
+            "turn_id": turn.turn_id,
+            "message": turn.message,
             "draft": "Wires cost $25 [1].",
             "strategy": "llm",
             "model": "gpt-4o-mini",
@@ -45,7 +46,7 @@ class ScriptedGraph:
 
 
 class BrokenStore(MetricsStore):
-    async def record(self, record: TurnRecord) -> None:
+    def record_in(self, session: Any, record: TurnRecord) -> None:
         raise ConnectionError("database is down")
 
 
@@ -99,7 +100,7 @@ async def test_tokens_are_counted_and_priced_when_the_provider_sends_no_usage(db
     recorder = Recorder()
     assistant = _assistant(db, ScriptedGraph(), MetricsStore(db), recorder)
     reply = await assistant.respond(_message())
-    assert await assistant.feedback(reply.turn_id or "", -1, "too short")  # waits for the pending write
+    assert await assistant.feedback(reply.turn_id or "", -1, "too short")  # written with the turn
     async with db.session() as session:
         row = await session.get(TurnMetricRow, reply.turn_id)
     assert row is not None and row.tokens_estimated

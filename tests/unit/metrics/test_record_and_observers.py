@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from core.graph.state import TurnState
 from core.metrics import ObserverList, PriceTable, TurnObserver, build_turn_record, error_kind
 from core.metrics.record import estimate_llm_tokens
 from core.store.metrics import TurnRecord
@@ -23,9 +24,8 @@ def _message() -> IncomingMessage:
     )
 
 
-def _state(**extra: object) -> dict[str, object]:
+def _state(**extra: object) -> TurnState:
     state: dict[str, object] = {
-        "message": {"text": "What does an outgoing domestic wire cost?"},
         "passages": [{"title": "Money Transfers", "text": "Outgoing domestic wires cost $25 each."}] * 3,
         "history": [{"role": "user", "text": "hi"}, {"role": "assistant", "text": "Hello! How can I help?"}],
         "model": "gpt-4o-mini",
@@ -35,7 +35,7 @@ def _state(**extra: object) -> dict[str, object]:
         "memory_tiers": ["recent"],
     }
     state.update(extra)
-    return state
+    return TurnState(turn_id="t1", message=_message(), **state)  # type: ignore[arg-type]
 
 
 def _reply(**extra: object) -> Reply:

@@ -1,0 +1,157 @@
+"""The turn's one read (`TurnStore.open`) and one write (`TurnStore.close`).
+
+The other stores keep their own `*_in(session)` functions; here they run inside one shared transaction each
+way. Metrics are written in a savepoint so that a failure to record them never loses the exchange.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.escalation.store import EscalationStore
+from core.market.store import DbMarketFeed
+from core.memory.store import MemoryStore
+from core.memory.summary_store import SummaryStore
+from core.memory.types import Profile
+from core.portfolio.access import HoldingsAccess
+from core.retrieval.documents import DocumentStore
+from core.store.conversations import ConversationStore
+from core.store.db import Database
+from core.store.metrics import MetricsStore, TurnRecord
+from core.store.models import ConversationRow, UserRow, utcnow
+from core.turn.snapshot import ThreadState, TurnSnapshot
+from core.types import IncomingMessage
+
+__all__ = ["Closed", "TurnStore", "TurnWrite"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class TurnWrite:
+    """Everything a turn changes, written in one transaction at its end."""
+
+    message: IncomingMessage
+    turn_id: str
+    thread: ThreadState
+    question: str
+    """The person's message as kept in the history (a request to forget is kept in other words)."""
+    answer: str
+    profile: Profile | None = None
+    """The profile after this turn; None: memory is off."""
+    record: TurnRecord | None = None
+    """The turn's metrics row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    message_id: int
+    """The question's message id (facts learned from it point at it)."""
+    recorded: bool
+    """The metrics row was written."""
+
+
+class TurnStore:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        recent_messages: int = 10,
+        memory: bool = True,
+        access: HoldingsAccess | None = None,
+        metrics: MetricsStore | None = None,
+        market: DbMarketFeed | None = None,
+    ) -> None:
+        """`market`: its cached symbols (reference data) are re-read with the turn's read when stale."""
+        self._db = db
+        self._metrics = metrics or MetricsStore(db)
+        self._market = market
+        self._recent = recent_messages
+        self._memory = memory
+        self._access = access
+
+    async def open(self, message: IncomingMessage) -> TurnSnapshot:
+        """One transaction: the person and conversation (created when new), the hold, memory, recent messages,
+        holdings."""
+        person, key = message.person.id, message.conversation.key
+        async with self._db.session() as session:
+            snapshot = TurnSnapshot(person_id=person, conversation_key=key)
+            snapshot.new_person = await session.get(UserRow, person) is None
+            conversation = await session.get(ConversationRow, key)
+            snapshot.new_conversation = conversation is None
+            if conversation is not None:  # another person's thread state too, in a shared channel thread
+                snapshot.thread = ThreadState.from_json(conversation.thread_state)
+            snapshot.active = await EscalationStore.active_in(session, key)
+            if self._memory:
+                snapshot.profile = await MemoryStore.profile_in(session, person)
+                snapshot.fact_rows = await MemoryStore.rows_in(session, person)
+                snapshot.summary = await SummaryStore.summary_in(session, key)
+            snapshot.recent = await ConversationStore.recent_in(session, key, self._recent)
+            if self._access is not None:
+                snapshot.holdings = await self._access.held_in(session, person)
+            snapshot.documents_version = await DocumentStore.version_in(session)
+            if self._market is not None and self._market.symbols_stale():
+                await self._market.refresh_symbols_in(session)
+            if snapshot.new_person or snapshot.new_conversation:  # last: SQLite's write lock only for the inserts
+                await _create(session, message, person=snapshot.new_person, conversation=snapshot.new_conversation)
+        return snapshot
+
+    async def close(self, write: TurnWrite) -> Closed:
+        """One transaction: the question and answer, the person's and conversation's activity, the thread state,
+        the profile, the metrics row."""
+        message, now = write.message, utcnow()
+        async with self._db.session() as session:
+            # Every read first, then the changes: SQLite's write lock is held for the writes alone.
+            user = await session.get(UserRow, message.person.id)
+            conversation = await session.get(ConversationRow, message.conversation.key)
+            if write.profile is not None:
+                await MemoryStore.save_profile_in(session, write.profile)
+            if user is not None:
+                user.last_seen_at = now
+                if message.person.display_name:
+                    user.display_name = message.person.display_name
+            if conversation is not None:
+                conversation.last_activity_at = now
+                conversation.thread_state = write.thread.to_json()
+                if message.conversation.reference is not None:
+                    conversation.reference = message.conversation.reference
+            message_id = await ConversationStore.add_exchange_in(
+                session, message.conversation.key, question=write.question, answer=write.answer,
+                user_id=message.person.id, event_id=message.event_id, turn_id=write.turn_id,
+            )
+            recorded = write.record is not None and await self._record(session, write.record)
+        return Closed(message_id, recorded)
+
+    async def _record(self, session: AsyncSession, record: TurnRecord) -> bool:
+        try:
+            async with session.begin_nested():
+                self._metrics.record_in(session, record)
+            return True
+        except Exception:  # a failure to write metrics never fails a reply
+            log.exception("could not record metrics for turn %s", record.id)
+            return False
+
+
+async def _create(session: AsyncSession, message: IncomingMessage, *, person: bool, conversation: bool) -> None:
+    """A first message: the person and conversation rows (a concurrent first message may win the insert)."""
+    now, c = utcnow(), message.conversation
+    rows: list[UserRow | ConversationRow] = []
+    if person:
+        rows.append(UserRow(id=message.person.id, platform=c.platform, display_name=message.person.display_name,
+                            created_at=now, last_seen_at=now))
+    if conversation:
+        rows.append(ConversationRow(
+            key=c.key, platform=c.platform, tenant=c.tenant, channel_id=c.channel_id, thread_id=c.thread_id,
+            is_direct=c.is_direct, reference=c.reference, created_at=now, last_activity_at=now,
+        ))
+    for row in rows:
+        try:
+            async with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            log.debug("a concurrent first message of conversation %s created it first", c.key)
+
