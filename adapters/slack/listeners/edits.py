@@ -8,6 +8,8 @@ its thread, or in the DM for a top-level DM), so any process can handle the edit
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from re import Pattern
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -26,7 +28,7 @@ __all__ = ["EDITED", "answer_of", "handle_edit", "register"]
 
 log = logging.getLogger(__name__)
 
-EDITED = {"type": "message", "subtype": "message_changed"}
+EDITED: dict[str, str | Sequence[str | Pattern[Any] | None] | None] = {"type": "message", "subtype": "message_changed"}
 LOOKAHEAD = 20
 
 

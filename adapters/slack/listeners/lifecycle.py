@@ -41,7 +41,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
         await store.mark_removed("slack", team, "tokens_revoked")
 
     async def reinstalled(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
-        event = body.get("event") if isinstance(body.get("event"), dict) else {}
+        event: dict[str, Any] = body["event"] if isinstance(body.get("event"), dict) else {}
         team = str(body.get("team_id") or "")
         if (
             body.get("type") == "event_callback"

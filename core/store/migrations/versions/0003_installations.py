@@ -1,7 +1,7 @@
 """installations: workspaces that removed finbot
 
-Revision ID: 0002_issue16
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-02 19:20:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import core.store.models.base
 
-revision = "0002_issue16"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
