@@ -1,0 +1,97 @@
+"""Writing the audit trail: `AuditTrail.append_in(session, entry)` inside the caller's transaction, or
+`append(entry)` in one of its own.
+
+Appends take the chain's head under a lock held to commit (PostgreSQL: a transaction-level advisory lock;
+SQLite: the database's write lock, taken by a no-op DELETE first), so concurrent writers form one chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.audit.chain import GENESIS, row_hash, sign
+from core.audit.entries import AuditEntry
+from core.store.db import Database
+from core.store.models import AuditRow, DocumentRow, utcnow
+
+__all__ = ["AuditTrail"]
+
+_LOCK_ID = 0x66696E617564  # "finaud"
+
+
+class AuditTrail:
+    def __init__(self, db: Database, *, signing_key: bytes = b"", clock: Callable[[], datetime] = utcnow) -> None:
+        self._db = db
+        self._key = signing_key
+        self._clock = clock
+
+    @property
+    def db(self) -> Database:
+        return self._db
+
+    @property
+    def signing_key(self) -> bytes:
+        return self._key
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    async def append(self, entry: AuditEntry, *, signed: bool = False) -> AuditRow:
+        """Append in a transaction of its own."""
+        async with self._db.session() as session:
+            return await self.append_in(session, entry, signed=signed)
+
+    async def append_in(self, session: AsyncSession, entry: AuditEntry, *, signed: bool = False) -> AuditRow:
+        """Append inside the caller's open transaction (committed with the rest of its writes)."""
+        await self._lock(session)
+        last = select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+        head = (await session.execute(last)).first()
+        seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+        created_at = self._clock()
+        digest = row_hash(
+            seq=seq, kind=entry.kind, created_at=created_at, person_id=entry.person_id,
+            conversation_key=entry.conversation_key, turn_id=entry.turn_id, body=entry.body, prev_hash=prev,
+        )
+        row = AuditRow(
+            seq=seq, kind=entry.kind, created_at=created_at, person_id=entry.person_id,
+            conversation_key=entry.conversation_key, turn_id=entry.turn_id, body=entry.body, prev_hash=prev,
+            hash=digest, signature=sign(self._key, digest) if signed else "",
+        )
+        session.add(row)
+        await session.flush()
+        return row
+
+    async def document_versions(self, session: AsyncSession, sources: list[str]) -> dict[str, str]:
+        """The knowledge base's version (content hash) of each document a turn read."""
+        wanted = sorted({s for s in sources if s})
+        if not wanted:
+            return {}
+        query = select(DocumentRow.source, DocumentRow.content_hash).where(DocumentRow.source.in_(wanted))
+        rows = await session.execute(query)
+        return {source: digest for source, digest in rows}
+
+    async def rows(self, *, batch: int = 2000) -> AsyncIterator[AuditRow]:
+        """Every row in chain order, read in batches (verify, export)."""
+        after = 0
+        while True:
+            async with self._db.session() as session:
+                chunk = list(
+                    (await session.scalars(
+                        select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(batch)
+                    )).all()
+                )
+            if not chunk:
+                return
+            for row in chunk:
+                yield row
+            after = chunk[-1].seq
+
+    async def _lock(self, session: AsyncSession) -> None:
+        if self._db.is_sqlite:
+            await session.execute(delete(AuditRow).where(text("0 = 1")))  # takes the write lock, deletes nothing
+        else:
+            await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
