@@ -5,6 +5,8 @@ Only `bot/` reads the environment. Every other package receives values from here
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -224,6 +226,19 @@ class Settings(BaseSettings):
     """The web chat (`/`, `/ws/chat`) and advisor page (`/advisor`): unset = on only when neither Slack nor Teams
     is configured (the embedded default); `true` / `false` force it."""
 
+    # --- books and records (core.audit, docs/compliance.md) ---
+    audit_enabled: bool = Field(default=True, alias="FINBOT_AUDIT")
+    """Keep the audit trail: one hash-chained row per answered turn and per advisor message (`finbot audit
+    verify` checks it)."""
+    audit_key: SecretStr | None = Field(default=None, alias="FINBOT_AUDIT_KEY")
+    """Secret that signs the trail's purge markers (HMAC-SHA256), so a forged purge is told apart from the
+    firm's own; set it before the first purge."""
+    audit_retention: str = Field(default="6y", alias="FINBOT_AUDIT_RETENTION")
+    """How long audit rows are kept before the purge job may remove them: `6y` (years), `400d` (days). Rows under
+    a legal hold are kept regardless."""
+    audit_purge_interval_h: float = Field(default=24, gt=0, alias="FINBOT_AUDIT_PURGE_INTERVAL_H")
+    """Hours between runs of the `audit-purge` job (`finbot jobs run audit-purge` runs it now)."""
+
     # --- knowledge retrieval ---
     chunk_size: int = Field(default=1200, ge=200, le=20000, alias="FINBOT_CHUNK_SIZE")
     """Characters per chunk (a change re-chunks on the next ingest)."""
@@ -306,6 +321,19 @@ class Settings(BaseSettings):
     no_recommendation: str = Field(default=DEFAULT_NO_RECOMMENDATION, alias="FINBOT_NO_RECOMMENDATION")
     """The firm's line on answers to a request for a recommendation that give none ("Should I buy Tesla?" offline:
     the quote, or that there is none, and this line); empty = no line."""
+
+    @field_validator("audit_retention")
+    @classmethod
+    def _check_retention(cls, value: str) -> str:
+        if not re.fullmatch(r"\s*\d+(\.\d+)?\s*[yd]\s*", value):
+            raise ValueError("use a number of years or days, e.g. 6y or 2190d")
+        return value.strip()
+
+    @property
+    def audit_retention_period(self) -> timedelta:
+        """FINBOT_AUDIT_RETENTION as a period (a year counts 365.25 days)."""
+        number, unit = float(self.audit_retention[:-1]), self.audit_retention[-1]
+        return timedelta(days=number * (365.25 if unit == "y" else 1))
 
     @field_validator("admins", mode="before")
     @classmethod

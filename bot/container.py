@@ -31,6 +31,7 @@ from bot.specialists import (
 )
 from core.answering import AnswerChain, Assessor
 from core.assistant import Assistant
+from core.audit import AuditTrail
 from core.compose.llm import LlmComposer
 from core.confidence import load_default_model
 from core.escalation import (
@@ -97,6 +98,8 @@ class Container:
     """The Kafka tick consumer when KAFKA_BOOTSTRAP_SERVERS is set (the server starts it)."""
     memory: MemoryService | None = None
     """Profiles, long-term facts, summaries (core.memory); the graph reads it through GraphContext.memory."""
+    audit: AuditTrail | None = None
+    """The books-and-records trail (core.audit); None when FINBOT_AUDIT=false."""
     knowledge: KnowledgeSync | None = None
     """The retriever as the graph sees it: `ensure_fresh()` picks up documents another process ingested."""
 
@@ -157,7 +160,8 @@ class Container:
         )
         specialists = build_specialist_services(settings, db)
         await load_sample_portfolio_if_empty(settings, specialists)
-        escalations = _escalations(settings, db, conversations, clock)
+        audit = _audit(settings, db, clock)
+        escalations = _escalations(settings, db, conversations, clock, audit)
         policy = AnswerPolicy(top_k=settings.top_k, recent_turns=settings.recent_turns)
         context = GraphContext(
             conversations=conversations,
@@ -181,6 +185,7 @@ class Container:
             supervisor=build_supervisor(settings, retriever.embedder),
             specialists=specialists,
             memory=memory,
+            audit=audit,
         )
         assert isinstance(specialists.market, DbMarketFeed)
         market_consumer = build_kafka_consumer(settings, specialists.market)
@@ -223,6 +228,7 @@ class Container:
             market_consumer=market_consumer,
             memory=context.memory,
             knowledge=knowledge,
+            audit=audit,
         )
 
     async def ingest_sample_if_empty(self) -> None:
@@ -237,7 +243,8 @@ class Container:
 
 
 def _escalations(
-    settings: Settings, db: Database, conversations: ConversationStore, clock: Callable[[], datetime]
+    settings: Settings, db: Database, conversations: ConversationStore, clock: Callable[[], datetime],
+    audit: AuditTrail | None = None,
 ) -> EscalationService:
     """Escalation to advisors; each surface's desk and person channel are added by `_surfaces`."""
     policy = EscalationPolicy(
@@ -258,7 +265,16 @@ def _escalations(
         router=NotifierRouter(preferred=settings.advisor_desk),
         policy=policy,
         clock=clock,
+        audit=audit,
     )
+
+
+def _audit(settings: Settings, db: Database, clock: Callable[[], datetime]) -> AuditTrail | None:
+    """The books-and-records trail (core.audit), signed with FINBOT_AUDIT_KEY when set."""
+    if not settings.audit_enabled:
+        return None
+    key = settings.audit_key.get_secret_value().encode() if settings.audit_key else b""
+    return AuditTrail(db, signing_key=key, clock=clock)
 
 
 def _surfaces(

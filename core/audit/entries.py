@@ -56,7 +56,7 @@ def turn_entry(
     passages = list(state.get("passages") or []) + list(state.get("nearby") or [])
     body: dict[str, Any] = {
         "who": {
-            "person": person.get("id", ""), "name": person.get("name", ""),
+            "person": person.get("id", ""), "name": person.get("display_name", ""),
             "platform": conversation.get("platform", ""), "tenant": conversation.get("tenant", ""),
             "channel": conversation.get("channel_id", ""), "thread": conversation.get("thread_id"),
         },

@@ -7,14 +7,16 @@ SQLite: the database's write lock, taken by a no-op DELETE first), so concurrent
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit.chain import GENESIS, row_hash, sign
-from core.audit.entries import AuditEntry
+from core.audit.entries import AuditEntry, TurnFacts, turn_entry
+from core.audit.versions import template_version
 from core.store.db import Database
 from core.store.models import AuditRow, DocumentRow, utcnow
 
@@ -65,30 +67,56 @@ class AuditTrail:
         await session.flush()
         return row
 
+    async def append_turn(self, state: Mapping[str, Any], *, disclaimer: str = "") -> AuditRow:
+        """The record of one answered turn, in a transaction of its own."""
+        async with self._db.session() as session:
+            return await self.append_turn_in(session, state, disclaimer=disclaimer)
+
+    async def append_turn_in(
+        self, session: AsyncSession, state: Mapping[str, Any], *, disclaimer: str = ""
+    ) -> AuditRow:
+        """The record of one answered turn (core.audit.entries.turn_entry), inside the caller's transaction."""
+        passages = list(state.get("passages") or []) + list(state.get("nearby") or [])
+        versions = await self.document_versions(session, [str(p.get("source", "")) for p in passages])
+        facts = TurnFacts(template_version=template_version(), disclaimer=disclaimer)
+        return await self.append_in(session, turn_entry(state, facts=facts, versions=versions))
+
     async def document_versions(self, session: AsyncSession, sources: list[str]) -> dict[str, str]:
         """The knowledge base's version (content hash) of each document a turn read."""
         wanted = sorted({s for s in sources if s})
-        if not wanted:
+        if not wanted:  # nothing retrieved: no query
             return {}
         query = select(DocumentRow.source, DocumentRow.content_hash).where(DocumentRow.source.in_(wanted))
         rows = await session.execute(query)
         return {source: digest for source, digest in rows}
 
-    async def rows(self, *, batch: int = 2000) -> AsyncIterator[AuditRow]:
-        """Every row in chain order, read in batches (verify, export)."""
+    async def rows(self, *, batch: int = 5000, where: Any = None) -> AsyncIterator[AuditRow]:
+        """Every row in chain order (or those matching `where`), read in batches (verify, export)."""
         after = 0
         while True:
+            query = select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(batch)
             async with self._db.session() as session:
-                chunk = list(
-                    (await session.scalars(
-                        select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(batch)
-                    )).all()
-                )
+                chunk = list((await session.scalars(query if where is None else query.where(where))).all())
             if not chunk:
                 return
             for row in chunk:
                 yield row
             after = chunk[-1].seq
+
+    async def tuples(self, *, batch: int = 10000) -> AsyncIterator[Any]:
+        """Every row as a plain tuple of its columns, in chain order: the fast read `verify` walks."""
+        columns = [AuditRow.seq, AuditRow.kind, AuditRow.created_at, AuditRow.person_id, AuditRow.conversation_key,
+                   AuditRow.turn_id, AuditRow.body, AuditRow.prev_hash, AuditRow.hash, AuditRow.signature]
+        after = 0
+        while True:
+            query = select(*columns).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(batch)
+            async with self._db.session() as session:
+                chunk = (await session.execute(query)).all()
+            if not chunk:
+                return
+            for row in chunk:
+                yield row
+            after = chunk[-1][0]
 
     async def _lock(self, session: AsyncSession) -> None:
         if self._db.is_sqlite:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -34,7 +35,7 @@ class VerifyReport:
         return f"audit chain BROKEN at row {self.broken_seq}: {self.reason} ({self.rows} rows read)"
 
 
-def _fields_hash(row: AuditRow) -> str:
+def _fields_hash(row: Any) -> str:
     return row_hash(
         seq=row.seq, kind=row.kind, created_at=row.created_at, person_id=row.person_id,
         conversation_key=row.conversation_key, turn_id=row.turn_id, body=row.body, prev_hash=row.prev_hash,
@@ -52,7 +53,7 @@ async def verify_chain(trail: AuditTrail) -> VerifyReport:
     gaps = await _purged_ranges(trail)
     purged = sum(last - first + 1 for first, (last, _hash) in gaps.items())
     prev_seq, prev_hash, count = 0, GENESIS, 0
-    async for row in trail.rows():
+    async for row in trail.tuples():
         count += 1
         if _fields_hash(row) != row.hash:
             return VerifyReport(False, count, row.seq, "its contents do not match its hash (edited)")

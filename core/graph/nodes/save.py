@@ -26,6 +26,8 @@ async def save(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, An
         key, question=text, answer=answer, user_id=message["person"]["id"], event_id=message["event_id"],
         turn_id=state["turn_id"],
     )
+    if runtime.context.audit is not None:  # the record of the answer as delivered, with what produced it
+        await runtime.context.audit.append_turn(state, disclaimer=runtime.context.assessor.disclaimer)
     if runtime.context.memory is not None:  # profile and long-term facts learn from the turn
         await runtime.context.memory.after_turn(
             user_id=message["person"]["id"], text=message["text"], route=list(state.get("route", [])),
