@@ -66,8 +66,35 @@ async def run_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _other(args: argparse.Namespace, settings: Settings, trail: Any) -> int:
-    print(f"finbot audit {args.audit_action}: not available", file=sys.stderr)
-    return 2
+    from core.audit import retention
+
+    action = args.audit_action
+    if action in ("hold", "release"):
+        if not trail.signing_key:
+            print("finbot audit: set FINBOT_AUDIT_KEY first: holds are signed", file=sys.stderr)
+            return 2
+        change = retention.place_hold if action == "hold" else retention.release_hold
+        row = await change(trail, person=args.person, conversation=args.conversation, reason=args.reason, by="cli")
+        target = f"person {args.person}" if args.person else f"conversation {args.conversation}"
+        verb = "placed on" if action == "hold" else "lifted from"
+        print(f"legal hold {verb} {target} (audit row {row.seq}); the purge "
+              f"{'skips' if action == 'hold' else 'no longer skips'} their records")
+        return 0
+    if action == "holds":
+        holds = await retention.active_holds(trail)
+        _print({"persons": holds.persons, "conversations": holds.conversations})
+        return 0
+    if action == "purge":
+        report = await retention.purge_expired(trail, retention=settings.audit_retention_period)
+        if report.refused:
+            print(f"finbot audit purge: {report.refused}", file=sys.stderr)
+            return 2
+        print(f"purged {report.purged} audit rows older than {settings.audit_retention}; kept {report.held} under "
+              f"legal hold" + (f"; purge marker is row {report.marker_seq}" if report.marker_seq else ""))
+        return 0
+    from bot.commands.audit_export import run_export
+
+    return await run_export(args, trail)
 
 
 def _print(data: object) -> None:

@@ -49,6 +49,15 @@ async def _purged_ranges(trail: AuditTrail) -> dict[int, tuple[int, str]]:
     return {int(first): (int(last), str(h)) for m in markers for first, last, h in m.body.get("purged", [])}
 
 
+def _bridge(gaps: dict[int, tuple[int, str]], start: int, end: int) -> str | None:
+    """The hash before row `end` when purges removed exactly rows start..end-1 (one purge or several), else None."""
+    last_hash = None
+    while start < end and start in gaps:
+        last, last_hash = gaps[start]
+        start = last + 1
+    return last_hash if start == end else None
+
+
 async def verify_chain(trail: AuditTrail) -> VerifyReport:
     gaps = await _purged_ranges(trail)
     purged = sum(last - first + 1 for first, (last, _hash) in gaps.items())
@@ -58,10 +67,10 @@ async def verify_chain(trail: AuditTrail) -> VerifyReport:
         if _fields_hash(row) != row.hash:
             return VerifyReport(False, count, row.seq, "its contents do not match its hash (edited)")
         if row.seq != prev_seq + 1:
-            gap = gaps.get(prev_seq + 1)
-            if gap is None or gap[0] != row.seq - 1:
+            bridged = _bridge(gaps, prev_seq + 1, row.seq)
+            if bridged is None:
                 return VerifyReport(False, count, row.seq, f"rows {prev_seq + 1}..{row.seq - 1} are missing (deleted)")
-            prev_hash = gap[1]
+            prev_hash = bridged
         if row.prev_hash != prev_hash:
             return VerifyReport(False, count, row.seq, "it does not link to the row before it")
         if row.kind == "purge":
