@@ -64,7 +64,9 @@ async def test_purge_past_retention_skips_holds_and_leaves_a_signed_marker(db: D
     assert report.ok, report.describe()
     assert report.purged == 2
     left = await _seqs(db)
-    assert [(s, k) for s, k, _p in left] == [(2, "turn"), (4, "turn"), (5, "hold"), (6, "hold"), (7, "turn"), (8, "purge")]
+    assert [(s, k) for s, k, _p in left] == [
+        (2, "turn"), (4, "turn"), (5, "hold"), (6, "hold"), (7, "turn"), (8, "purge"),
+    ]
     async with db.session() as session:
         marker = await session.get(AuditRow, 8)
     assert marker is not None and marker.signature and marker.body["purged"][0][:2] == [1, 1]
