@@ -17,6 +17,7 @@ from pydantic_settings.exceptions import SettingsError
 from core.compose.disclaimer import DEFAULT_NO_RECOMMENDATION
 from core.errors import ConfigurationError
 from core.escalation.policy import DEFAULT_CONTACT_LINE, DEFAULT_HIGH_STAKES_TOPICS, SENSITIVE_REASONS
+from core.privacy.recognizers import ENTITY_KINDS
 
 __all__ = ["Settings", "load_settings"]
 
@@ -236,6 +237,11 @@ class Settings(BaseSettings):
     audit_retention: str = Field(default="6y", alias="FINBOT_AUDIT_RETENTION")
     """How long audit rows are kept before the purge job may remove them: `6y` (years), `400d` (days). Rows under
     a legal hold are kept regardless."""
+    pii_entities: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(ENTITY_KINDS),
+                                                         alias="FINBOT_PII_ENTITIES")
+    """Personal data replaced by placeholders before any text leaves for a language model (and restored in the
+    answer shown), comma-separated presidio kinds: CREDIT_CARD, IBAN_CODE, ABA_ROUTING_NUMBER, US_BANK_NUMBER,
+    US_SSN, US_ITIN, EMAIL_ADDRESS, PHONE_NUMBER, STREET_ADDRESS (default: all); `off` sends text as typed."""
     audit_purge_interval_h: float = Field(default=24, gt=0, alias="FINBOT_AUDIT_PURGE_INTERVAL_H")
     """Hours between runs of the `audit-purge` job (`finbot jobs run audit-purge` runs it now)."""
 
@@ -321,6 +327,17 @@ class Settings(BaseSettings):
     no_recommendation: str = Field(default=DEFAULT_NO_RECOMMENDATION, alias="FINBOT_NO_RECOMMENDATION")
     """The firm's line on answers to a request for a recommendation that give none ("Should I buy Tesla?" offline:
     the quote, or that there is none, and this line); empty = no line."""
+
+    @field_validator("pii_entities", mode="before")
+    @classmethod
+    def _known_pii_kinds(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [] if value.strip().lower() in ("off", "none", "") else [
+                item.strip().upper() for item in value.split(",") if item.strip()]
+        unknown = [v for v in value if v not in ENTITY_KINDS] if isinstance(value, list) else []
+        if unknown:
+            raise ValueError(f"unknown kind(s) {', '.join(unknown)}; use any of {', '.join(ENTITY_KINDS)} or off")
+        return value
 
     @field_validator("audit_retention")
     @classmethod

@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.kb_links import passage_links
 from bot.knowledge_sync import KnowledgeSync
 from bot.memory_wiring import make_memory
+from bot.privacy import pii_redactor
 from bot.prometheus import PrometheusMetrics
 from bot.specialists import (
     build_jury,
@@ -346,6 +347,7 @@ def _helper_model(settings: Settings) -> BaseChatModel | None:
         base_url=settings.openai_base_url,
         timeout_s=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
+        redactor=pii_redactor(settings),
         temperature=0.0,
     )
 
@@ -359,6 +361,7 @@ def _llm_composer(settings: Settings) -> LlmComposer | None:
         base_url=settings.openai_base_url,
         timeout_s=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
+        redactor=pii_redactor(settings),
     )
     return LlmComposer(model, model_name=settings.chat_model)
 

@@ -18,6 +18,7 @@ from core.graph import GraphContext, TurnState, fresh_turn
 from core.metrics.observer import ObserverList, TurnObserver
 from core.metrics.prices import PriceTable
 from core.metrics.record import build_turn_record
+from core.privacy import open_ledger
 from core.store.metrics import MetricsStore
 from core.types import (
     Citation,
@@ -111,6 +112,7 @@ class Assistant:
         started = time.perf_counter()
         first_token: float | None = None
         turn_id = uuid.uuid4().hex
+        ledger = open_ledger()  # what this turn's model calls sent, after redaction (core.privacy)
         config: dict[str, Any] = {"configurable": {"thread_id": message.conversation.key}}
         final: dict[str, Any] = {}
         try:
@@ -131,6 +133,7 @@ class Assistant:
         except Exception:
             self._observers.error("turn")  # counted, then handled at the adapter's edge
             raise
+        final = {**final, **ledger.as_state()}
         reply = reply_from_state(final)  # type: ignore[arg-type]
         if final.get("handover") == "unrouted":  # a request no advisor desk could take (finbot doctor shows them)
             self._observers.error("unrouted_handover")

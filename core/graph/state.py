@@ -88,6 +88,12 @@ class TurnState(TurnInput, total=False):
     withheld: bool
     """The draft was below the threshold and a refusal replaced it."""
 
+    # --- privacy (core.privacy: filled from the turn's ledger for the audit row and metrics) ---
+    model_inputs: list[Any]
+    """What each language-model request of the turn sent, after redaction (placeholders, not values)."""
+    pii_counts: dict[str, int]
+    """Values kept from the model per presidio kind."""
+
     # --- triage / escalate (core.escalation.policy decides) ---
     escalate_reason: str
     """Hand over this turn: set by the supervisor (an ask for a person, a sensitive intent the firm hands over,

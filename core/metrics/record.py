@@ -64,5 +64,6 @@ def build_turn_record(
         docs_retrieved=len(state.get("passages", [])),
         memory_tiers=",".join(state.get("memory_tiers", [])),
         signals=dict(state.get("signals") or {}),
+        pii=dict(state.get("pii_counts") or {}),
         **jury_record_fields(state, prices.cost if prices else None),
     )
