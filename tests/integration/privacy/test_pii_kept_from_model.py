@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import aiohttp
+import pytest
 from sqlalchemy import select
 
 from bot.server import start_server
@@ -17,7 +18,8 @@ from tests.conftest import SettingsFactory
 from tests.fakes import FakeOpenAI
 from tests.integration.ws_client import ask
 
-N = 200
+N = 100
+"""Messages per test; the two halves make the 200 (each on its own server, within the test timeout)."""
 PLACEHOLDER = re.compile(r"\[[A-Z_]+_\d+\]")
 
 
@@ -78,8 +80,9 @@ def _answer(request: dict[str, Any]) -> Any:
     return f"An outgoing domestic wire costs $25 [1]. Noted for you: {held}."
 
 
+@pytest.mark.parametrize("first", [0, N])
 async def test_no_planted_value_reaches_the_model_and_the_person_sees_them(
-    make_settings: SettingsFactory, fake_openai: FakeOpenAI
+    make_settings: SettingsFactory, fake_openai: FakeOpenAI, first: int
 ) -> None:
     fake_openai.responder = _answer
     settings = make_settings(  # the router, the query rewrite and the answer all ask the model
@@ -90,7 +93,7 @@ async def test_no_planted_value_reaches_the_model_and_the_person_sees_them(
     planted, shown = [], []
     try:
         async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=u&session=s") as ws:
-            for i in range(N):
+            for i in range(first, first + N):
                 text, values = plant(i)
                 planted.append(values)
                 shown.append((await ask(ws, text)).reply["text"])
