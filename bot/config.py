@@ -242,6 +242,15 @@ class Settings(BaseSettings):
     """Personal data replaced by placeholders before any text leaves for a language model (and restored in the
     answer shown), comma-separated presidio kinds: CREDIT_CARD, IBAN_CODE, ABA_ROUTING_NUMBER, US_BANK_NUMBER,
     US_SSN, US_ITIN, EMAIL_ADDRESS, PHONE_NUMBER, STREET_ADDRESS (default: all); `off` sends text as typed."""
+    review_sample: float = Field(default=0.05, ge=0, le=1, alias="FINBOT_REVIEW_SAMPLE")
+    """Share of all answers put on the supervision queue for a principal's review (0..1); flagged answers
+    (promissory words, complaints, a named security with a recommendation, off-channel requests) always are."""
+    reviewers: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="FINBOT_REVIEWERS")
+    """Comma-separated ids of the people who may approve or flag answers (e.g. `jane` on the web view,
+    `slack:T0123:U0456`); anyone else is refused."""
+    review_token: SecretStr | None = Field(default=None, alias="FINBOT_REVIEW_TOKEN")
+    """Bearer token of the compliance view `/compliance` (transcript search and the review queue); unset = the
+    view is off."""
     audit_purge_interval_h: float = Field(default=24, gt=0, alias="FINBOT_AUDIT_PURGE_INTERVAL_H")
     """Hours between runs of the `audit-purge` job (`finbot jobs run audit-purge` runs it now)."""
 
@@ -368,7 +377,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://finbot.example.com")
         return value.rstrip("/")
 
-    @field_validator("holidays", "high_stakes_topics", mode="before")
+    @field_validator("holidays", "high_stakes_topics", "reviewers", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

@@ -33,6 +33,7 @@ from bot.specialists import (
 from core.answering import AnswerChain, Assessor
 from core.assistant import Assistant
 from core.audit import AuditTrail
+from core.audit.review import ReviewPolicy
 from core.compose.llm import LlmComposer
 from core.confidence import load_default_model
 from core.escalation import (
@@ -275,7 +276,7 @@ def _audit(settings: Settings, db: Database, clock: Callable[[], datetime]) -> A
     if not settings.audit_enabled:
         return None
     key = settings.audit_key.get_secret_value().encode() if settings.audit_key else b""
-    return AuditTrail(db, signing_key=key, clock=clock)
+    return AuditTrail(db, signing_key=key, clock=clock, review=ReviewPolicy(sample=settings.review_sample))
 
 
 def _surfaces(

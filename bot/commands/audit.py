@@ -43,6 +43,11 @@ def register(commands: Any) -> None:
         action.add_argument("--reason", default="", help="matter or ticket reference")
     actions.add_parser("holds", help="list the legal holds in force")
     actions.add_parser("purge", help="remove rows past FINBOT_AUDIT_RETENTION now (skips legal holds)")
+    review = actions.add_parser("review", help="the supervision queue; with --seq, record a decision on one answer")
+    review.add_argument("--seq", type=int, default=None, help="the answer's audit row")
+    review.add_argument("--reviewer", default="", help="your id, as FINBOT_REVIEWERS lists it")
+    review.add_argument("--decision", choices=("approve", "follow_up"), default="approve")
+    review.add_argument("--note", default="")
     audit.set_defaults(handler=run_audit)
 
 
@@ -92,9 +97,34 @@ async def _other(args: argparse.Namespace, settings: Settings, trail: Any) -> in
         print(f"purged {report.purged} audit rows older than {settings.audit_retention}; kept {report.held} under "
               f"legal hold" + (f"; purge marker is row {report.marker_seq}" if report.marker_seq else ""))
         return 0
+    if action == "review":
+        return await _review(args, settings, trail)
     from bot.commands.audit_export import run_export
 
     return await run_export(args, trail)
+
+
+async def _review(args: argparse.Namespace, settings: Settings, trail: Any) -> int:
+    from core.audit.export import row_dict
+    from core.audit.review import NotAReviewer, ReviewQueue, UnknownRecord
+
+    queue = ReviewQueue(trail, reviewers=frozenset(settings.reviewers))
+    if args.seq is None:
+        for row in await queue.pending():
+            _print({k: v for k, v in row_dict(row).items() if k in ("seq", "created_at", "person_id")}
+                   | {"question": row.body.get("question"), "answer": row.body.get("answer"),
+                      "review": row.body.get("review")})
+        return 0
+    try:
+        row = await queue.decide(args.seq, reviewer=args.reviewer, decision=args.decision, note=args.note)
+    except NotAReviewer:
+        print(f"finbot audit review: {args.reviewer!r} is not in FINBOT_REVIEWERS", file=sys.stderr)
+        return 2
+    except UnknownRecord:
+        print(f"finbot audit review: no answered turn at audit row {args.seq}", file=sys.stderr)
+        return 1
+    print(f"{args.decision} on row {args.seq} recorded as audit row {row.seq}")
+    return 0
 
 
 def _print(data: object) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,14 +20,24 @@ from core.audit.versions import template_version
 from core.store.db import Database
 from core.store.models import AuditRow, DocumentRow, utcnow
 
-__all__ = ["AuditTrail"]
+__all__ = ["AuditTrail", "ReviewMarks"]
+
+
+class ReviewMarks(Protocol):
+    """What puts an answer on the supervision queue (core.audit.review.ReviewPolicy)."""
+
+    def marks(self, state: Mapping[str, Any]) -> dict[str, Any]: ...
 
 _LOCK_ID = 0x66696E617564  # "finaud"
 
 
 class AuditTrail:
-    def __init__(self, db: Database, *, signing_key: bytes = b"", clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self, db: Database, *, signing_key: bytes = b"", clock: Callable[[], datetime] = utcnow,
+        review: ReviewMarks | None = None,
+    ) -> None:
         self._db = db
+        self._review = review
         self._key = signing_key
         self._clock = clock
 
@@ -78,7 +88,8 @@ class AuditTrail:
         """The record of one answered turn (core.audit.entries.turn_entry), inside the caller's transaction."""
         passages = list(state.get("passages") or []) + list(state.get("nearby") or [])
         versions = await self.document_versions(session, [str(p.get("source", "")) for p in passages])
-        facts = TurnFacts(template_version=template_version(), disclaimer=disclaimer)
+        extra = {"review": self._review.marks(state)} if self._review is not None else {}
+        facts = TurnFacts(template_version=template_version(), disclaimer=disclaimer, extra=extra)
         return await self.append_in(session, turn_entry(state, facts=facts, versions=versions))
 
     async def document_versions(self, session: AsyncSession, sources: list[str]) -> dict[str, str]:

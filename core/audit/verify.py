@@ -2,7 +2,7 @@
 
 A row holds when its hash is what its fields give, its `prev_hash` is the hash of the row before it, and no row
 is missing between them, except the rows a purge marker lists (their last hash is kept in the marker, so the
-link across the gap is still checked). A purge marker's signature is checked when the key is known.
+link across the gap is still checked). Purge markers, holds and review decisions are signed: checked when the key is known.
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ from core.audit.chain import GENESIS, row_hash, sign
 from core.audit.trail import AuditTrail
 from core.store.models import AuditRow
 
-__all__ = ["VerifyReport", "verify_chain"]
+__all__ = ["SIGNED_KINDS", "VerifyReport", "verify_chain"]
+
+SIGNED_KINDS = frozenset({"purge", "hold", "release", "review"})
+"""Rows signed with FINBOT_AUDIT_KEY: their signature is checked when the key is known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +76,8 @@ async def verify_chain(trail: AuditTrail) -> VerifyReport:
             prev_hash = bridged
         if row.prev_hash != prev_hash:
             return VerifyReport(False, count, row.seq, "it does not link to the row before it")
-        if row.kind == "purge":
-            if trail.signing_key and not hmac.compare_digest(row.signature, sign(trail.signing_key, row.hash)):
-                return VerifyReport(False, count, row.seq, "the purge marker's signature is not the firm's")
+        if row.kind in SIGNED_KINDS and trail.signing_key:
+            if not hmac.compare_digest(row.signature, sign(trail.signing_key, row.hash)):
+                return VerifyReport(False, count, row.seq, f"the {row.kind} row's signature is not the firm's")
         prev_seq, prev_hash = row.seq, row.hash
     return VerifyReport(True, count, purged=purged)
