@@ -2,7 +2,8 @@
 
 A row holds when its hash is what its fields give, its `prev_hash` is the hash of the row before it, and no row
 is missing between them, except the rows a purge marker lists (their last hash is kept in the marker, so the
-link across the gap is still checked). Purge markers, holds and review decisions are signed: checked when the key is known.
+link across the gap is still checked). Purge markers, holds and review decisions are signed: their signatures
+are checked when the key is known.
 """
 
 from __future__ import annotations
