@@ -33,7 +33,9 @@ from bot.specialists import (
 from core.answering import AnswerChain, Assessor
 from core.assistant import Assistant
 from core.audit import AuditTrail
+from core.audit.changes import record_configuration, record_knowledge
 from core.audit.review import ReviewPolicy
+from core.audit.versions import template_version
 from core.compose.llm import LlmComposer
 from core.confidence import load_default_model
 from core.escalation import (
@@ -189,6 +191,10 @@ class Container:
             memory=memory,
             audit=audit,
         )
+        if audit is not None:  # the change log: what shapes answers, now and whenever documents change
+            await record_configuration(audit, _answer_settings(settings))
+            await record_knowledge(audit)
+            knowledge.on_refresh = lambda: record_knowledge(audit)
         assert isinstance(specialists.market, DbMarketFeed)
         market_consumer = build_kafka_consumer(settings, specialists.market)
         if market_consumer is not None:
@@ -269,6 +275,17 @@ def _escalations(
         clock=clock,
         audit=audit,
     )
+
+
+def _answer_settings(settings: Settings) -> dict[str, Any]:
+    """The settings an answer depends on, for the audit trail's change log."""
+    return {
+        "model": settings.chat_model if settings.llm_enabled else "offline", "template_version": template_version(),
+        "confidence_threshold": settings.confidence_threshold, "top_k": settings.top_k, "router": settings.router,
+        "jury": settings.jury, "query_rewrite": settings.query_rewrite, "grounding_judge": settings.grounding_judge,
+        "disclaimer": settings.disclaimer, "no_recommendation": settings.no_recommendation,
+        "pii_entities": list(settings.pii_entities), "embeddings": settings.embeddings,
+    }
 
 
 def _audit(settings: Settings, db: Database, clock: Callable[[], datetime]) -> AuditTrail | None:

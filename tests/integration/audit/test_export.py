@@ -30,7 +30,7 @@ async def test_jsonl_and_eml_exports(make_settings: SettingsFactory, tmp_path) -
     exported = finbot(settings.data_dir, "audit", "export", *window, "--format", "jsonl")
     assert exported.returncode == 0, exported.stderr
     rows = [json.loads(line) for line in exported.stdout.splitlines()]
-    assert [r["seq"] for r in rows] == [1, 2, 3]
+    assert [r["kind"] for r in rows] == ["change", "change", "turn", "turn", "turn"]  # the change log, then turns
     previous = "0" * 64
     for r in rows:  # an archive can recompute the chain from the export alone
         assert r["prev_hash"] == previous
@@ -56,4 +56,5 @@ async def test_jsonl_and_eml_exports(make_settings: SettingsFactory, tmp_path) -
     sources = [text for name, text in attachments.items() if name.startswith("source-")]
     assert sources and any("$25" in s for s in sources), "the passage the wire answer read travels with it"
     records = [json.loads(line) for line in attachments["records.jsonl"].decode().splitlines()]
-    assert [r["seq"] for r in records] == [1, 2]
+    assert [(r["kind"], r["body"]["question"]) for r in records] == [("turn", WIRE),
+                                                                      ("turn", "What are the trading hours?")]

@@ -123,7 +123,7 @@ async def test_memory_delete_keeps_the_audit_trail_and_says_so(make_settings: Se
     exported = finbot(settings.data_dir, "memory", "export", "--user", "web:local:dana")
     assert exported.returncode == 1  # nothing of Dana's memory is left ...
     verified = finbot(settings.data_dir, "audit", "verify")
-    assert verified.returncode == 0 and "2 rows" in verified.stdout  # ... and the record of what was said is whole
+    assert verified.returncode == 0 and "audit chain verified" in verified.stdout  # ... and the record is whole
 
 
 async def test_hold_and_purge_from_the_command_line(make_settings: SettingsFactory) -> None:

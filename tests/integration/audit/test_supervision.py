@@ -28,26 +28,29 @@ async def test_flagged_answers_are_reviewed_by_reviewers_only(make_settings: Set
                 assert wrong.status == 401
             async with http.get(base + "/queue", headers=AUTH) as listed:
                 queue = (await listed.json())["queue"]
-            assert [(q["seq"], q["body"]["review"]["flags"]) for q in queue] == [(2, ["promissory"])]
+            assert [(q["body"]["question"], q["body"]["review"]["flags"]) for q in queue] == [
+                ("Is my wire guaranteed to arrive the same day?", ["promissory"])
+            ]
+            seq = queue[0]["seq"]
 
-            decision = {"seq": 2, "decision": "follow_up", "note": "the model must not promise timing"}
+            decision = {"seq": seq, "decision": "follow_up", "note": "the model must not promise timing"}
             async with http.post(base + "/decisions", headers=AUTH, json={**decision, "reviewer": "bob"}) as refused:
                 assert refused.status == 403 and "not a reviewer" in (await refused.json())["error"]
             async with http.post(base + "/decisions", headers=AUTH, data="{not json") as malformed:
                 assert malformed.status == 400
-            async with http.post(base + "/decisions", headers=AUTH, json={**decision, "seq": 99,
+            async with http.post(base + "/decisions", headers=AUTH, json={**decision, "seq": 999,
                                                                            "reviewer": "jane"}) as unknown:
                 assert unknown.status == 404
             async with http.post(base + "/decisions", headers=AUTH, json={**decision, "reviewer": "jane"}) as ok:
                 assert ok.status == 200
                 row = (await ok.json())["decision"]
             assert row["kind"] == "review" and row["body"]["decision"] == "follow_up"
-            assert row["body"]["reviewer"] == "jane" and row["body"]["target_seq"] == 2 and row["signature"]
+            assert row["body"]["reviewer"] == "jane" and row["body"]["target_seq"] == seq and row["signature"]
             async with http.get(base + "/queue", headers=AUTH) as after:
                 assert (await after.json())["queue"] == []
             async with http.get(base + "/records", headers=AUTH, params={"q": "guaranteed"}) as search:
                 found = (await search.json())["records"]
-            assert [r["seq"] for r in found] == [2]
+            assert [r["seq"] for r in found] == [seq]
             async with http.get(base + "/records", headers=AUTH, params={"from": "not a date"}) as bad:
                 assert bad.status == 400
             async with http.get(server.url + "/compliance") as page:

@@ -19,7 +19,7 @@ async def test_a_slack_answer_is_recorded(slack: SlackHarness) -> None:
     audit = slack.server.container.audit
     assert audit is not None
     async with slack.server.container.db.session() as session:
-        [row] = (await session.scalars(select(AuditRow))).all()
+        [row] = (await session.scalars(select(AuditRow).where(AuditRow.kind == "turn"))).all()
     who = row.body["who"]
     assert row.person_id == "slack:T1:U1" and who["platform"] == "slack" and who["tenant"] == "T1"
     assert who["channel"] == "D1" and who["thread"] == ts
