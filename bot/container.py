@@ -194,7 +194,7 @@ class Container:
         if audit is not None:  # the change log: what shapes answers, now and whenever documents change
             await record_configuration(audit, _answer_settings(settings))
             await record_knowledge(audit)
-            knowledge.on_refresh = lambda: record_knowledge(audit)
+            knowledge.on_refresh = lambda: _documents_changed(audit)
         assert isinstance(specialists.market, DbMarketFeed)
         market_consumer = build_kafka_consumer(settings, specialists.market)
         if market_consumer is not None:
@@ -275,6 +275,11 @@ def _escalations(
         clock=clock,
         audit=audit,
     )
+
+
+async def _documents_changed(audit: AuditTrail) -> None:
+    audit.forget_versions()
+    await record_knowledge(audit)
 
 
 def _answer_settings(settings: Settings) -> dict[str, Any]:

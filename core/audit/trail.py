@@ -38,6 +38,7 @@ class AuditTrail:
     ) -> None:
         self._db = db
         self._review = review
+        self._versions: dict[str, str] = {}
         self._key = signing_key
         self._clock = clock
 
@@ -93,13 +94,17 @@ class AuditTrail:
         return await self.append_in(session, turn_entry(state, facts=facts, versions=versions))
 
     async def document_versions(self, session: AsyncSession, sources: list[str]) -> dict[str, str]:
-        """The knowledge base's version (content hash) of each document a turn read."""
-        wanted = sorted({s for s in sources if s})
-        if not wanted:  # nothing retrieved: no query
-            return {}
-        query = select(DocumentRow.source, DocumentRow.content_hash).where(DocumentRow.source.in_(wanted))
-        rows = await session.execute(query)
-        return {source: digest for source, digest in rows}
+        """The knowledge base's version (content hash) of each document a turn read; remembered until
+        `forget_versions` (called whenever the index refreshes, which retrieval does before it reads)."""
+        wanted = sorted({s for s in sources if s} - self._versions.keys())
+        if wanted:
+            query = select(DocumentRow.source, DocumentRow.content_hash).where(DocumentRow.source.in_(wanted))
+            self._versions |= dict((await session.execute(query)).all())
+        return {s: self._versions[s] for s in sources if s in self._versions}
+
+    def forget_versions(self) -> None:
+        """The documents changed: read their versions again."""
+        self._versions.clear()
 
     async def rows(self, *, batch: int = 5000, where: Any = None) -> AsyncIterator[AuditRow]:
         """Every row in chain order (or those matching `where`), read in batches (verify, export)."""

@@ -90,7 +90,7 @@ class _RestoringStream(httpx.AsyncByteStream):
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         buffer = b""
-        async for chunk in self._response.aiter_raw():
+        async for chunk in self._response.stream:  # type: ignore[union-attr]  # the transport's raw bytes
             buffer += chunk
             while b"\n\n" in buffer:
                 event, buffer = buffer.split(b"\n\n", 1)
