@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from core.assistant import Assistant
+from core.audit.review import ReviewQueue
 from core.escalation import AdvisorDesk, EscalationService, PersonChannel
 from core.metrics.reports import MetricsReports
 from core.store import ConversationStore, EventLog
@@ -44,6 +45,8 @@ class SurfaceServices:
     escalations: EscalationService | None = None
     metrics: MetricsReports | None = None
     """The admin dashboard (`/finbot-metrics` in Slack, `metrics` in Teams); None: off."""
+    review: ReviewQueue | None = None
+    """The supervision queue (`/finbot-review` in Slack) for FINBOT_REVIEWERS; None: the audit trail is off."""
 
 
 class TurnSink(Protocol):

@@ -34,7 +34,7 @@ from core.answering import AnswerChain, Assessor
 from core.assistant import Assistant
 from core.audit import AuditTrail
 from core.audit.changes import record_configuration, record_knowledge
-from core.audit.review import ReviewPolicy
+from core.audit.review import ReviewPolicy, ReviewQueue
 from core.audit.versions import template_version
 from core.compose.llm import LlmComposer
 from core.confidence import load_default_model
@@ -104,6 +104,8 @@ class Container:
     """Profiles, long-term facts, summaries (core.memory); the graph reads it through GraphContext.memory."""
     audit: AuditTrail | None = None
     """The books-and-records trail (core.audit); None when FINBOT_AUDIT=false."""
+    review: ReviewQueue | None = None
+    """The supervision queue over the trail (core.audit.review)."""
     knowledge: KnowledgeSync | None = None
     """The retriever as the graph sees it: `ensure_fresh()` picks up documents another process ingested."""
 
@@ -216,6 +218,7 @@ class Container:
             events=events,
             escalations=escalations,
             metrics=_metrics_reports(settings, db),
+            review=ReviewQueue(audit, reviewers=frozenset(settings.reviewers)) if audit is not None else None,
         )
         surfaces = _surfaces(builders, services, settings, escalations, stack)
         return cls(
@@ -237,6 +240,7 @@ class Container:
             memory=context.memory,
             knowledge=knowledge,
             audit=audit,
+            review=services.review,
         )
 
     async def ingest_sample_if_empty(self) -> None:

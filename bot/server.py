@@ -47,12 +47,11 @@ def build_app(container: Container) -> web.Application:
 
         market.register(app, container.specialists.market.apply_ticks, token=market_token.get_secret_value())
     review_token = container.settings.review_token
-    if review_token is not None and review_token.get_secret_value() and container.audit is not None:
+    if review_token is not None and review_token.get_secret_value() and container.review is not None:
         from adapters import compliance
-        from core.audit.review import ReviewQueue
 
-        queue = ReviewQueue(container.audit, reviewers=frozenset(container.settings.reviewers))
-        compliance.register(app, container.audit, queue, token=review_token.get_secret_value())
+        assert container.audit is not None
+        compliance.register(app, container.audit, container.review, token=review_token.get_secret_value())
     if container.prometheus is not None:
         token = container.settings.metrics_token
         prometheus.register(app, container.prometheus, token=token.get_secret_value() if token else None)

@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import escalation
 from adapters.slack.authorize import authorize_once
 from adapters.slack.deps import SlackDeps
-from adapters.slack.listeners import actions, assistant, commands, messages, metrics_command
+from adapters.slack.listeners import actions, assistant, commands, messages, metrics_command, review_command
 from adapters.slack.middleware import exactly_once
 
 __all__ = ["LISTENERS", "Registrar", "build_slack_app", "close_client", "make_client"]
@@ -30,6 +30,7 @@ LISTENERS: list[Registrar] = [
     commands.register,
     actions.register,
     metrics_command.register,  # /finbot-metrics (admins)
+    review_command.register,  # /finbot-review (reviewers)
 ]
 """Listener modules, in order. Add yours here: `my_feature.register`."""
 
