@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, select
@@ -67,13 +68,15 @@ class ReviewQueue:
         self._trail = trail
         self.reviewers = reviewers
 
-    async def pending(self, *, limit: int = 200) -> list[AuditRow]:
-        """Sampled or flagged answers no reviewer has decided on yet, oldest first."""
+    async def pending(self, *, limit: int = 200, within: timedelta = timedelta(days=90)) -> list[AuditRow]:
+        """Sampled or flagged answers of the last `within` no reviewer has decided on yet, oldest first."""
+        since = self._trail.now() - within
         async with self._trail.db.session() as session:
             decided = {int(b["target_seq"]) for b in (await session.scalars(
-                select(AuditRow.body).where(AuditRow.kind == "review"))).all()}
+                select(AuditRow.body).where(and_(AuditRow.kind == "review", AuditRow.created_at >= since)))).all()}
             rows = (await session.scalars(
-                select(AuditRow).where(and_(AuditRow.kind == "turn")).order_by(AuditRow.seq)
+                select(AuditRow).where(and_(AuditRow.kind == "turn", AuditRow.created_at >= since))
+                .order_by(AuditRow.seq)
             )).all()
         queued = [r for r in rows if r.seq not in decided and _queued(r.body.get("review") or {})]
         return queued[:limit]
