@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from core.assistant import Assistant
+from core.audit.review import ReviewQueue
 from core.escalation import AdvisorDesk, EscalationService, PersonChannel
 from core.memory import MemoryService
 from core.metrics.reports import MetricsReports
@@ -50,6 +51,8 @@ class SurfaceServices:
     """What finbot remembers about people (shown to them on Slack's Home tab); None: memory is off."""
     installations: InstallationStore | None = None
     """Workspaces / tenants that removed finbot: nothing is posted there."""
+    review: ReviewQueue | None = None
+    """The supervision queue (`/finbot-review` in Slack) for FINBOT_REVIEWERS; None: the audit trail is off."""
 
 
 class TurnSink(Protocol):

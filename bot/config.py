@@ -5,6 +5,8 @@ Only `bot/` reads the environment. Every other package receives values from here
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -15,6 +17,7 @@ from pydantic_settings.exceptions import SettingsError
 from core.compose.disclaimer import DEFAULT_NO_RECOMMENDATION
 from core.errors import ConfigurationError
 from core.escalation.policy import DEFAULT_CONTACT_LINE, DEFAULT_HIGH_STAKES_TOPICS, SENSITIVE_REASONS
+from core.privacy.recognizers import ENTITY_KINDS
 
 __all__ = ["Settings", "load_settings"]
 
@@ -234,6 +237,33 @@ class Settings(BaseSettings):
     """The web chat (`/`, `/ws/chat`) and advisor page (`/advisor`): unset = on only when neither Slack nor Teams
     is configured (the embedded default); `true` / `false` force it."""
 
+    # --- books and records (core.audit, docs/compliance.md) ---
+    audit_enabled: bool = Field(default=True, alias="FINBOT_AUDIT")
+    """Keep the audit trail: one hash-chained row per answered turn and per advisor message (`finbot audit
+    verify` checks it)."""
+    audit_key: SecretStr | None = Field(default=None, alias="FINBOT_AUDIT_KEY")
+    """Secret that signs the trail's purge markers (HMAC-SHA256), so a forged purge is told apart from the
+    firm's own; set it before the first purge."""
+    audit_retention: str = Field(default="6y", alias="FINBOT_AUDIT_RETENTION")
+    """How long audit rows are kept before the purge job may remove them: `6y` (years), `400d` (days). Rows under
+    a legal hold are kept regardless."""
+    pii_entities: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(ENTITY_KINDS),
+                                                         alias="FINBOT_PII_ENTITIES")
+    """Personal data replaced by placeholders before any text leaves for a language model (and restored in the
+    answer shown), comma-separated presidio kinds: CREDIT_CARD, IBAN_CODE, ABA_ROUTING_NUMBER, US_BANK_NUMBER,
+    US_SSN, US_ITIN, EMAIL_ADDRESS, PHONE_NUMBER, STREET_ADDRESS (default: all); `off` sends text as typed."""
+    review_sample: float = Field(default=0.05, ge=0, le=1, alias="FINBOT_REVIEW_SAMPLE")
+    """Share of all answers put on the supervision queue for a principal's review (0..1); flagged answers
+    (promissory words, complaints, a named security with a recommendation, off-channel requests) always are."""
+    reviewers: Annotated[list[str], NoDecode] = Field(default_factory=list, alias="FINBOT_REVIEWERS")
+    """Comma-separated ids of the people who may approve or flag answers (e.g. `jane` on the web view,
+    `slack:T0123:U0456`); anyone else is refused."""
+    review_token: SecretStr | None = Field(default=None, alias="FINBOT_REVIEW_TOKEN")
+    """Bearer token of the compliance view `/compliance` (transcript search and the review queue); unset = the
+    view is off."""
+    audit_purge_interval_h: float = Field(default=24, gt=0, alias="FINBOT_AUDIT_PURGE_INTERVAL_H")
+    """Hours between runs of the `audit-purge` job (`finbot jobs run audit-purge` runs it now)."""
+
     # --- knowledge retrieval ---
     chunk_size: int = Field(default=1200, ge=200, le=20000, alias="FINBOT_CHUNK_SIZE")
     """Characters per chunk (a change re-chunks on the next ingest)."""
@@ -317,6 +347,30 @@ class Settings(BaseSettings):
     """The firm's line on answers to a request for a recommendation that give none ("Should I buy Tesla?" offline:
     the quote, or that there is none, and this line); empty = no line."""
 
+    @field_validator("pii_entities", mode="before")
+    @classmethod
+    def _known_pii_kinds(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [] if value.strip().lower() in ("off", "none", "") else [
+                item.strip().upper() for item in value.split(",") if item.strip()]
+        unknown = [v for v in value if v not in ENTITY_KINDS] if isinstance(value, list) else []
+        if unknown:
+            raise ValueError(f"unknown kind(s) {', '.join(unknown)}; use any of {', '.join(ENTITY_KINDS)} or off")
+        return value
+
+    @field_validator("audit_retention")
+    @classmethod
+    def _check_retention(cls, value: str) -> str:
+        if not re.fullmatch(r"\s*\d+(\.\d+)?\s*[yd]\s*", value):
+            raise ValueError("use a number of years or days, e.g. 6y or 2190d")
+        return value.strip()
+
+    @property
+    def audit_retention_period(self) -> timedelta:
+        """FINBOT_AUDIT_RETENTION as a period (a year counts 365.25 days)."""
+        number, unit = float(self.audit_retention[:-1]), self.audit_retention[-1]
+        return timedelta(days=number * (365.25 if unit == "y" else 1))
+
     @field_validator("admins", mode="before")
     @classmethod
     def _split_admins(cls, value: object) -> object:
@@ -333,7 +387,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an http(s) URL such as https://finbot.example.com")
         return value.rstrip("/")
 
-    @field_validator("holidays", "high_stakes_topics", mode="before")
+    @field_validator("holidays", "high_stakes_topics", "reviewers", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):

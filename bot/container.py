@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.kb_links import passage_links
 from bot.knowledge_sync import KnowledgeSync
 from bot.memory_wiring import make_memory
+from bot.privacy import pii_redactor
 from bot.prometheus import PrometheusMetrics
 from bot.specialists import (
     build_jury,
@@ -30,6 +31,10 @@ from bot.specialists import (
 )
 from core.answering import AnswerChain, Assessor
 from core.assistant import Assistant
+from core.audit import AuditTrail
+from core.audit.changes import record_configuration, record_knowledge
+from core.audit.review import ReviewPolicy, ReviewQueue
+from core.audit.versions import template_version
 from core.compose.llm import LlmComposer
 from core.confidence import load_default_model
 from core.escalation import (
@@ -98,6 +103,10 @@ class Container:
     """The Kafka tick consumer when KAFKA_BOOTSTRAP_SERVERS is set (the server starts it)."""
     memory: MemoryService | None = None
     """Profiles, long-term facts, summaries (core.memory); the graph reads it through GraphContext.memory."""
+    audit: AuditTrail | None = None
+    """The books-and-records trail (core.audit); None when FINBOT_AUDIT=false."""
+    review: ReviewQueue | None = None
+    """The supervision queue over the trail (core.audit.review)."""
     knowledge: KnowledgeSync | None = None
     """The retriever as the graph sees it: `ensure_fresh()` picks up documents another process ingested."""
 
@@ -158,7 +167,8 @@ class Container:
         )
         specialists = build_specialist_services(settings, db)
         await load_sample_portfolio_if_empty(settings, specialists)
-        escalations = _escalations(settings, db, conversations, clock)
+        audit = _audit(settings, db, clock)
+        escalations = _escalations(settings, db, conversations, clock, audit)
         policy = AnswerPolicy(top_k=settings.top_k, recent_turns=settings.recent_turns)
         context = GraphContext(
             conversations=conversations,
@@ -182,7 +192,12 @@ class Container:
             supervisor=build_supervisor(settings, retriever.embedder),
             specialists=specialists,
             memory=memory,
+            audit=audit,
         )
+        if audit is not None:  # the change log: what shapes answers, now and whenever documents change
+            await record_configuration(audit, _answer_settings(settings))
+            await record_knowledge(audit)
+            knowledge.on_refresh = lambda: _documents_changed(audit)
         assert isinstance(specialists.market, DbMarketFeed)
         market_consumer = build_kafka_consumer(settings, specialists.market)
         if market_consumer is not None:
@@ -205,6 +220,7 @@ class Container:
             metrics=_metrics_reports(settings, db),
             memory=memory,
             installations=InstallationStore(db),
+            review=ReviewQueue(audit, reviewers=frozenset(settings.reviewers)) if audit is not None else None,
         )
         surfaces = _surfaces(builders, services, settings, escalations, stack)
         return cls(
@@ -225,6 +241,8 @@ class Container:
             market_consumer=market_consumer,
             memory=context.memory,
             knowledge=knowledge,
+            audit=audit,
+            review=services.review,
         )
 
     async def ingest_sample_if_empty(self) -> None:
@@ -239,7 +257,8 @@ class Container:
 
 
 def _escalations(
-    settings: Settings, db: Database, conversations: ConversationStore, clock: Callable[[], datetime]
+    settings: Settings, db: Database, conversations: ConversationStore, clock: Callable[[], datetime],
+    audit: AuditTrail | None = None,
 ) -> EscalationService:
     """Escalation to advisors; each surface's desk and person channel are added by `_surfaces`."""
     policy = EscalationPolicy(
@@ -260,7 +279,32 @@ def _escalations(
         router=NotifierRouter(preferred=settings.advisor_desk),
         policy=policy,
         clock=clock,
+        audit=audit,
     )
+
+
+async def _documents_changed(audit: AuditTrail) -> None:
+    audit.forget_versions()
+    await record_knowledge(audit)
+
+
+def _answer_settings(settings: Settings) -> dict[str, Any]:
+    """The settings an answer depends on, for the audit trail's change log."""
+    return {
+        "model": settings.chat_model if settings.llm_enabled else "offline", "template_version": template_version(),
+        "confidence_threshold": settings.confidence_threshold, "top_k": settings.top_k, "router": settings.router,
+        "jury": settings.jury, "query_rewrite": settings.query_rewrite, "grounding_judge": settings.grounding_judge,
+        "disclaimer": settings.disclaimer, "no_recommendation": settings.no_recommendation,
+        "pii_entities": list(settings.pii_entities), "embeddings": settings.embeddings,
+    }
+
+
+def _audit(settings: Settings, db: Database, clock: Callable[[], datetime]) -> AuditTrail | None:
+    """The books-and-records trail (core.audit), signed with FINBOT_AUDIT_KEY when set."""
+    if not settings.audit_enabled:
+        return None
+    key = settings.audit_key.get_secret_value().encode() if settings.audit_key else b""
+    return AuditTrail(db, signing_key=key, clock=clock, review=ReviewPolicy(sample=settings.review_sample))
 
 
 def _surfaces(
@@ -333,6 +377,7 @@ def _helper_model(settings: Settings) -> BaseChatModel | None:
         base_url=settings.openai_base_url,
         timeout_s=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
+        redactor=pii_redactor(settings),
         temperature=0.0,
     )
 
@@ -346,5 +391,6 @@ def _llm_composer(settings: Settings) -> LlmComposer | None:
         base_url=settings.openai_base_url,
         timeout_s=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
+        redactor=pii_redactor(settings),
     )
     return LlmComposer(model, model_name=settings.chat_model)

@@ -64,10 +64,20 @@ async def _escalation_reminders(container: Container) -> object:
     return await escalation_sweep(container.escalations) if container.escalations is not None else None
 
 
+async def _audit_purge(container: Container) -> object:
+    from core.audit.retention import purge_expired
+
+    if container.audit is None:
+        return None
+    return await purge_expired(container.audit, retention=container.settings.audit_retention_period)
+
+
 # --- the jobs (one line each) ---
 register("summarize", _summarize, every_s=lambda s: s.summary_interval_min * 60, help="summarize idle conversations")
 register("escalation-reminders", _escalation_reminders, every_s=lambda s: min(60.0, s.escalation_remind_min * 60),
          help="re-post unclaimed escalations, expire old ones")
+register("audit-purge", _audit_purge, every_s=lambda s: s.audit_purge_interval_h * 3600,
+         help="remove audit rows past FINBOT_AUDIT_RETENTION (legal holds skipped), leaving a signed marker")
 
 
 def _utcnow() -> datetime:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import text
@@ -54,6 +55,8 @@ class KnowledgeSync:
         self._seen: Version | None = None
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
+        self.on_refresh: Callable[[], Awaitable[object]] | None = None
+        """Called after each rebuild (the audit trail's change log records the documents that changed)."""
         self.refreshes = 0
         """Refreshes this object made because the documents changed (for tests and `finbot doctor`)."""
 
@@ -77,6 +80,8 @@ class KnowledgeSync:
         version = await self._documents.version()
         await self._retriever.refresh()
         self._seen = version
+        if self.on_refresh is not None:
+            await self.on_refresh()
 
     async def ensure_fresh(self) -> bool:
         """Refresh if the documents changed since the index was built; True when it did. One query otherwise."""

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.config import Settings
+from bot.privacy import pii_redactor
 from core.llm import make_chat_model
 from core.memory import MemoryService, MemorySettings, SummaryJob, default_counter
 from core.memory.extract import LlmFactExtractor, RuleFactExtractor
@@ -26,6 +27,7 @@ def _memory_model(settings: Settings) -> Any | None:
         base_url=settings.openai_base_url,
         timeout_s=settings.llm_timeout_s,
         max_retries=settings.llm_max_retries,
+        redactor=pii_redactor(settings),
         temperature=0.0,
     )
 

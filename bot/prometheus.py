@@ -45,6 +45,8 @@ class PrometheusMetrics(TurnObserver):
         self.tokens = Counter("finbot_llm_tokens", "Language-model tokens", ["direction"], registry=r)
         self.cost = Counter("finbot_llm_cost_usd", "Language-model cost in USD (price table)", registry=r)
         self.feedback = Counter("finbot_feedback", "Thumbs up/down", ["value"], registry=r)
+        self.pii = Counter("finbot_pii_redacted", "Personal data values kept from the language model", ["kind"],
+                           registry=r)
 
     def on_turn(self, record: TurnRecord, *, failures: Sequence[str]) -> None:
         self.turns.labels(record.platform, record.strategy or "-").inc()
@@ -60,6 +62,8 @@ class PrometheusMetrics(TurnObserver):
         self.tokens.labels("input").inc(record.tokens_in)
         self.tokens.labels("output").inc(record.tokens_out)
         self.cost.inc(record.cost_usd)
+        for kind, count in record.pii.items():
+            self.pii.labels(kind).inc(count)
 
     def on_error(self, kind: str) -> None:
         self.errors.labels(kind).inc()

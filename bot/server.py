@@ -48,6 +48,12 @@ def build_app(container: Container) -> web.Application:
         from adapters import market  # ticks are written to the embedded feed (a MarketFeed only reads)
 
         market.register(app, feed.apply_ticks, token=market_token.get_secret_value())
+    review_token = container.settings.review_token
+    if review_token is not None and review_token.get_secret_value() and container.review is not None:
+        from adapters import compliance
+
+        assert container.audit is not None
+        compliance.register(app, container.audit, container.review, token=review_token.get_secret_value())
     if container.prometheus is not None:
         token = container.settings.metrics_token
         prometheus.register(app, container.prometheus, token=token.get_secret_value() if token else None)

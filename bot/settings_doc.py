@@ -57,6 +57,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "recent_turns", "context_token_budget", "memory_facts_k", "summary_interval_min", "summary_idle_min",
         "summary_token_budget", "jobs_enabled",
     ),
+    "compliance": ("audit_enabled", "audit_key", "audit_retention", "audit_purge_interval_h", "pii_entities",
+                   "review_sample", "reviewers", "review_token"),
 }
 """README section -> the settings its table lists, in order."""
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from bot.config import Settings
+from bot.privacy import pii_redactor
 from core.jury import Jury
 from core.llm import make_chat_model
 from core.market import DbMarketFeed, KafkaTickConsumer, parse_prices_csv
@@ -58,6 +59,7 @@ def build_supervisor(settings: Settings, embedder: TextEmbedder | None) -> Super
             base_url=settings.openai_base_url,
             timeout_s=settings.llm_timeout_s,
             max_retries=settings.llm_max_retries,
+            redactor=pii_redactor(settings),
             temperature=0.0,
         )
         llm = LlmRouter(model)
@@ -79,6 +81,7 @@ def build_jury(settings: Settings) -> Jury | None:
             base_url=settings.openai_base_url,
             timeout_s=settings.llm_timeout_s,
             max_retries=settings.llm_max_retries,
+            redactor=pii_redactor(settings),
             temperature=temperature,
         )
 

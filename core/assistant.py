@@ -12,6 +12,9 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, cast
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.audit.entries import as_mapping
 from core.graph import GraphContext, TurnState
 from core.graph.builder import TurnGraph
 from core.market.store import DbMarketFeed
@@ -19,6 +22,7 @@ from core.memory import MemoryService, is_memory_intent
 from core.metrics.observer import ObserverList, TurnObserver
 from core.metrics.prices import PriceTable
 from core.metrics.record import build_turn_record
+from core.privacy import open_ledger
 from core.store.metrics import MetricsStore, TurnRecord
 from core.turn import ThreadState, TurnStore, TurnWrite
 from core.turn.store import Closed
@@ -120,6 +124,7 @@ class Assistant:
             return
         started = time.perf_counter()
         first_token: float | None = None
+        ledger = open_ledger()  # what this turn's model calls sent, after redaction (core.privacy)
         thread = snapshot.thread
         start = TurnState(
             turn_id=uuid.uuid4().hex, message=message, snapshot=snapshot, pinned_route=list(thread.pinned_route),
@@ -141,6 +146,7 @@ class Assistant:
             self._observers.error("turn")  # counted, then handled at the adapter's edge
             raise
         state = final if isinstance(final, TurnState) else TurnState(**final)
+        state.pii_counts, state.model_inputs = dict(ledger.counts), list(ledger.sent)
         reply = reply_from_state(state)
         if state.handover == "unrouted":  # a request no advisor desk could take (finbot doctor shows them)
             self._observers.error("unrouted_handover")
@@ -164,12 +170,18 @@ class Assistant:
                 state.snapshot.profile, user_id=message.person.id, text=message.text, route=list(state.route)
             )
         record = self._record(state, reply, latency_ms, ttft_ms)
+        audit, disclaimer = self._context.audit, self._context.assessor.disclaimer
+
+        async def audit_row(session: AsyncSession) -> None:  # the answer as delivered, with what produced it
+            assert audit is not None
+            await audit.append_turn_in(session, as_mapping(state), disclaimer=disclaimer)
+
         return await self._turns.close(TurnWrite(
             message=message, turn_id=state.turn_id,
             thread=ThreadState(list(state.pinned_route), list(state.pinned_symbols), state.offer),
             question="(asked finbot to forget something)" if forgetting else message.text,
             answer="(confirmed what it forgot)" if forgetting else state.draft,
-            profile=profile, record=record,
+            profile=profile, record=record, audit=audit_row if audit is not None else None,
         ))
 
     def _record(self, state: TurnState, reply: Reply, latency_ms: float, ttft_ms: float | None) -> TurnRecord | None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from core.errors import ProviderError, ProviderRateLimited, ProviderTimeout
+from core.privacy import RedactingTransport, Redactor
 
 __all__ = ["make_chat_model", "provider_errors"]
 
@@ -23,8 +25,11 @@ def make_chat_model(
     timeout_s: float = 20.0,
     max_retries: int = 1,
     temperature: float | None = 0.2,
+    redactor: Redactor | None = None,
 ) -> BaseChatModel:
-    """A ChatOpenAI client for any OpenAI-compatible endpoint."""
+    """A ChatOpenAI client for any OpenAI-compatible endpoint; with a `redactor`, personal data is replaced by
+    placeholders in every request and restored in the responses (core.privacy)."""
+    client = httpx.AsyncClient(transport=RedactingTransport(redactor), timeout=timeout_s) if redactor else None
     return ChatOpenAI(
         model=model,
         api_key=SecretStr(api_key),
@@ -33,6 +38,7 @@ def make_chat_model(
         max_retries=max_retries,
         temperature=temperature,
         stream_usage=True,
+        http_async_client=client,
     )
 
 

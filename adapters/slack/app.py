@@ -30,6 +30,7 @@ from adapters.slack.listeners import (
     messages,
     metrics_command,
     reactions,
+    review_command,
 )
 from adapters.slack.middleware import exactly_once
 from core.store.installations import InstallationStore
@@ -50,6 +51,7 @@ LISTENERS: list[Registrar] = [
     home.register,  # App Home: the DM's prompts and greeting (agent view), the Home tab
     reactions.register,  # 👍 / 👎 on finbot's answers: feedback
     channels.register,  # an introduction when finbot joins a channel
+    review_command.register,  # /finbot-review (reviewers)
 ]
 """Listener modules, in order. Add yours here: `my_feature.register`."""
 

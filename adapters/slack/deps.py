@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from core.assistant import Assistant
+from core.audit.review import ReviewQueue
 from core.escalation import EscalationService
 from core.memory import MemoryService
 from core.metrics.reports import MetricsReports
@@ -52,6 +53,8 @@ class SlackDeps:
     of events cannot starve the acks of database connections and CPU."""
     metrics: MetricsReports | None = None
     """`/finbot-metrics`: the dashboard for FINBOT_ADMINS (listeners/metrics_command.py); None: switched off."""
+    review: ReviewQueue | None = None
+    """`/finbot-review`: the supervision queue for FINBOT_REVIEWERS (listeners/review_command.py)."""
     escalations: EscalationService | None = None
     """Hands conversations to advisors (adapters/slack/escalation.py); None: no Slack desk or relay."""
     advisor_channel: str | None = None

@@ -87,6 +87,7 @@ def build(services: SurfaceServices, settings: Any) -> SlackSurface | None:
         streaming=settings.slack_streaming,
         stream_buffer_chars=settings.slack_stream_buffer,
         metrics=services.metrics,
+        review=services.review,
         escalations=services.escalations,
         memory=services.memory,
         installations=services.installations,

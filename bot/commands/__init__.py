@@ -4,8 +4,8 @@ Registering must stay cheap (argparse only): a module imports its heavy parts in
 `finbot --help` and small commands start fast.
 """
 
-from bot.commands import db, doctor, eval, jobs, memory, metrics, portfolio, run, teams, users
+from bot.commands import audit, db, doctor, eval, jobs, memory, metrics, portfolio, run, teams, users
 
-COMMAND_MODULES = (run, doctor, db, eval, metrics, jobs, memory, users, portfolio, teams)
+COMMAND_MODULES = (run, doctor, db, eval, metrics, jobs, memory, users, portfolio, teams, audit)
 
 __all__ = ["COMMAND_MODULES"]

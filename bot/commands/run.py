@@ -69,6 +69,14 @@ def _chat_logging(settings: Settings) -> Path:
     return path
 
 
+async def _record_knowledge(container: Any) -> None:
+    """The audit trail's change log: the documents this ingest added, changed or removed."""
+    if container.audit is not None:
+        from core.audit.changes import record_knowledge
+
+        await record_knowledge(container.audit)
+
+
 async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.container import Container
     from bot.knowledge_sync import announce
@@ -80,6 +88,7 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             found = await container.documents.delete_source(args.delete)
             await container.retriever.refresh()
             await announce(container.db)
+            await _record_knowledge(container)
             print("deleted" if found else f"no indexed document with source {args.delete}")
             return 0 if found else 1
         with progress_bars() as bars:
@@ -87,6 +96,7 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
             report = await container.ingestor.ingest_path(Path(args.path), progress=stages.stage("reading files"))
             await container.retriever.refresh(progress=stages.stage("embedding new chunks"))
         await announce(container.db)  # running servers on PostgreSQL refresh now; on SQLite at their next question
+        await _record_knowledge(container)
         index = container.retriever.last_refresh
         print(
             f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "

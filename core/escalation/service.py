@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.audit import AuditTrail, advisor_entry
 from core.escalation.notify import NotifierRouter
 from core.escalation.phrases import cancels_handover
 from core.escalation.policy import EscalationPolicy
@@ -94,8 +95,10 @@ class EscalationService:
         router: NotifierRouter,
         policy: EscalationPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
+        audit: AuditTrail | None = None,
     ) -> None:
         self.store = store
+        self.audit = audit
         self.router = router
         self.policy = policy or EscalationPolicy()
         self._conversations = conversations
@@ -211,6 +214,11 @@ class EscalationService:
             user_id=message.person.id,
             event_id=message.event_id,
         )
+        if self.audit is not None:  # the person's words to an advisor are a communication too
+            await self.audit.append(advisor_entry(
+                escalation_id=escalation.id, conversation_key=escalation.conversation_key,
+                person_id=message.person.id, advisor={}, action="person_message", text=message.text,
+            ))
         desk = self.router.desk_of(escalation.card)
         if desk is not None:
             await self._call_desk(desk.forward_person_message(escalation, message.text), escalation, "forward")
@@ -237,6 +245,7 @@ class EscalationService:
             return Outcome(False, None, "That escalation no longer exists.")
         if result.changed:
             log.info("escalation %s claimed by %s", escalation_id, advisor.id)
+            await self._record(escalation, advisor, "claim")
             await self._update_card(escalation)
             await self._note(escalation, CLAIMED_NOTE.format(advisor=advisor.name))
             return Outcome(True, escalation, f"You have this one, {advisor.name}.")
@@ -260,6 +269,7 @@ class EscalationService:
             return Outcome(False, escalation, _taken_message(escalation, advisor))
         await self._conversations.add_message(escalation.conversation_key, role="advisor", text=text,
                                               user_id=advisor.id)
+        await self._record(escalation, advisor, "answer", text)
         await self._relay(escalation, text, advisor_name=advisor.name)
         if result.changed:
             await self._update_card(escalation)
@@ -274,9 +284,19 @@ class EscalationService:
         if not result.changed:
             return Outcome(False, escalation, _taken_message(escalation, advisor))
         await self._update_card(escalation)
+        await self._record(escalation, advisor, "close")
         name = escalation.advisor.name if escalation.advisor else advisor.name
         await self._note(escalation, CLOSED_NOTE.format(advisor=name))
         return Outcome(True, escalation, "Closed: finbot answers this client again.")
+
+    async def _record(self, escalation: Escalation, advisor: Advisor, action: str, text: str = "") -> None:
+        """An advisor's message or action, in the audit trail (core.audit)."""
+        if self.audit is not None:
+            await self.audit.append(advisor_entry(
+                escalation_id=escalation.id, conversation_key=escalation.conversation_key,
+                person_id=escalation.person_id, advisor={"id": advisor.id, "name": advisor.name}, action=action,
+                text=text,
+            ))
 
     # -- the reminder job -------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.answering import AnswerChain, Assessor
+from core.audit import AuditTrail
 from core.confidence import load_default_model
 from core.escalation.service import EscalationService
 from core.memory import MemoryService
@@ -47,3 +48,5 @@ class GraphContext:
     """Holdings and market data for the portfolio, market and risk specialists; None: they are unavailable."""
     memory: MemoryService | None = None
     """Profiles, long-term facts and summaries (core.memory); None: the recent window alone."""
+    audit: AuditTrail | None = None
+    """The books-and-records trail (core.audit): one row per answered turn; None: not kept."""

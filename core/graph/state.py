@@ -95,6 +95,12 @@ class TurnState:
     withheld: bool = False
     """The draft was below the threshold and a refusal replaced it."""
 
+    # --- privacy (core.privacy: filled from the turn's ledger for the audit row and metrics) ---
+    model_inputs: list[Any] = field(default_factory=list)
+    """What each language-model request of the turn sent, after redaction (placeholders, not values)."""
+    pii_counts: dict[str, int] = field(default_factory=dict)
+    """Values kept from the model per presidio kind."""
+
     # --- triage / escalate (core.escalation.policy decides) ---
     escalate_reason: str = ""
     """Hand over this turn: set by the supervisor (an ask for a person, a sensitive intent the firm hands over,

@@ -66,5 +66,6 @@ def build_turn_record(
         docs_retrieved=len(state.passages),
         memory_tiers=",".join(state.memory_tiers),
         signals=dict(state.signals),
+        pii=dict(state.pii_counts),
         **jury_record_fields({"jury": state.jury, "model": model}, prices.cost if prices else None),
     )

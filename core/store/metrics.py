@@ -45,6 +45,8 @@ class TurnRecord:
     jury_cost_usd: float = 0.0
     signals: dict[str, float] = field(default_factory=dict)
     """The confidence model's inputs (observers only; not a column of turn_metrics)."""
+    pii: dict[str, int] = field(default_factory=dict)
+    """Values kept from the language model per kind (core.privacy; observers and the audit row, not a column)."""
 
 
 class MetricsStore:
@@ -59,6 +61,7 @@ class MetricsStore:
         """Add the turn's record to the caller's transaction (the turn's one write, core.turn)."""
         row = asdict(record)
         row.pop("signals", None)
+        row.pop("pii", None)
         session.add(TurnMetricRow(**row))
 
     async def set_feedback(self, turn_id: str, value: int, note: str | None = None) -> bool:

@@ -7,6 +7,7 @@ way. Metrics are written in a savepoint so that a failure to record them never l
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
@@ -45,6 +46,8 @@ class TurnWrite:
     """The profile after this turn; None: memory is off."""
     record: TurnRecord | None = None
     """The turn's metrics row."""
+    audit: Callable[[AsyncSession], Awaitable[object]] | None = None
+    """Adds the turn's audit row (core.audit) inside this transaction: no answer is kept without its record."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,8 @@ class TurnStore:
                 user_id=message.person.id, event_id=message.event_id, turn_id=write.turn_id,
             )
             recorded = write.record is not None and await self._record(session, write.record)
+            if write.audit is not None:
+                await write.audit(session)
         return Closed(message_id, recorded)
 
     async def _record(self, session: AsyncSession, record: TurnRecord) -> bool:

@@ -44,3 +44,24 @@ def test_doctor_warns_when_no_advisor_sees_escalations(
     monkeypatch.setenv("SLACK_ADVISOR_CHANNEL", "C-ADVISORS")
     assert main(["doctor"]) == 0
     assert "advisor desk: Slack channel C-ADVISORS" in capsys.readouterr().out
+
+
+def test_audit_retention_takes_years_or_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    assert load_settings().audit_retention_period == timedelta(days=6 * 365.25)
+    monkeypatch.setenv("FINBOT_AUDIT_RETENTION", "400d")
+    assert load_settings().audit_retention_period == timedelta(days=400)
+    monkeypatch.setenv("FINBOT_AUDIT_RETENTION", "six years")
+    with pytest.raises(ConfigurationError, match="FINBOT_AUDIT_RETENTION"):
+        load_settings()
+
+
+def test_pii_kinds_are_checked_and_can_be_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FINBOT_PII_ENTITIES", "email_address, CREDIT_CARD")
+    assert load_settings().pii_entities == ["EMAIL_ADDRESS", "CREDIT_CARD"]
+    monkeypatch.setenv("FINBOT_PII_ENTITIES", "off")
+    assert load_settings().pii_entities == []
+    monkeypatch.setenv("FINBOT_PII_ENTITIES", "PASSPORT")
+    with pytest.raises(ConfigurationError, match="FINBOT_PII_ENTITIES"):
+        load_settings()

@@ -1,5 +1,6 @@
 """Every table finbot stores. Importing this package registers them all on `Base.metadata`."""
 
+from core.store.models.audit import AuditRow
 from core.store.models.base import Base, utcnow
 from core.store.models.conversation import ConversationRow, MessageRow, ProcessedEvent, UserRow
 from core.store.models.escalation import EscalationRow
@@ -11,6 +12,7 @@ from core.store.models.metrics import TurnMetricRow
 from core.store.models.portfolio import HoldingRow, TargetAllocationRow
 
 __all__ = [
+    "AuditRow",
     "Base",
     "ChunkRow",
     "ConversationRow",

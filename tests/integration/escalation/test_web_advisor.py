@@ -9,7 +9,7 @@ import aiohttp
 from sqlalchemy import select
 
 from bot.server import RunningServer
-from core.store.models import EscalationRow, MessageRow
+from core.store.models import AuditRow, EscalationRow, MessageRow
 from tests.integration.ws_client import ask
 
 JANE = {"advisor_id": "jane", "advisor_name": "Jane Advisor"}
@@ -105,6 +105,17 @@ async def test_web_chat_to_advisor_page_and_back(server: RunningServer) -> None:
         assert again.reply["silent"] is False and "$25" in again.reply["text"]
         async with http.get(url + "/advisor/api/escalations") as listing:
             assert (await listing.json())["escalations"] == []
+        async with server.container.db.session() as session:  # the books and records of all of it (core.audit)
+            audit = (await session.scalars(
+                select(AuditRow).where(AuditRow.kind != "change").order_by(AuditRow.seq)
+            )).all()
+        assert [(r.kind, r.body.get("action")) for r in audit] == [
+            ("turn", None), ("advisor", "claim"), ("advisor", "person_message"), ("advisor", "answer"),
+            ("advisor", "close"), ("turn", None),
+        ]
+        assert audit[3].body["text"] == "Hi Alice, **Jane** here."
+        assert audit[3].body["advisor"]["name"] == "Jane Advisor"
+        assert audit[0].body["escalation"]["id"] == escalation_id
 
 
 async def test_sensitive_intent_escalates_without_a_bot_answer(server: RunningServer) -> None:
