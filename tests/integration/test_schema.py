@@ -13,7 +13,7 @@ from sqlalchemy import Connection, text
 
 from core.store import Database
 from core.store.models import Base
-from core.store.schema import alembic_config, head_revision
+from core.store.schema import FIRST_REVISION, alembic_config, head_revision
 
 
 def _migrate_from_scratch(connection: Connection) -> list[object]:
@@ -58,7 +58,9 @@ async def test_a_database_from_before_migrations_is_adopted(database_url: str) -
     db = Database(database_url)
     try:
         async with db.engine.begin() as conn:
-            await conn.run_sync(Base.metadata.create_all)  # how finbot made databases before migrations
+            # how finbot made databases before migrations: the first revision's tables, no version table
+            await conn.run_sync(lambda c: command.upgrade(alembic_config(c), FIRST_REVISION))
+            await conn.execute(text("DROP TABLE alembic_version"))
             await conn.execute(text("INSERT INTO processed_events (event_id, created_at) VALUES ('kept', :now)"),
                                {"now": "2026-11-24 00:00:00+00:00"})
         await db.upgrade_schema()

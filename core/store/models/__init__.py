@@ -3,6 +3,7 @@
 from core.store.models.base import Base, utcnow
 from core.store.models.conversation import ConversationRow, MessageRow, ProcessedEvent, UserRow
 from core.store.models.escalation import EscalationRow
+from core.store.models.inbox import InboxRow
 from core.store.models.knowledge import ChunkRow, DocumentRow
 from core.store.models.market import PriceRow, QuoteRow
 from core.store.models.memory import ConversationSummaryRow, UserFactRow, UserProfileRow
@@ -17,6 +18,7 @@ __all__ = [
     "DocumentRow",
     "EscalationRow",
     "HoldingRow",
+    "InboxRow",
     "MessageRow",
     "PriceRow",
     "ProcessedEvent",

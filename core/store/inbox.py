@@ -1,0 +1,142 @@
+"""The durable inbox: an accepted event is stored with its claim, and re-run until its reply is delivered.
+
+`accept` is the exactly-once claim (`processed_events`) and the inbox row in ONE transaction, before the
+platform's ack: an acknowledged message is always on disk. The turn marks it `done` once the reply is
+delivered. `take_due` hands a sweep the rows whose lease ran out without a `done` (the process died, or the
+database failed mid-turn), leasing each to one caller across processes (`FOR UPDATE SKIP LOCKED` on
+PostgreSQL, a conditional UPDATE on SQLite). `accept` stays one small statement pair on purpose: it is what a
+later group commit batches.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.store.db import Database
+from core.store.models import InboxRow, ProcessedEvent, utcnow
+
+__all__ = ["Inbox", "InboxItem"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    event_id: str
+    platform: str
+    payload: dict[str, Any]
+    attempts: int
+    delivery: dict[str, Any] | None = None
+    """What an earlier attempt already showed (e.g. `{"ts": ...}` of a Slack message), so a re-run updates it."""
+
+
+class Inbox:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        lease_s: float = 180.0,
+        max_attempts: int = 5,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._db = db
+        self.lease = timedelta(seconds=lease_s)
+        self.max_attempts = max_attempts
+        self._clock = clock
+
+    async def accept(self, event_id: str, *, platform: str, payload: dict[str, Any]) -> bool:
+        """Claim the event and store it; True for the first caller (any process), False for every repeat."""
+        now = self._clock()
+        try:
+            async with self._db.session() as session:
+                session.add(ProcessedEvent(event_id=event_id, created_at=now))
+                session.add(
+                    InboxRow(
+                        event_id=event_id, platform=platform, payload=payload, attempts=1,
+                        lease_until=now + self.lease, created_at=now,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def done(self, event_id: str) -> bool:
+        """The reply is delivered (or none was due): never re-run. False when the database refused."""
+        try:
+            async with self._db.session() as session:
+                await session.execute(
+                    update(InboxRow)
+                    .where(InboxRow.event_id == event_id, InboxRow.done_at.is_(None))
+                    .values(done_at=self._clock())
+                )
+        except Exception:  # the database is failing: the row stays due and the sweep settles it later
+            log.warning("could not mark inbox event %s done; the sweep will settle it", event_id, exc_info=True)
+            return False
+        return True
+
+    async def note_delivery(self, event_id: str, delivery: dict[str, Any]) -> None:
+        """Remember what was shown so far (best effort: a re-run without it posts afresh)."""
+        try:
+            async with self._db.session() as session:
+                await session.execute(
+                    update(InboxRow).where(InboxRow.event_id == event_id).values(delivery=delivery)
+                )
+        except Exception:
+            log.warning("could not note the delivery of inbox event %s", event_id, exc_info=True)
+
+    async def take_due(self, *, limit: int = 50) -> list[InboxItem]:
+        """Lease up to `limit` unfinished events whose lease ran out; each goes to exactly one caller."""
+        now = self._clock()
+        due = (
+            select(InboxRow)
+            .where(InboxRow.done_at.is_(None), InboxRow.lease_until < now)
+            .order_by(InboxRow.created_at)
+            .limit(limit)
+        )
+        if not self._db.is_sqlite:
+            async with self._db.session() as session:
+                rows = list(await session.scalars(due.with_for_update(skip_locked=True)))
+                for row in rows:
+                    row.lease_until = now + self.lease
+                    row.attempts += 1
+                return [_item(row) for row in rows]
+        async with self._db.session() as session:
+            candidates = list(await session.scalars(due))
+        taken: list[InboxItem] = []
+        for row in candidates:  # SQLite: a conditional UPDATE per row is the lease (one writer at a time)
+            async with self._db.session() as session:
+                result = await session.execute(
+                    update(InboxRow)
+                    .where(InboxRow.event_id == row.event_id, InboxRow.done_at.is_(None), InboxRow.lease_until < now)
+                    .values(lease_until=now + self.lease, attempts=InboxRow.attempts + 1)
+                )
+            if result.rowcount == 1:
+                taken.append(_item(row, attempts=row.attempts + 1))
+        return taken
+
+    async def pending(self) -> int:
+        """Events accepted and not yet done."""
+        async with self._db.session() as session:
+            return int(await session.scalar(select(func.count()).where(InboxRow.done_at.is_(None))) or 0)
+
+    async def prune(self, older_than: timedelta = timedelta(days=7)) -> int:
+        """Forget finished events (their claims in `processed_events` are pruned by EventLog.prune)."""
+        async with self._db.session() as session:
+            result = await session.execute(
+                delete(InboxRow).where(InboxRow.done_at.is_not(None), InboxRow.done_at < self._clock() - older_than)
+            )
+            return result.rowcount or 0
+
+
+def _item(row: InboxRow, *, attempts: int | None = None) -> InboxItem:
+    return InboxItem(
+        event_id=row.event_id, platform=row.platform, payload=dict(row.payload), attempts=attempts or row.attempts,
+        delivery=dict(row.delivery) if row.delivery else None,
+    )
