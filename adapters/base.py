@@ -20,13 +20,15 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from core.assistant import Assistant
 from core.escalation import AdvisorDesk, EscalationService, PersonChannel
 from core.metrics.reports import MetricsReports
-from core.store import ConversationStore, EventLog
+from core.store import ConversationStore, EventLog, Inbox, InboxItem
 from core.types import IncomingMessage, Progress, Reply, TextDelta
 
 if TYPE_CHECKING:
     from aiohttp import web
 
-__all__ = ["SORRY", "Surface", "SurfaceBuilder", "SurfaceServices", "TurnSink", "run_turn"]
+__all__ = [
+    "SORRY", "Recovers", "Surface", "SurfaceBuilder", "SurfaceServices", "TurnSink", "replay_turn", "run_turn",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,8 @@ class SurfaceServices:
     escalations: EscalationService | None = None
     metrics: MetricsReports | None = None
     """The admin dashboard (`/finbot-metrics` in Slack, `metrics` in Teams); None: off."""
+    inbox: Inbox | None = None
+    """The durable inbox (core.store.inbox): accepted messages are stored with their claim, done when delivered."""
 
 
 class TurnSink(Protocol):
@@ -92,6 +96,16 @@ class Surface(Protocol):
         ...
 
 
+@runtime_checkable
+class Recovers(Protocol):
+    """A surface that can run an inbox event again (the sweep, bot/inbox_sweep.py) through a sink it rebuilds
+    from the stored payload and conversation reference."""
+
+    async def recover(self, item: InboxItem) -> bool:
+        """Run the stored event's turn again; True when settled (delivered, or nothing was due)."""
+        ...
+
+
 class SurfaceBuilder(Protocol):
     def __call__(self, services: SurfaceServices, settings: Any) -> Surface | None:
         """`settings` is `bot.config.Settings` (only bot/ reads the environment; surfaces read the values)."""
@@ -122,5 +136,22 @@ async def run_turn(assistant: Assistant, message: IncomingMessage, sink: TurnSin
             await sink.apologise(SORRY)
         except Exception:  # the platform itself is failing: nothing more to say to the person
             log.exception("could not apologise in %s", message.conversation.key)
+        return None
+    return reply
+
+
+async def replay_turn(
+    assistant: Assistant, conversations: ConversationStore, message: IncomingMessage, sink: TurnSink
+) -> Reply | None:
+    """`run_turn` for a message the inbox sweep runs again: when an earlier run already saved the answer (it
+    died before delivering, or before marking done), that answer is delivered instead of a second one."""
+    saved = await conversations.answer_for(message.event_id)
+    if saved is None:
+        return await run_turn(assistant, message, sink)
+    reply = Reply(text=saved, route=["inbox"], strategy="template")
+    try:
+        await sink.final(reply)
+    except Exception:
+        log.exception("could not deliver the saved answer in %s", message.conversation.key)
         return None
     return reply

@@ -64,10 +64,18 @@ async def _escalation_reminders(container: Container) -> object:
     return await escalation_sweep(container.escalations) if container.escalations is not None else None
 
 
+async def _inbox_sweep(container: Container) -> object:
+    from bot.inbox_sweep import sweep_inbox
+
+    return await sweep_inbox(container)
+
+
 # --- the jobs (one line each) ---
 register("summarize", _summarize, every_s=lambda s: s.summary_interval_min * 60, help="summarize idle conversations")
 register("escalation-reminders", _escalation_reminders, every_s=lambda s: min(60.0, s.escalation_remind_min * 60),
          help="re-post unclaimed escalations, expire old ones")
+register("inbox-sweep", _inbox_sweep, every_s=lambda s: s.inbox_sweep_s,
+         help="answer accepted messages whose turn never finished (durable inbox)")
 
 
 def _utcnow() -> datetime:

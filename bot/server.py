@@ -74,8 +74,12 @@ class RunningServer:
     url: str
     scheduler: JobScheduler | None = None
     """The scheduled jobs (bot/jobs.py) when FINBOT_JOBS is on."""
+    recovery: asyncio.Task[object] | None = None
+    """The inbox sweep run at start (messages a previous process accepted and never answered)."""
 
     async def stop(self) -> None:
+        if self.recovery is not None:
+            await asyncio.gather(self.recovery, return_exceptions=True)
         if self.container.knowledge is not None:  # the LISTEN / poll tasks (bot.knowledge_sync)
             await self.container.knowledge.stop()
         if self.scheduler is not None:
@@ -120,7 +124,21 @@ async def start_server(
         runner=runner,
         url=f"http://{bound[0]}:{bound[1]}",
         scheduler=scheduler,
+        recovery=asyncio.create_task(_recover_at_start(container)),
     )
+
+
+async def _recover_at_start(container: Container) -> object:
+    from bot.inbox_sweep import sweep_inbox
+
+    try:
+        result = await sweep_inbox(container)
+    except Exception:  # the database is not ready yet: the scheduled sweep tries again
+        log.warning("the inbox sweep at start failed", exc_info=True)
+        return None
+    if result.taken:
+        log.info("inbox sweep at start: %s", result)
+    return result
 
 
 async def serve_forever(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:

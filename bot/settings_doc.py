@@ -54,7 +54,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     ),
     "memory": (
         "recent_turns", "context_token_budget", "memory_facts_k", "summary_interval_min", "summary_idle_min",
-        "summary_token_budget", "jobs_enabled",
+        "summary_token_budget", "jobs_enabled", "inbox_lease_s", "inbox_sweep_s", "inbox_max_attempts",
     ),
 }
 """README section -> the settings its table lists, in order."""

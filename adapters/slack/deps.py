@@ -10,7 +10,7 @@ from typing import Any, Literal
 from core.assistant import Assistant
 from core.escalation import EscalationService
 from core.metrics.reports import MetricsReports
-from core.store import ConversationStore, EventLog
+from core.store import ConversationStore, EventLog, Inbox
 
 __all__ = ["DEFAULT_PROMPTS", "MAX_CONCURRENT_TURNS", "EventPredicate", "SlackDeps", "StreamingMode"]
 
@@ -56,6 +56,8 @@ class SlackDeps:
     """SLACK_ADVISOR_CHANNEL: escalation cards go there; advisors answer in the cards' threads."""
     dm_session_s: float = 4 * 3600.0
     """Top-level DMs this close together continue one conversation (SLACK_DM_SESSION_MIN)."""
+    inbox: Inbox | None = None
+    """The durable inbox: people's messages are stored with their claim (middleware.py) and marked done here."""
 
     def ignores(self, event: dict[str, Any]) -> bool:
         """True when the event is in an ignored channel or any `ignore_if` predicate says so."""

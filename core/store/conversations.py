@@ -117,6 +117,26 @@ class ConversationStore:
             )
             return asked.id
 
+    async def answer_for(self, event_id: str) -> str | None:
+        """finbot's saved answer to the message with this platform event id (None: not answered yet).
+
+        A turn re-run by the inbox sweep delivers this instead of answering twice when the first run saved.
+        """
+        async with self._db.session() as session:
+            asked = await session.scalar(select(MessageRow).where(MessageRow.event_id == event_id))
+            if asked is None:
+                return None
+            return await session.scalar(
+                select(MessageRow.text)
+                .where(
+                    MessageRow.conversation_key == asked.conversation_key,
+                    MessageRow.id > asked.id,
+                    MessageRow.role == "assistant",
+                )
+                .order_by(MessageRow.id)
+                .limit(1)
+            )
+
     async def recent_messages(self, conversation_key: str, limit: int) -> list[StoredMessage]:
         """The last `limit` messages of a conversation, oldest first."""
         if limit <= 0:
