@@ -40,6 +40,7 @@ async def sweep_inbox(container: Container) -> SweepResult:
     inbox = container.inbox
     if inbox is None:
         return SweepResult()
+    await inbox.renew()  # this process's turns still running keep their events
     items = await inbox.take_due()
     outcomes = await asyncio.gather(*(_recover(container, item) for item in items))
     return SweepResult(
@@ -60,13 +61,16 @@ async def _recover(container: Container, item: InboxItem) -> str:
     surface = container.surface(item.platform)
     if not isinstance(surface, Recovers):
         log.warning("no %s surface here to answer inbox event %s; leaving it", item.platform, item.event_id)
+        inbox.release(item.event_id)
         return "failed"
     try:
         settled = await surface.recover(item)
     except Exception:  # the database or the platform still failing: the next sweep tries again
         log.warning("re-running inbox event %s failed; it stays due", item.event_id, exc_info=True)
+        inbox.release(item.event_id)
         return "failed"
     if settled and await inbox.done(item.event_id):
         log.info("inbox event %s answered on attempt %d", item.event_id, item.attempts)
         return "answered"
+    inbox.release(item.event_id)
     return "failed"

@@ -6,6 +6,9 @@ delivered. `take_due` hands a sweep the rows whose lease ran out without a `done
 database failed mid-turn), leasing each to one caller across processes (`FOR UPDATE SKIP LOCKED` on
 PostgreSQL, a conditional UPDATE on SQLite). `accept` stays one small statement pair on purpose: it is what a
 later group commit batches.
+
+A process renews the leases of the events it is still running (`renew`, every sweep), so only a dead
+process's events fall due, never a slow turn's; and it never takes back its own running events.
 """
 
 from __future__ import annotations
@@ -50,6 +53,10 @@ class Inbox:
         self.lease = timedelta(seconds=lease_s)
         self.max_attempts = max_attempts
         self._clock = clock
+        self._running: set[str] = set()
+        """Events this process is running now (accepted or taken, not yet done or released)."""
+        self._unmarked: set[str] = set()
+        """Delivered, but the database refused the `done`: marked at the next `renew`, never re-run here."""
 
     async def accept(self, event_id: str, *, platform: str, payload: dict[str, Any]) -> bool:
         """Claim the event and store it; True for the first caller (any process), False for every repeat."""
@@ -65,7 +72,29 @@ class Inbox:
                 )
         except IntegrityError:
             return False
+        self._running.add(event_id)
         return True
+
+    def release(self, event_id: str) -> None:
+        """This process stopped running the event without finishing it: a sweep may take it after its lease."""
+        if event_id not in self._unmarked:  # delivered already: only its `done` is still to be written
+            self._running.discard(event_id)
+
+    async def renew(self) -> int:
+        """Mark what was delivered while the database refused, and extend the leases of the events this process
+        is still running; returns how many leases were renewed."""
+        for event_id in list(self._unmarked):
+            await self.done(event_id)
+        running = list(self._running)
+        if not running:
+            return 0
+        async with self._db.session() as session:
+            result = await session.execute(
+                update(InboxRow)
+                .where(InboxRow.event_id.in_(running), InboxRow.done_at.is_(None))
+                .values(lease_until=self._clock() + self.lease)
+            )
+            return result.rowcount or 0
 
     async def done(self, event_id: str) -> bool:
         """The reply is delivered (or none was due): never re-run. False when the database refused."""
@@ -76,9 +105,12 @@ class Inbox:
                     .where(InboxRow.event_id == event_id, InboxRow.done_at.is_(None))
                     .values(done_at=self._clock())
                 )
-        except Exception:  # the database is failing: the row stays due and the sweep settles it later
-            log.warning("could not mark inbox event %s done; the sweep will settle it", event_id, exc_info=True)
+        except Exception:  # the database is failing: kept as running, and marked at the next renew
+            log.warning("could not mark inbox event %s done yet; will retry", event_id, exc_info=True)
+            self._unmarked.add(event_id)
             return False
+        self._unmarked.discard(event_id)
+        self._running.discard(event_id)
         return True
 
     async def note_delivery(self, event_id: str, delivery: dict[str, Any]) -> None:
@@ -96,7 +128,7 @@ class Inbox:
         now = self._clock()
         due = (
             select(InboxRow)
-            .where(InboxRow.done_at.is_(None), InboxRow.lease_until < now)
+            .where(InboxRow.done_at.is_(None), InboxRow.lease_until < now, InboxRow.event_id.not_in(self._running))
             .order_by(InboxRow.created_at)
             .limit(limit)
         )
@@ -106,6 +138,7 @@ class Inbox:
                 for row in rows:
                     row.lease_until = now + self.lease
                     row.attempts += 1
+                    self._running.add(row.event_id)
                 return [_item(row) for row in rows]
         async with self._db.session() as session:
             candidates = list(await session.scalars(due))
@@ -118,6 +151,7 @@ class Inbox:
                     .values(lease_until=now + self.lease, attempts=InboxRow.attempts + 1)
                 )
             if result.rowcount == 1:
+                self._running.add(row.event_id)
                 taken.append(_item(row, attempts=row.attempts + 1))
         return taken
 

@@ -31,15 +31,19 @@ EVENTS = ("message", "app_mention")
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def on_message(body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
         inboxed = _inboxed(deps, body)
-        settled = await handle_message(body, client, deps, bot_user_id=context.bot_user_id, inboxed=inboxed)
-        if settled and inboxed is not None:
-            await inboxed.inbox.done(inboxed.key)
+        settled = False
+        try:
+            settled = await handle_message(body, client, deps, bot_user_id=context.bot_user_id, inboxed=inboxed)
+        finally:
+            await _settle(inboxed, settled)
 
     async def on_mention(body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
         inboxed = _inboxed(deps, body)
-        settled = await handle_mention(body, client, deps, bot_user_id=context.bot_user_id, inboxed=inboxed)
-        if settled and inboxed is not None:
-            await inboxed.inbox.done(inboxed.key)
+        settled = False
+        try:
+            settled = await handle_mention(body, client, deps, bot_user_id=context.bot_user_id, inboxed=inboxed)
+        finally:
+            await _settle(inboxed, settled)
 
     app.event("message")(on_message)
     app.event("app_mention")(on_mention)
@@ -50,6 +54,16 @@ def _inboxed(deps: SlackDeps, body: dict[str, Any]) -> Inboxed | None:
     if deps.inbox is None or key is None or not key.startswith(MESSAGE_PREFIX):
         return None
     return Inboxed(inbox=deps.inbox, key=key)
+
+
+async def _settle(inboxed: Inboxed | None, settled: bool) -> None:
+    """Done after delivery; otherwise (the turn failed) left to the inbox sweep, after its lease."""
+    if inboxed is None:
+        return
+    if settled:
+        await inboxed.inbox.done(inboxed.key)
+    else:
+        inboxed.inbox.release(inboxed.key)
 
 
 async def handle_stored(item: InboxItem, client: AsyncWebClient, deps: SlackDeps) -> bool:
