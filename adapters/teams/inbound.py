@@ -5,6 +5,7 @@ Pure functions over a deserialized `Activity`; nothing here does I/O.
 
 from __future__ import annotations
 
+from adapters.text import strip_controls
 import copy
 from typing import Any
 
@@ -107,7 +108,7 @@ def question_text(activity: Activity) -> str:
     text = activity.text
     if activity.recipient is not None and activity.recipient.id:
         text = TurnContext.remove_recipient_mention(copy.copy(activity)) or ""
-    return " ".join(text.replace("<at></at>", " ").split())
+    return " ".join(strip_controls(text).replace("<at></at>", " ").split())
 
 
 def to_incoming(activity: Activity) -> IncomingMessage | None:
