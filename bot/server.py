@@ -6,6 +6,7 @@ import asyncio
 import ipaddress
 import logging
 import signal
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,8 +30,17 @@ CONTAINER_KEY = web.AppKey("container", Container)
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """Ready only when the database answers a write round-trip (a read-only or locked database is not ok)."""
     container = request.app[CONTAINER_KEY]
+    try:
+        await asyncio.wait_for(container.events.claim(f"healthz:{uuid.uuid4().hex}"), HEALTH_TIMEOUT_S)
+    except Exception:  # any database failure: not ready (503), the reason is in the log
+        log.warning("health check: the database did not answer", exc_info=True)
+        return web.json_response({"status": "database unavailable"}, status=503)
     return web.json_response({"status": "ok", "llm": container.settings.llm_enabled})
+
+
+HEALTH_TIMEOUT_S = 5.0
 
 
 def build_app(container: Container) -> web.Application:
@@ -38,6 +48,7 @@ def build_app(container: Container) -> web.Application:
     app = web.Application(client_max_size=1024**2)
     app[CONTAINER_KEY] = container
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", healthz)
     kb_pages.mount(app, container.documents, passage_links(container.settings))  # where citations link
     for surface in container.surfaces:  # web chat + /advisor, POST /slack/events, POST /api/messages, ...
         surface.mount(app)
@@ -53,13 +64,18 @@ def build_app(container: Container) -> web.Application:
 
 
 def check_exposure(settings: Settings, host: str) -> None:
-    """Refuse to put the open advisor desk (every client's escalated questions) on a non-loopback address."""
-    if not settings.web_enabled or settings.advisor_token is not None:
-        return
+    """Refuse to put the open advisor desk (every client's escalated questions), or Teams without app
+    credentials (an unauthenticated POST would make finbot call any serviceUrl), on a non-loopback address."""
     try:
         loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = host == "localhost"
+    if settings.teams_enabled and not settings.microsoft_app_id and not loopback:
+        raise ConfigurationError(
+            "MICROSOFT_APP_ID", f"required when Teams listens on {host} (anonymous mode is for loopback only)"
+        )
+    if not settings.web_enabled or settings.advisor_token is not None:
+        return
     if not loopback:
         raise ConfigurationError(
             "FINBOT_ADVISOR_TOKEN",

@@ -5,7 +5,6 @@ Pure functions over a deserialized `Activity`; nothing here does I/O.
 
 from __future__ import annotations
 
-from adapters.text import strip_controls
 import copy
 from typing import Any
 
@@ -13,6 +12,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
 from adapters.teams.actions import CardAction
+from adapters.text import strip_controls
 from core.types import Conversation, IncomingMessage, MessageKind, Person
 
 __all__ = [
