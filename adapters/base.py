@@ -22,14 +22,16 @@ from core.audit.review import ReviewQueue
 from core.escalation import AdvisorDesk, EscalationService, PersonChannel
 from core.memory import MemoryService
 from core.metrics.reports import MetricsReports
-from core.store import ConversationStore, EventLog
+from core.store import ConversationStore, EventLog, Inbox, InboxItem
 from core.store.installations import InstallationStore
 from core.types import IncomingMessage, Progress, Reply, TextDelta
 
 if TYPE_CHECKING:
     from aiohttp import web
 
-__all__ = ["SORRY", "Surface", "SurfaceBuilder", "SurfaceServices", "TurnSink", "run_turn"]
+__all__ = [
+    "SORRY", "Recovers", "Surface", "SurfaceBuilder", "SurfaceServices", "TurnSink", "replay_turn", "run_turn",
+]
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,8 @@ class SurfaceServices:
     """Workspaces / tenants that removed finbot: nothing is posted there."""
     review: ReviewQueue | None = None
     """The supervision queue (`/finbot-review` in Slack) for FINBOT_REVIEWERS; None: the audit trail is off."""
+    inbox: Inbox | None = None
+    """The durable inbox (core.store.inbox): accepted messages are stored with their claim, done when delivered."""
 
 
 class TurnSink(Protocol):
@@ -101,6 +105,16 @@ class Surface(Protocol):
         ...
 
 
+@runtime_checkable
+class Recovers(Protocol):
+    """A surface that can run an inbox event again (the sweep, bot/inbox_sweep.py) through a sink it rebuilds
+    from the stored payload and conversation reference."""
+
+    async def recover(self, item: InboxItem) -> bool:
+        """Run the stored event's turn again; True when settled (delivered, or nothing was due)."""
+        ...
+
+
 class SurfaceBuilder(Protocol):
     def __call__(self, services: SurfaceServices, settings: Any) -> Surface | None:
         """`settings` is `bot.config.Settings` (only bot/ reads the environment; surfaces read the values)."""
@@ -131,5 +145,22 @@ async def run_turn(assistant: Assistant, message: IncomingMessage, sink: TurnSin
             await sink.apologise(SORRY)
         except Exception:  # the platform itself is failing: nothing more to say to the person
             log.exception("could not apologise in %s", message.conversation.key)
+        return None
+    return reply
+
+
+async def replay_turn(
+    assistant: Assistant, conversations: ConversationStore, message: IncomingMessage, sink: TurnSink
+) -> Reply | None:
+    """`run_turn` for a message the inbox sweep runs again: when an earlier run already saved the answer (it
+    died before delivering, or before marking done), that answer is delivered instead of a second one."""
+    saved = await conversations.answer_for(message.event_id)
+    if saved is None:
+        return await run_turn(assistant, message, sink)
+    reply = Reply(text=saved, route=["inbox"], strategy="template")
+    try:
+        await sink.final(reply)
+    except Exception:
+        log.exception("could not deliver the saved answer in %s", message.conversation.key)
         return None
     return reply

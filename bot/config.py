@@ -94,6 +94,15 @@ class Settings(BaseSettings):
     """Run the scheduled jobs (summaries, reminders) in `finbot serve` (with several processes on one
     PostgreSQL each job still runs once per interval); off: only `finbot jobs run NAME`."""
 
+    inbox_lease_s: float = Field(default=120.0, gt=0, alias="FINBOT_INBOX_LEASE")
+    """Seconds an accepted message may stay unanswered before the recovery sweep runs its turn again (a crash,
+    or a database failure mid-turn); longer than the slowest turn, or a slow answer is run twice."""
+    inbox_sweep_s: float = Field(default=30.0, gt=0, alias="FINBOT_INBOX_SWEEP")
+    """Seconds between recovery sweeps of the durable inbox (one also runs at start); each due message is
+    taken by one process only."""
+    inbox_max_attempts: int = Field(default=5, ge=1, le=100, alias="FINBOT_INBOX_MAX_ATTEMPTS")
+    """Runs of one message before the sweep gives up on it (logged as an error)."""
+
     # --- server ---
     host: str = Field(default="127.0.0.1", alias="FINBOT_HOST")
     """The interface `finbot serve` listens on (beyond loopback the web surfaces need FINBOT_ADVISOR_TOKEN)."""

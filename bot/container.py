@@ -56,7 +56,7 @@ from core.retrieval import DocumentStore, FusionConfig, HybridRetriever, Ingesto
 from core.retrieval.query_cache import QueryCache
 from core.retrieval.rewrite import QueryRewriter
 from core.specialists import SpecialistServices
-from core.store import ConversationStore, Database, EventLog, MetricsStore
+from core.store import ConversationStore, Database, EventLog, Inbox, MetricsStore
 from core.store.installations import InstallationStore
 from core.store.models import utcnow
 
@@ -97,6 +97,8 @@ class Container:
     """Hands conversations to advisors; each surface's desk and person channel are on `escalations.router`."""
     surfaces: list[Surface] = field(default_factory=list)
     """The configured surfaces (SURFACES): the server mounts and starts them, `close` stops them."""
+    inbox: Inbox | None = None
+    """The durable inbox: accepted messages until their reply is delivered (bot/inbox_sweep.py re-runs them)."""
     specialists: SpecialistServices | None = None
     """Holdings and market data (`specialists.holdings`, `specialists.market`) for the data specialists."""
     market_consumer: KafkaTickConsumer | None = None
@@ -212,10 +214,12 @@ class Container:
         )
         stack.push_async_callback(assistant.drain)
         events = EventLog(db)
+        inbox = Inbox(db, lease_s=settings.inbox_lease_s, max_attempts=settings.inbox_max_attempts)
         services = SurfaceServices(
             assistant=assistant,
             conversations=conversations,
             events=events,
+            inbox=inbox,
             escalations=escalations,
             metrics=_metrics_reports(settings, db),
             memory=memory,
@@ -237,6 +241,7 @@ class Container:
             prometheus=prometheus,
             escalations=escalations,
             surfaces=surfaces,
+            inbox=inbox,
             specialists=specialists,
             market_consumer=market_consumer,
             memory=context.memory,

@@ -72,12 +72,20 @@ async def _audit_purge(container: Container) -> object:
     return await purge_expired(container.audit, retention=container.settings.audit_retention_period)
 
 
+async def _inbox_sweep(container: Container) -> object:
+    from bot.inbox_sweep import sweep_inbox
+
+    return await sweep_inbox(container)
+
+
 # --- the jobs (one line each) ---
 register("summarize", _summarize, every_s=lambda s: s.summary_interval_min * 60, help="summarize idle conversations")
 register("escalation-reminders", _escalation_reminders, every_s=lambda s: min(60.0, s.escalation_remind_min * 60),
          help="re-post unclaimed escalations, expire old ones")
 register("audit-purge", _audit_purge, every_s=lambda s: s.audit_purge_interval_h * 3600,
          help="remove audit rows past FINBOT_AUDIT_RETENTION (legal holds skipped), leaving a signed marker")
+register("inbox-sweep", _inbox_sweep, every_s=lambda s: s.inbox_sweep_s,
+         help="answer accepted messages whose turn never finished (durable inbox)")
 
 
 def _utcnow() -> datetime:

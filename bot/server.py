@@ -6,6 +6,7 @@ import asyncio
 import ipaddress
 import logging
 import signal
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,8 +31,17 @@ CONTAINER_KEY = web.AppKey("container", Container)
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """Ready only when the database answers a write round-trip (a read-only or locked database is not ok)."""
     container = request.app[CONTAINER_KEY]
+    try:
+        await asyncio.wait_for(container.events.claim(f"healthz:{uuid.uuid4().hex}"), HEALTH_TIMEOUT_S)
+    except Exception:  # any database failure: not ready (503), the reason is in the log
+        log.warning("health check: the database did not answer", exc_info=True)
+        return web.json_response({"status": "database unavailable"}, status=503)
     return web.json_response({"status": "ok", "llm": container.settings.llm_enabled})
+
+
+HEALTH_TIMEOUT_S = 5.0
 
 
 def build_app(container: Container) -> web.Application:
@@ -39,6 +49,7 @@ def build_app(container: Container) -> web.Application:
     app = web.Application(client_max_size=1024**2)
     app[CONTAINER_KEY] = container
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", healthz)
     kb_pages.mount(app, container.documents, passage_links(container.settings))  # where citations link
     for surface in container.surfaces:  # web chat + /advisor, POST /slack/events, POST /api/messages, ...
         surface.mount(app)
@@ -61,13 +72,18 @@ def build_app(container: Container) -> web.Application:
 
 
 def check_exposure(settings: Settings, host: str) -> None:
-    """Refuse to put the open advisor desk (every client's escalated questions) on a non-loopback address."""
-    if not settings.web_enabled or settings.advisor_token is not None:
-        return
+    """Refuse to put the open advisor desk (every client's escalated questions), or Teams without app
+    credentials (an unauthenticated POST would make finbot call any serviceUrl), on a non-loopback address."""
     try:
         loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = host == "localhost"
+    if settings.teams_enabled and not settings.microsoft_app_id and not loopback:
+        raise ConfigurationError(
+            "MICROSOFT_APP_ID", f"required when Teams listens on {host} (anonymous mode is for loopback only)"
+        )
+    if not settings.web_enabled or settings.advisor_token is not None:
+        return
     if not loopback:
         raise ConfigurationError(
             "FINBOT_ADVISOR_TOKEN",
@@ -82,8 +98,12 @@ class RunningServer:
     url: str
     scheduler: JobScheduler | None = None
     """The scheduled jobs (bot/jobs.py) when FINBOT_JOBS is on."""
+    recovery: asyncio.Task[object] | None = None
+    """The inbox sweep run at start (messages a previous process accepted and never answered)."""
 
     async def stop(self) -> None:
+        if self.recovery is not None:
+            await asyncio.gather(self.recovery, return_exceptions=True)
         if self.container.knowledge is not None:  # the LISTEN / poll tasks (bot.knowledge_sync)
             await self.container.knowledge.stop()
         if self.scheduler is not None:
@@ -130,7 +150,21 @@ async def start_server(
         runner=runner,
         url=f"http://{bound[0]}:{bound[1]}",
         scheduler=scheduler,
+        recovery=asyncio.create_task(_recover_at_start(container)),
     )
+
+
+async def _recover_at_start(container: Container) -> object:
+    from bot.inbox_sweep import sweep_inbox
+
+    try:
+        result = await sweep_inbox(container)
+    except Exception:  # the database is not ready yet: the scheduled sweep tries again
+        log.warning("the inbox sweep at start failed", exc_info=True)
+        return None
+    if result.taken:
+        log.info("inbox sweep at start: %s", result)
+    return result
 
 
 async def serve_forever(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:

@@ -121,7 +121,7 @@ def build_slack_app(
         process_before_response=False,
         raise_error_for_unhandled_request=False,
     )
-    app.use(exactly_once(deps.events))
+    app.use(exactly_once(deps.events, deps.inbox))
     for register in listeners:
         register(app, deps)
     return app

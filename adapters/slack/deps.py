@@ -12,7 +12,7 @@ from core.audit.review import ReviewQueue
 from core.escalation import EscalationService
 from core.memory import MemoryService
 from core.metrics.reports import MetricsReports
-from core.store import ConversationStore, EventLog
+from core.store import ConversationStore, EventLog, Inbox
 from core.store.installations import InstallationStore
 
 __all__ = ["DEFAULT_PROMPTS", "MAX_CONCURRENT_TURNS", "EventPredicate", "SlackDeps", "StreamingMode"]
@@ -65,6 +65,8 @@ class SlackDeps:
     """What finbot remembers about people: the Home tab shows it, with Forget buttons (listeners/home.py)."""
     dm_session_s: float = 4 * 3600.0
     """Top-level DMs this close together continue one conversation (SLACK_DM_SESSION_MIN)."""
+    inbox: Inbox | None = None
+    """The durable inbox: people's messages are stored with their claim (middleware.py) and marked done here."""
 
     def ignores(self, event: dict[str, Any]) -> bool:
         """True when the event is in an ignored channel or any `ignore_if` predicate says so."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from adapters.text import strip_controls
 from core.types import Conversation, IncomingMessage, MessageKind, Person
 
 __all__ = [
@@ -117,7 +118,7 @@ def event_to_incoming(
         event_id=f"slack:{body.get('event_id') or channel + ':' + str(event['ts'])}",
         person=Person.of("slack", team, user),
         conversation=conversation,
-        text=(strip_mention(str(event.get("text") or ""), bot_user_id) or "help")[:MAX_TEXT],
+        text=(strip_mention(strip_controls(str(event.get("text") or "")), bot_user_id) or "help")[:MAX_TEXT],
         kind=kind,
     )
 
@@ -141,7 +142,7 @@ def command_to_incoming(body: dict[str, Any]) -> IncomingMessage:
         event_id=f"slack:cmd:{body.get('trigger_id') or body.get('command', '') + ':' + user}",
         person=Person.of("slack", team, user, str(body.get("user_name") or "")),
         conversation=command_conversation(team=team, channel=channel, user=user),
-        text=str(body.get("text") or "").strip()[:MAX_TEXT],
+        text=strip_controls(str(body.get("text") or "")).strip()[:MAX_TEXT],
         kind="command",
     )
 
@@ -174,6 +175,6 @@ def action_to_incoming(
         event_id=event_id,
         person=Person.of("slack", team, user),
         conversation=conversation,
-        text=text[:MAX_TEXT],
+        text=strip_controls(text)[:MAX_TEXT],
         kind="action",
     )

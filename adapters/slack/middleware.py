@@ -3,7 +3,9 @@
 Slack re-sends an event it thinks was not acked (`X-Slack-Retry-Num`), and may deliver one twice; Bolt does not
 de-duplicate. The claim is an INSERT into `processed_events` (core.store.EventLog), so it holds across every
 finbot process on the same database. A repeat is answered 200 with an empty body and reaches no listener.
-The claim happens before the ack: a crash after it means at most one answer, never two.
+The claim happens before the ack. A person's message is claimed through the durable inbox (`Inbox.accept`):
+the claim and the stored body are one transaction, so an acknowledged message is never lost; the listener
+marks it done after the reply is delivered, and the inbox sweep re-runs it otherwise (`SlackSurface.recover`).
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from typing import Any
 
 from slack_bolt.response import BoltResponse
 
-from core.store import EventLog
+from core.store import EventLog, Inbox
 
-__all__ = ["claim_key", "exactly_once"]
+__all__ = ["MESSAGE_PREFIX", "claim_key", "exactly_once"]
 
 log = logging.getLogger(__name__)
 
 _MESSAGE_TYPES = frozenset({"message", "app_mention"})
+MESSAGE_PREFIX = "slack:msg:"
+"""Claim keys of people's messages: the events that go through the durable inbox."""
 
 
 def claim_key(body: dict[str, Any]) -> str | None:
@@ -36,17 +40,23 @@ def claim_key(body: dict[str, Any]) -> str | None:
     event = body["event"]
     if event.get("type") in _MESSAGE_TYPES and not event.get("subtype") and event.get("channel"):
         message_id = event.get("client_msg_id") or f"{event['channel']}:{event.get('ts')}"
-        return f"slack:msg:{event['type']}:{body.get('team_id', '')}:{message_id}"
+        return f"{MESSAGE_PREFIX}{event['type']}:{body.get('team_id', '')}:{message_id}"
     return f"slack:event:{body['event_id']}" if body.get("event_id") else None
 
 
-def exactly_once(events: EventLog) -> Callable[..., Awaitable[Any]]:
-    """The middleware: `app.use(exactly_once(events))`, registered before every listener."""
+def exactly_once(events: EventLog, inbox: Inbox | None = None) -> Callable[..., Awaitable[Any]]:
+    """The middleware: `app.use(exactly_once(events, inbox))`, registered before every listener."""
 
-    async def exactly_once_middleware(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> Any:
+    async def exactly_once_middleware(
+        body: dict[str, Any], context: Any, next: Callable[[], Awaitable[Any]]
+    ) -> Any:
         key = claim_key(body)
         if key is not None:
-            first = await events.claim(key)
+            if inbox is not None and key.startswith(MESSAGE_PREFIX):
+                payload = {"body": body, "bot_user_id": getattr(context, "bot_user_id", None)}
+                first = await inbox.accept(key, platform="slack", payload=payload)
+            else:
+                first = await events.claim(key)
             if not first:
                 log.info("duplicate Slack event %s ignored", key)
                 return BoltResponse(status=200, body="")

@@ -85,9 +85,13 @@ def escape_mrkdwn(text: str) -> str:
 
 
 def to_mrkdwn(markdown: str) -> str:
-    """Common Markdown (what the core writes) -> Slack mrkdwn: bold, italic, links, headings, escaping."""
+    """Common Markdown (what the core writes) -> Slack mrkdwn: bold, italic, headings, escaping.
+
+    A Markdown link in the text keeps only its label: answer text can echo a person's words or a document's,
+    and only the links finbot builds itself (the citations) may be live (`<!channel>`, `<url|text>` are
+    escaped too)."""
     text = _escape(markdown)
-    text = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", text)
+    text = _LINK.sub(lambda m: m.group(1), text)
     text = _HEADING.sub(lambda m: f"{_BOLD_MARK}{m.group(1)}{_BOLD_MARK}", text)
     text = _BOLD.sub(lambda m: f"{_BOLD_MARK}{m.group(1) or m.group(2)}{_BOLD_MARK}", text)
     text = _ITALIC.sub(lambda m: f"_{m.group(1)}_", text)

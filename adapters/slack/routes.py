@@ -1,8 +1,10 @@
 """`POST /slack/events` on finbot's own aiohttp app, around Bolt's `async_dispatch`.
 
 Bolt checks the signature (401 on a bad or stale one, nothing processed) and acks; a body Bolt cannot parse
-is answered 400 here instead of a 500. A signed request no listener handles (an event finbot does not use) is
-answered 200 instead of Bolt's 404, so Slack neither retries it nor counts it as a failure.
+is answered 400 here instead of a 500, as is a JSON body that is not an object; a missing or non-numeric
+timestamp header is 401 (it cannot be signed). Rejected bodies are never logged. A signed request no listener
+handles (an event finbot does not use) is answered 200 instead of Bolt's 404, so Slack neither retries it nor
+counts it as a failure.
 """
 
 from __future__ import annotations
@@ -28,10 +30,16 @@ def mount(app: web.Application, slack_app: AsyncApp, path: str = EVENTS_PATH) ->
 
 async def slack_events(request: web.Request) -> web.Response:
     slack_app = request.app[SLACK_APP_KEY]
+    if not request.headers.get("X-Slack-Request-Timestamp", "").strip().isdigit():
+        log.info("Slack request without a numeric timestamp rejected")
+        return web.json_response({"error": "invalid request"}, status=401)
     try:
         bolt_request = await to_bolt_request(request)
-    except (ValueError, UnicodeDecodeError):  # malformed JSON / form / payload= field
+    except (ValueError, UnicodeDecodeError, AttributeError, TypeError):  # malformed JSON, form, not an object
         log.info("malformed Slack request body rejected")
+        return web.json_response({"error": "malformed body"}, status=400)
+    if not isinstance(bolt_request.body, dict):  # e.g. a JSON list or string, signed or not
+        log.info("Slack request body that is not an object rejected")
         return web.json_response({"error": "malformed body"}, status=400)
     bolt_response = await slack_app.async_dispatch(bolt_request)
     if bolt_response.status == 404:  # signed (else 401), but nothing listens: acknowledged, not an error

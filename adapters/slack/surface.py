@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.base import SurfaceServices
 from core.escalation import AdvisorDesk, PersonChannel
+from core.store import InboxItem
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -54,6 +55,12 @@ class SlackSurface:
 
         mount(app, self.app)
 
+    async def recover(self, item: InboxItem) -> bool:
+        """The inbox sweep: the stored event through the same listener, resuming any message already shown."""
+        from adapters.slack.listeners.messages import handle_stored
+
+        return await handle_stored(item, self.app.client, self.deps)
+
     async def start(self) -> None:
         """With SLACK_APP_TOKEN, events also arrive over Socket Mode (no public URL needed)."""
         if self._app_token:
@@ -93,6 +100,7 @@ def build(services: SurfaceServices, settings: Any) -> SlackSurface | None:
         installations=services.installations,
         advisor_channel=advisor_channel,
         dm_session_s=settings.slack_dm_session_min * 60,
+        inbox=services.inbox,
     )
     app = build_slack_app(
         deps,

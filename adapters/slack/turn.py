@@ -4,19 +4,21 @@ privately (a slash command's ephemeral answer)."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.base import run_turn
+from adapters.base import replay_turn, run_turn
 from adapters.slack.delivery import post_ephemeral, post_message, refused_blocks, set_status
 from adapters.slack.deps import SlackDeps
 from adapters.slack.inbound import offer_value
 from adapters.slack.render import notification_text, reply_blocks
-from adapters.slack.streaming import Delivery, Target, open_delivery
+from adapters.slack.streaming import Delivery, Target, UpdateDelivery, open_delivery
+from core.store import Inbox
 from core.types import IncomingMessage, Reply
 
-__all__ = ["EphemeralSink", "ThreadSink", "answer_in_thread", "answer_privately", "target_of"]
+__all__ = ["EphemeralSink", "Inboxed", "ThreadSink", "answer_in_thread", "answer_privately", "target_of"]
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +37,29 @@ def target_of(message: IncomingMessage) -> Target:
     )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inboxed:
+    """The durable-inbox side of a turn: where to note the message shown, and what an earlier run showed."""
+
+    inbox: Inbox
+    key: str
+    shown_ts: str | None = None
+    """The message an earlier run of this event posted: this run edits it instead of posting a second."""
+    replay: bool = False
+    """Run by the sweep: deliver the saved answer when the earlier run got that far (adapters.base.replay_turn)."""
+
+
 class ThreadSink:
     """Streams into the thread (or top-level in a DM session); Progress as the AI-app thread status."""
 
-    def __init__(self, client: AsyncWebClient, delivery: Delivery, *, show_status: bool) -> None:
+    def __init__(
+        self, client: AsyncWebClient, delivery: Delivery, *, show_status: bool, inboxed: Inboxed | None = None
+    ) -> None:
         self._client = client
         self._delivery = delivery
         self._status = show_status and delivery.target.thread_ts is not None
+        self._inboxed = inboxed
+        self._noted = inboxed.shown_ts if inboxed else None
 
     async def progress(self, status: str) -> None:
         target = self._delivery.target
@@ -51,12 +69,20 @@ class ThreadSink:
 
     async def delta(self, text: str) -> None:
         await self._delivery.add(text)
+        await self._note()
 
     async def final(self, reply: Reply) -> None:
         if reply.silent:
             await self._delivery.discard()
             return
         await self._delivery.finish(reply)
+
+    async def _note(self) -> None:
+        """The first words are shown: remember their message, so a re-run of this event edits it."""
+        ts = self._delivery.partial_ts
+        if self._inboxed is not None and ts and ts != self._noted:
+            self._noted = ts
+            await self._inboxed.inbox.note_delivery(self._inboxed.key, {"ts": ts})
 
     async def apologise(self, text: str) -> None:
         await self._delivery.discard()
@@ -108,16 +134,30 @@ class EphemeralSink:
 
 
 async def answer_in_thread(
-    client: AsyncWebClient, deps: SlackDeps, message: IncomingMessage, *, show_status: bool
+    client: AsyncWebClient,
+    deps: SlackDeps,
+    message: IncomingMessage,
+    *,
+    show_status: bool,
+    inboxed: Inboxed | None = None,
 ) -> Reply | None:
     """Run the turn and deliver it where the message was said; `show_status` uses the AI-app thread status
     (`assistant.threads.setStatus`) for Progress events. Returns the Reply (None when the turn failed)."""
     target = target_of(message)
-    delivery = open_delivery(
-        client, target, mode=deps.streaming, interval_s=deps.update_interval_s, buffer_size=deps.stream_buffer_chars
-    )
+    delivery: Delivery
+    if inboxed is not None and inboxed.shown_ts:  # an earlier run showed the first words: edit that message
+        delivery = UpdateDelivery(client, target, interval_s=deps.update_interval_s)
+        delivery.partial_ts = inboxed.shown_ts
+    else:
+        delivery = open_delivery(
+            client, target, mode=deps.streaming, interval_s=deps.update_interval_s,
+            buffer_size=deps.stream_buffer_chars,
+        )
+    sink = ThreadSink(client, delivery, show_status=show_status, inboxed=inboxed)
     async with deps.turns:
-        return await run_turn(deps.assistant, message, ThreadSink(client, delivery, show_status=show_status))
+        if inboxed is not None and inboxed.replay:
+            return await replay_turn(deps.assistant, deps.conversations, message, sink)
+        return await run_turn(deps.assistant, message, sink)
 
 
 async def answer_privately(

@@ -12,6 +12,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ConversationReference
 
 from adapters.teams.actions import CardAction
+from adapters.text import strip_controls
 from core.types import Conversation, IncomingMessage, MessageKind, Person
 
 __all__ = [
@@ -107,7 +108,7 @@ def question_text(activity: Activity) -> str:
     text = activity.text
     if activity.recipient is not None and activity.recipient.id:
         text = TurnContext.remove_recipient_mention(copy.copy(activity)) or ""
-    return " ".join(text.replace("<at></at>", " ").split())
+    return " ".join(strip_controls(text).replace("<at></at>", " ").split())
 
 
 def to_incoming(activity: Activity) -> IncomingMessage | None:

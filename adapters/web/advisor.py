@@ -13,6 +13,7 @@ import logging
 import re
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from markdown_it import MarkdownIt
@@ -103,7 +104,24 @@ def _authorised(request: web.Request) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+
+
+def _same_origin(request: web.Request) -> bool:
+    """A page of another origin (another local port, a rebound DNS name) must not drive the desk: the Origin a
+    browser sends must be this server's own Host, and with no token only a loopback Host is accepted."""
+    host = request.headers.get("Host", "")
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc != host:
+        return False
+    if not request.app[TOKEN_KEY]:
+        return urlsplit(f"//{host}").hostname in _LOOPBACK_HOSTS or host.rsplit(":", 1)[0] in _LOOPBACK_HOSTS
+    return True
+
+
 def _guard(request: web.Request) -> None:
+    if not _same_origin(request):
+        raise web.HTTPForbidden(text='{"error": "cross-origin request refused"}', content_type="application/json")
     if not _authorised(request):
         raise web.HTTPUnauthorized(text='{"error": "advisor token required"}', content_type="application/json")
 
@@ -149,6 +167,10 @@ async def show_escalation(request: web.Request) -> web.Response:
 
 
 async def _advisor(request: web.Request) -> tuple[Advisor, dict[str, Any]]:
+    if request.content_type != "application/json":  # a form post from another page is not an advisor
+        raise web.HTTPUnsupportedMediaType(
+            text='{"error": "expected application/json"}', content_type="application/json"
+        )
     try:
         body = await request.json()
     except ValueError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
+from adapters.text import strip_controls
 from core.types import Conversation, IncomingMessage, MessageKind, Person
 
 __all__ = ["WEB_TENANT", "clean_id", "to_incoming"]
@@ -27,6 +28,6 @@ def to_incoming(
         event_id=f"web:{uuid.uuid4().hex}",
         person=Person.of("web", WEB_TENANT, user_id, display_name),
         conversation=conversation,
-        text=text[:MAX_TEXT],
+        text=strip_controls(text)[:MAX_TEXT],
         kind=kind,
     )

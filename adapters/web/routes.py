@@ -1,10 +1,15 @@
 """The local web chat: `GET /` serves the page, `/ws/chat` streams answers over a WebSocket.
 
-Frames from the page: {"type": "message", "text"}, {"type": "accept_offer"} (the offer's "Talk to an advisor"
-button) and {"type": "feedback", "turn_id", "value", "note"?}.
+Frames from the page: {"type": "message", "text", "id"?}, {"type": "accept_offer"} (the offer's "Talk to an
+advisor" button) and {"type": "feedback", "turn_id", "value", "note"?}.
 Frames to the page: {"type": "history", "messages"} on connect (the session's visible history, so a reload
-loses nothing), {"type": "status"}, {"type": "delta", "text"}, {"type": "final", "reply", "html"},
-{"type": "relay", ...} (an advisor or a note, later), {"type": "error", "message"}.
+loses nothing), {"type": "accepted", "id"} (the message is in the durable inbox), {"type": "status"},
+{"type": "delta", "text"}, {"type": "final", "reply", "html"}, {"type": "relay", ...} (an advisor or a note,
+later), {"type": "error", "message"}.
+
+A message is stored in the durable inbox before `accepted` (its optional client `id` makes a resent frame a
+repeat); if the process dies mid-turn, the inbox sweep answers it into the conversation's open sockets
+(`HubSink`) and its history.
 """
 
 from __future__ import annotations
@@ -16,16 +21,16 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from adapters.base import run_turn
+from adapters.base import replay_turn, run_turn
 from adapters.web.hub import WebChatHub
 from adapters.web.inbound import clean_id, to_incoming
 from adapters.web.render import history_frame, render_reply
 from core.assistant import Assistant
 from core.escalation import ACCEPT_OFFER
-from core.store import ConversationStore
-from core.types import Reply
+from core.store import ConversationStore, Inbox, InboxItem
+from core.types import IncomingMessage, Reply
 
-__all__ = ["HISTORY_LIMIT", "WebSink", "register"]
+__all__ = ["HISTORY_LIMIT", "HubSink", "WebSink", "recover", "register"]
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +39,21 @@ HISTORY_LIMIT = 50
 ASSISTANT_KEY = web.AppKey("web_assistant", Assistant)
 HUB_KEY = web.AppKey("web_hub", WebChatHub)
 CONVERSATIONS_KEY = web.AppKey("web_conversations", ConversationStore)
+INBOX_KEY = web.AppKey("web_inbox", Inbox)
 
 
-def register(app: web.Application, assistant: Assistant, hub: WebChatHub, conversations: ConversationStore) -> None:
+def register(
+    app: web.Application,
+    assistant: Assistant,
+    hub: WebChatHub,
+    conversations: ConversationStore,
+    inbox: Inbox | None = None,
+) -> None:
     app[ASSISTANT_KEY] = assistant
     app[HUB_KEY] = hub
     app[CONVERSATIONS_KEY] = conversations
+    if inbox is not None:
+        app[INBOX_KEY] = inbox
     app.router.add_get("/", index)
     app.router.add_get("/ws/chat", chat_socket)
 
@@ -68,6 +82,36 @@ class WebSink:
         await self._socket.send_json({"type": "error", "message": text})
 
 
+class HubSink:
+    """A turn the inbox sweep runs again: its frames go to every socket the conversation has open now (none:
+    the answer is in the history the page shows when it reconnects)."""
+
+    def __init__(self, hub: WebChatHub, conversation_key: str) -> None:
+        self._hub = hub
+        self._key = conversation_key
+
+    async def progress(self, status: str) -> None:
+        await self._hub.send(self._key, {"type": "status", "status": status})
+
+    async def delta(self, text: str) -> None:
+        await self._hub.send(self._key, {"type": "delta", "text": text})
+
+    async def final(self, reply: Reply) -> None:
+        await self._hub.send(self._key, render_reply(reply))
+
+    async def apologise(self, text: str) -> None:
+        await self._hub.send(self._key, {"type": "error", "message": text})
+
+
+async def recover(
+    item: InboxItem, *, assistant: Assistant, conversations: ConversationStore, hub: WebChatHub
+) -> bool:
+    """Run a stored web message again (the inbox sweep); True when answered."""
+    message = IncomingMessage.model_validate(item.payload["message"])
+    sink = HubSink(hub, message.conversation.key)
+    return await replay_turn(assistant, conversations, message, sink) is not None
+
+
 async def chat_socket(request: web.Request) -> web.WebSocketResponse:
     assistant = request.app[ASSISTANT_KEY]
     hub = request.app[HUB_KEY]
@@ -84,14 +128,19 @@ async def chat_socket(request: web.Request) -> web.WebSocketResponse:
         async for frame in socket:
             if frame.type != WSMsgType.TEXT:
                 continue
-            await _handle_frame(frame.data, socket, assistant, user_id, session_id)
+            await _handle_frame(frame.data, socket, assistant, user_id, session_id, request.app.get(INBOX_KEY))
     finally:
         hub.remove(conversation_key, socket)
     return socket
 
 
 async def _handle_frame(
-    data: str, socket: web.WebSocketResponse, assistant: Assistant, user_id: str, session_id: str
+    data: str,
+    socket: web.WebSocketResponse,
+    assistant: Assistant,
+    user_id: str,
+    session_id: str,
+    inbox: Inbox | None = None,
 ) -> None:
     try:
         payload: Any = json.loads(data)
@@ -101,12 +150,39 @@ async def _handle_frame(
         return
     if kind == "message" and isinstance(payload.get("text"), str) and payload["text"].strip():
         message = to_incoming(user_id=user_id, session_id=session_id, text=payload["text"])
-        await run_turn(assistant, message, WebSink(socket))
+        await _answer(_with_client_id(message, payload.get("id"), user_id), socket, assistant, inbox)
     elif kind == "accept_offer":
         message = to_incoming(user_id=user_id, session_id=session_id, text=ACCEPT_OFFER, kind="action")
-        await run_turn(assistant, message, WebSink(socket))
+        await _answer(message, socket, assistant, inbox)
     elif kind == "feedback" and isinstance(payload.get("turn_id"), str) and payload.get("value") in (1, -1):
         stored = await assistant.feedback(payload["turn_id"], payload["value"], payload.get("note"))
         await socket.send_json({"type": "feedback", "stored": stored, "turn_id": payload["turn_id"]})
     else:
         await socket.send_json({"type": "error", "message": f"Unsupported or incomplete frame {kind!r}."})
+
+
+def _with_client_id(message: IncomingMessage, client_id: object, user_id: str) -> IncomingMessage:
+    """A page that resends a frame (it lost the socket) sends the same `id`: one answer, not two."""
+    if not isinstance(client_id, str) or not client_id:
+        return message
+    return message.model_copy(update={"event_id": f"web:{user_id}:{clean_id(client_id)}"})
+
+
+async def _answer(
+    message: IncomingMessage, socket: web.WebSocketResponse, assistant: Assistant, inbox: Inbox | None
+) -> None:
+    """Stored in the inbox (a repeat is dropped), acknowledged, answered, then marked done."""
+    if inbox is not None:
+        payload = {"message": message.model_dump(mode="json")}
+        if not await inbox.accept(message.event_id, platform="web", payload=payload):
+            return  # a resent frame: the first copy is (being) answered
+        await socket.send_json({"type": "accepted", "id": message.event_id})
+    reply = None
+    try:
+        reply = await run_turn(assistant, message, WebSink(socket))
+    finally:
+        if inbox is not None:
+            if reply is not None:
+                await inbox.done(message.event_id)
+            else:
+                inbox.release(message.event_id)

@@ -12,6 +12,7 @@ from adapters.web import advisor, routes
 from adapters.web.advisor import WebAdvisorDesk, WebPersonChannel
 from adapters.web.hub import WebChatHub
 from core.escalation import AdvisorDesk, PersonChannel
+from core.store import InboxItem
 
 __all__ = ["WebSurface", "build"]
 
@@ -39,9 +40,16 @@ class WebSurface:
 
     def mount(self, app: web.Application) -> None:
         services = self._services
-        routes.register(app, services.assistant, self.chat_hub, services.conversations)
+        routes.register(app, services.assistant, self.chat_hub, services.conversations, services.inbox)
         if services.escalations is not None:
             advisor.register(app, services.escalations, desk_hub=self.desk_hub, token=self._advisor_token)
+
+    async def recover(self, item: InboxItem) -> bool:
+        """The inbox sweep: the stored message answered into the conversation's open sockets and history."""
+        services = self._services
+        return await routes.recover(
+            item, assistant=services.assistant, conversations=services.conversations, hub=self.chat_hub
+        )
 
     async def start(self) -> None:
         """Nothing to connect: the page calls us."""

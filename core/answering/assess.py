@@ -8,14 +8,18 @@
    nearest sources (core.answering.refusal). It keeps the withheld answer's confidence.
 3. The firm's closing text, once (core.compose.disclaimer.closing_note): the disclaimer on an answer that
    contains a recommendation, the no-recommendation line on an answer to a request for one that gives none.
-4. Whatever has not been streamed yet is streamed now (a model streams as it writes; the rest is sent whole).
+4. The answer guard (core.answering.guard): an answer from documents that carries account numbers, payment
+   instructions, off-channel requests or promissory terms is blocked and replaced by the refusal.
+5. Whatever has not been streamed yet is streamed now (a model streams as it writes; the rest is sent whole).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from core.answering.guard import guard_hits
 from core.answering.refusal import OFFER, refusal
 from core.answering.request import AnswerRequest
 from core.compose.disclaimer import DEFAULT_DISCLAIMER, DEFAULT_NO_RECOMMENDATION, closing_note
@@ -26,6 +30,8 @@ from core.grounding import check_grounding as lexical_check
 from core.retrieval.types import Passage
 
 __all__ = ["Assessment", "Assessor"]
+
+log = logging.getLogger(__name__)
 
 CERTAIN_STEPS = frozenset({"template", "memory"})
 WRONG_PERIOD_CAP = 0.05
@@ -44,6 +50,8 @@ class Assessment:
     signals: dict[str, float] = field(default_factory=dict)
     withheld: bool = False
     """The answer was below the threshold and replaced by a refusal."""
+    blocked: list[str] = field(default_factory=list)
+    """What the answer guard found (the answer was replaced by a refusal); empty: nothing."""
 
 
 @dataclass(slots=True)
@@ -65,6 +73,13 @@ class Assessor:
             final.failures, final.model = draft.failures, draft.model
             final.tokens_in, final.tokens_out = draft.tokens_in, draft.tokens_out
             result.withheld = True
+        hits = guard_hits(final.text, approved=(self.disclaimer, self.no_recommendation))
+        if final.step in FROM_DOCUMENTS and hits:
+            log.warning("answer guard blocked an answer (%s)", ", ".join(hits))
+            final = refusal(request, withheld=draft)
+            final.failures, final.model = draft.failures, draft.model
+            final.tokens_in, final.tokens_out = draft.tokens_in, draft.tokens_out
+            result.withheld, result.blocked, result.confidence = True, hits, 0
         note = closing_note(
             disclaimer=self.disclaimer, no_recommendation=self.no_recommendation, asked=request.high_stakes,
             illustrated=request.advice, strategy=final.strategy,

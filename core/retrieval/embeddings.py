@@ -87,6 +87,9 @@ class MiniLmEmbedder:
             if self._session is not None:
                 return
             import onnxruntime as ort
+
+            if hasattr(ort, "disable_telemetry_events"):  # offline means offline: no ORT telemetry (issue 14)
+                ort.disable_telemetry_events()
             from tokenizers import Tokenizer
 
             path = self._model_path or _installed_model()

@@ -3,12 +3,15 @@
 from core.store.conversations import ConversationStore, StoredMessage
 from core.store.db import Database, normalize_url
 from core.store.events import EventLog
+from core.store.inbox import Inbox, InboxItem
 from core.store.metrics import MetricsStore, TurnRecord
 
 __all__ = [
     "ConversationStore",
     "Database",
     "EventLog",
+    "Inbox",
+    "InboxItem",
     "MetricsStore",
     "StoredMessage",
     "TurnRecord",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.store.db import Database
@@ -34,43 +37,36 @@ class ConversationStore:
         return self._db
 
     async def touch(self, person: Person, conversation: Conversation) -> None:
-        """Create or refresh the person and the conversation (keeping the newest reference)."""
+        """Create or refresh the person and the conversation (keeping the newest reference).
+
+        Upserts (`INSERT ... ON CONFLICT DO UPDATE`, SQLite and PostgreSQL): a person's first two messages
+        arriving at once, in one process or two, both succeed instead of one hitting the primary key.
+        """
         now = utcnow()
+        insert = self._insert()
+        user = insert(UserRow).values(
+            id=person.id, platform=conversation.platform, display_name=person.display_name, created_at=now,
+            last_seen_at=now,
+        )
+        user_update: dict[str, Any] = {"last_seen_at": now}
+        if person.display_name:
+            user_update["display_name"] = person.display_name
+        row = insert(ConversationRow).values(
+            key=conversation.key, platform=conversation.platform, tenant=conversation.tenant,
+            channel_id=conversation.channel_id, thread_id=conversation.thread_id, is_direct=conversation.is_direct,
+            reference=conversation.reference, created_at=now, last_activity_at=now,
+        )
+        row_update: dict[str, Any] = {"last_activity_at": now}
+        if conversation.reference is not None:
+            row_update["reference"] = row.excluded.reference
         async with self._db.session() as session:
-            user = await session.get(UserRow, person.id)
-            if user is None:
-                session.add(
-                    UserRow(
-                        id=person.id,
-                        platform=conversation.platform,
-                        display_name=person.display_name,
-                        created_at=now,
-                        last_seen_at=now,
-                    )
-                )
-            else:
-                user.last_seen_at = now
-                if person.display_name:
-                    user.display_name = person.display_name
-            row = await session.get(ConversationRow, conversation.key)
-            if row is None:
-                session.add(
-                    ConversationRow(
-                        key=conversation.key,
-                        platform=conversation.platform,
-                        tenant=conversation.tenant,
-                        channel_id=conversation.channel_id,
-                        thread_id=conversation.thread_id,
-                        is_direct=conversation.is_direct,
-                        reference=conversation.reference,
-                        created_at=now,
-                        last_activity_at=now,
-                    )
-                )
-            else:
-                row.last_activity_at = now
-                if conversation.reference is not None:
-                    row.reference = conversation.reference
+            await session.execute(user.on_conflict_do_update(index_elements=[UserRow.id], set_=user_update))
+            await session.execute(
+                row.on_conflict_do_update(index_elements=[ConversationRow.key], set_=row_update)
+            )
+
+    def _insert(self) -> Any:
+        return sqlite_insert if self._db.is_sqlite else postgresql_insert
 
     async def add_message(
         self,
@@ -136,6 +132,26 @@ class ConversationStore:
         session.add_all([asked, answered])  # one flush; inserted in this order
         await session.flush()
         return asked.id
+
+    async def answer_for(self, event_id: str) -> str | None:
+        """finbot's saved answer to the message with this platform event id (None: not answered yet).
+
+        A turn re-run by the inbox sweep delivers this instead of answering twice when the first run saved.
+        """
+        async with self._db.session() as session:
+            asked = await session.scalar(select(MessageRow).where(MessageRow.event_id == event_id))
+            if asked is None:
+                return None
+            return await session.scalar(
+                select(MessageRow.text)
+                .where(
+                    MessageRow.conversation_key == asked.conversation_key,
+                    MessageRow.id > asked.id,
+                    MessageRow.role == "assistant",
+                )
+                .order_by(MessageRow.id)
+                .limit(1)
+            )
 
     async def recent_messages(self, conversation_key: str, limit: int) -> list[StoredMessage]:
         """The last `limit` messages of a conversation, oldest first."""

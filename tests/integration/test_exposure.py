@@ -44,3 +44,35 @@ def test_open_advisor_desk_is_refused_off_loopback(make_settings: SettingsFactor
     assert info.value.setting == "FINBOT_ADVISOR_TOKEN"
     check_exposure(make_settings(FINBOT_ADVISOR_TOKEN="s3cret"), "0.0.0.0")  # noqa: S104
     check_exposure(make_settings(FINBOT_WEB=False), "0.0.0.0")  # noqa: S104
+
+
+def test_teams_anonymous_mode_is_refused_off_loopback(make_settings: SettingsFactory) -> None:
+    anonymous = make_settings(FINBOT_TEAMS="true", FINBOT_WEB="false")
+    with pytest.raises(ConfigurationError, match="MICROSOFT_APP_ID"):
+        check_exposure(anonymous, "0.0.0.0")  # noqa: S104 - what is refused
+    check_exposure(anonymous, "127.0.0.1")
+
+
+async def test_healthz_is_503_while_the_database_is_locked(make_settings: SettingsFactory) -> None:
+    import sqlite3
+
+    from bot import server as server_module
+
+    server = await start_server(make_settings(), host="127.0.0.1", port=0)
+    original = server_module.HEALTH_TIMEOUT_S
+    server_module.HEALTH_TIMEOUT_S = 0.5
+    try:
+        assert await _status(server.url + "/readyz") == 200
+        path = server.container.db.sqlite_path
+        assert path
+        lock = sqlite3.connect(path, isolation_level=None, timeout=30)
+        lock.execute("BEGIN EXCLUSIVE")
+        try:
+            assert await _status(server.url + "/healthz") == 503
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+        assert await _status(server.url + "/healthz") == 200
+    finally:
+        server_module.HEALTH_TIMEOUT_S = original
+        await server.stop()

@@ -22,11 +22,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import inbound
 from adapters.slack.delivery import post_message
 from adapters.slack.deps import SlackDeps
+from adapters.slack.middleware import MESSAGE_PREFIX, claim_key
 from adapters.slack.sessions import dm_session_id
-from adapters.slack.turn import answer_in_thread
+from adapters.slack.turn import Inboxed, answer_in_thread
+from core.store import InboxItem
 from core.types import IncomingMessage
 
-__all__ = ["EVENTS", "FILES_NOTE", "handle_mention", "handle_message", "register"]
+__all__ = ["EVENTS", "FILES_NOTE", "handle_mention", "handle_message", "handle_stored", "register"]
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +41,53 @@ FILES_NOTE = (
 
 def register(app: AsyncApp, deps: SlackDeps) -> None:
     async def on_message(body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
-        await handle_message(body, client, deps, bot_user_id=context.bot_user_id)
+        inboxed = _inboxed(deps, body)
+        settled = False
+        try:
+            settled = await handle_message(body, client, deps, bot_user_id=context.bot_user_id, inboxed=inboxed)
+        finally:
+            await _settle(inboxed, settled)
 
     async def on_mention(body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
-        await handle_mention(body, client, deps, bot_user_id=context.bot_user_id)
+        inboxed = _inboxed(deps, body)
+        settled = False
+        try:
+            settled = await handle_mention(body, client, deps, bot_user_id=context.bot_user_id, inboxed=inboxed)
+        finally:
+            await _settle(inboxed, settled)
 
     app.event("message")(on_message)
     app.event("app_mention")(on_mention)
+
+
+def _inboxed(deps: SlackDeps, body: dict[str, Any]) -> Inboxed | None:
+    key = claim_key(body)
+    if deps.inbox is None or key is None or not key.startswith(MESSAGE_PREFIX):
+        return None
+    return Inboxed(inbox=deps.inbox, key=key)
+
+
+async def _settle(inboxed: Inboxed | None, settled: bool) -> None:
+    """Done after delivery; otherwise (the turn failed) left to the inbox sweep, after its lease."""
+    if inboxed is None:
+        return
+    if settled:
+        await inboxed.inbox.done(inboxed.key)
+    else:
+        inboxed.inbox.release(inboxed.key)
+
+
+async def handle_stored(item: InboxItem, client: AsyncWebClient, deps: SlackDeps) -> bool:
+    """An inbox event run again by the sweep: the same listener, resuming a message an earlier run showed."""
+    body = item.payload.get("body") or {}
+    event = body.get("event") or {}
+    if deps.inbox is None or not isinstance(event, dict):
+        return True
+    inboxed = Inboxed(
+        inbox=deps.inbox, key=item.event_id, shown_ts=(item.delivery or {}).get("ts"), replay=True
+    )
+    handler = handle_mention if event.get("type") == "app_mention" else handle_message
+    return await handler(body, client, deps, bot_user_id=item.payload.get("bot_user_id"), inboxed=inboxed)
 
 
 def _answerable(event: dict[str, Any], deps: SlackDeps, bot_user_id: str | None) -> bool:
@@ -53,42 +95,60 @@ def _answerable(event: dict[str, Any], deps: SlackDeps, bot_user_id: str | None)
 
 
 async def handle_message(
-    body: dict[str, Any], client: AsyncWebClient, deps: SlackDeps, *, bot_user_id: str | None
-) -> None:
-    """`message.im` always; `message.channels/groups` only as a follow-up in a thread finbot is in."""
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    deps: SlackDeps,
+    *,
+    bot_user_id: str | None,
+    inboxed: Inboxed | None = None,
+) -> bool:
+    """`message.im` always; `message.channels/groups` only as a follow-up in a thread finbot is in.
+
+    Returns True when settled (answered, or not for finbot); False when the turn failed (the inbox re-runs it)."""
     event = body.get("event") or {}
     if event.get("files") and inbound.is_direct_channel(str(event.get("channel") or ""), event.get("channel_type")):
         await _note_files(client, event, deps, bot_user_id)
     if not _answerable(event, deps, bot_user_id):
-        return
+        return True
     if inbound.is_top_level_dm(event):
-        await answer_in_thread(client, deps, await _in_dm_session(body, deps, bot_user_id), show_status=False)
-        return
+        message = await _in_dm_session(body, deps, bot_user_id)
+        return await _answered(client, deps, message, show_status=False, inboxed=inboxed)
     message = inbound.event_to_incoming(body, bot_user_id=bot_user_id)
     if message.conversation.is_direct:  # an AI-app panel thread: its own conversation, status shown
-        await answer_in_thread(client, deps, message, show_status=True)
-        return
+        return await _answered(client, deps, message, show_status=True, inboxed=inboxed)
     in_thread = event.get("thread_ts") and event.get("thread_ts") != event.get("ts")
     if not in_thread or inbound.mentions(str(event.get("text") or ""), bot_user_id):
-        return  # top-level chatter is not for finbot; a mention is answered by the app_mention listener
+        return True  # top-level chatter is not for finbot; a mention is answered by the app_mention listener
     if await deps.conversations.get_conversation(message.conversation.key) is None:
-        return  # a thread finbot never spoke in
-    await answer_in_thread(client, deps, message, show_status=False)
+        return True  # a thread finbot never spoke in
+    return await _answered(client, deps, message, show_status=False, inboxed=inboxed)
 
 
 async def handle_mention(
-    body: dict[str, Any], client: AsyncWebClient, deps: SlackDeps, *, bot_user_id: str | None
-) -> None:
-    """`@finbot ...` in a channel: answer in the message's thread."""
+    body: dict[str, Any],
+    client: AsyncWebClient,
+    deps: SlackDeps,
+    *,
+    bot_user_id: str | None,
+    inboxed: Inboxed | None = None,
+) -> bool:
+    """`@finbot ...` in a channel: answer in the message's thread (True when settled, as `handle_message`)."""
     event = body.get("event") or {}
     if not _answerable(event, deps, bot_user_id):
-        return
+        return True
     message = inbound.event_to_incoming(body, bot_user_id=bot_user_id)
     if message.conversation.is_direct:
-        return  # a mention in a DM also arrives as message.im, which answers it
+        return True  # a mention in a DM also arrives as message.im, which answers it
     if event.get("files"):
         await _note_files(client, event, deps, bot_user_id)
-    await answer_in_thread(client, deps, message, show_status=False)
+    return await _answered(client, deps, message, show_status=False, inboxed=inboxed)
+
+
+async def _answered(
+    client: AsyncWebClient, deps: SlackDeps, message: IncomingMessage, *, show_status: bool, inboxed: Inboxed | None
+) -> bool:
+    reply = await answer_in_thread(client, deps, message, show_status=show_status, inboxed=inboxed)
+    return reply is not None
 
 
 async def _in_dm_session(body: dict[str, Any], deps: SlackDeps, bot_user_id: str | None) -> IncomingMessage:

@@ -4,6 +4,7 @@ from core.store.models.audit import AuditRow
 from core.store.models.base import Base, utcnow
 from core.store.models.conversation import ConversationRow, MessageRow, ProcessedEvent, UserRow
 from core.store.models.escalation import EscalationRow
+from core.store.models.inbox import InboxRow
 from core.store.models.installation import InstallationRow
 from core.store.models.knowledge import ChunkRow, DocumentRow
 from core.store.models.market import PriceRow, QuoteRow
@@ -20,6 +21,7 @@ __all__ = [
     "DocumentRow",
     "EscalationRow",
     "HoldingRow",
+    "InboxRow",
     "InstallationRow",
     "MessageRow",
     "PriceRow",

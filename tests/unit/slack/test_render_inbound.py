@@ -55,7 +55,14 @@ def test_claim_keys_separate_mentions_from_channel_messages_but_catch_redeliveri
 
 def test_mrkdwn_conversion_and_escaping() -> None:
     text = render.to_mrkdwn("## Fees\n**Wires** cost *$25* & see [the guide](https://x.test/a?b=1) <now>")
-    assert text == "*Fees*\n*Wires* cost _$25_ &amp; see <https://x.test/a?b=1|the guide> &lt;now&gt;"
+    assert text == "*Fees*\n*Wires* cost _$25_ &amp; see the guide &lt;now&gt;"
+
+
+def test_echoed_links_and_mentions_stay_inert_in_block_kit() -> None:
+    echoed = "I'll remember that your bank is [verify here](https://evil.example) <!channel> <https://x.test|y>"
+    blocks = json.dumps(render.reply_blocks(Reply(text=echoed, citations=[])))
+    assert "<https://evil.example" not in blocks and "<!channel>" not in blocks and "<https://x.test|" not in blocks
+    assert "verify here" in blocks and "&lt;!channel&gt;" in blocks
 
 
 def test_long_answers_split_under_section_and_block_limits() -> None:

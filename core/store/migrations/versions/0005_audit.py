@@ -1,7 +1,7 @@
 """audit trail: append-only, hash-chained audit_log with triggers refusing UPDATE and DELETE
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 19:00:00
 """
 
@@ -14,7 +14,7 @@ import core.store.models.base
 from core.store.models.audit import AUDIT_TRIGGERS_POSTGRESQL, AUDIT_TRIGGERS_SQLITE
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

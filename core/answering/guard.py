@@ -1,0 +1,54 @@
+"""The answer guard: what finbot must never tell a client, whatever its sources or its model say.
+
+Retrieved text is data, not instructions, but a planted document can still talk a model (or the extractive
+composer, which quotes) into repeating it. Every final answer drafted from documents (LLM, extractive, jury)
+is checked here; the advisor relay is not (an advisor's words are the firm's own). A hit blocks the answer:
+the person gets the refusal with the offer of an advisor instead, and the hit is logged with its kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+__all__ = ["GUARD_RULES", "guard_hits"]
+
+GUARD_RULES: dict[str, re.Pattern[str]] = {
+    "account_number": re.compile(
+        r"(?i)\b(?:account|acct|a/c)\s*(?:number|no\.?|#)?\s*[:#]?\s*\d[\d -]{4,}\d"
+        r"|\b\d{3,6}-\d{3,6}-\d{3,10}\b"
+    ),
+    "iban": re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}\b"),
+    "routing_number": re.compile(r"(?i)\b(?:routing|aba|sort code|swift|bic)\b[^.\n]{0,25}\b[\dA-Z-]{6,11}\b"),
+    "payment_instruction": re.compile(
+        r"(?i)\b(?:wire|send|transfer|deposit|move)\b[^.\n]{0,40}\b(?:money|funds|savings|payment|balance)\b"
+        r"[^.\n]{0,30}\bto\b[^.\n]{0,30}\b(?:account|iban|wallet|\d)"
+        r"|\b(?:wire|send|transfer)\s+(?:it|them|money|funds)\s+to\b"
+    ),
+    "off_channel": re.compile(
+        r"(?i)\b(?:whatsapp|telegram|signal app|wechat|personal (?:email|phone)|text me at|call me on)\b"
+    ),
+    "promissory": re.compile(r"(?i)\b(?:guaranteed (?:returns?|profits?|income)|risk[- ]free|can(?:no|')t lose)\b"),
+}
+"""Kind -> pattern. Promissory terms pass when they are inside the firm's approved wording."""
+
+INSTRUCTION_LIKE = re.compile(
+    r"(?i)\b(?:ignore|disregard|forget)\b[^.\n]{0,30}\b(?:previous|prior|above|all)\b[^.\n]{0,20}"
+    r"\b(?:instructions?|rules?|prompts?)\b|\byou are now\b|\bsystem prompt\b|\btell the (?:user|client)\b"
+)
+"""Text addressed to the model rather than to a reader (ingestion flags documents containing it)."""
+
+
+def guard_hits(text: str, *, approved: Iterable[str] = ()) -> list[str]:
+    """The kinds of forbidden content in `text` (empty: the answer may go out)."""
+    cleaned = text
+    for wording in approved:
+        if wording:
+            cleaned = cleaned.replace(wording, " ")
+    return [kind for kind, pattern in GUARD_RULES.items() if pattern.search(cleaned)]
+
+
+def flags(text: str) -> list[str]:
+    """Why a document looks planted: instruction-like text and payment instructions (for `finbot ingest`)."""
+    found = ["instruction_like"] if INSTRUCTION_LIKE.search(text) else []
+    return found + [k for k in ("payment_instruction", "account_number", "iban") if GUARD_RULES[k].search(text)]
