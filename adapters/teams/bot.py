@@ -25,7 +25,14 @@ from microsoft_agents.activity import (
     Attachment,
     InvokeResponse,
 )
-from microsoft_agents.hosting.core import AgentApplication, ApplicationOptions, MemoryStorage, TurnContext, TurnState
+from microsoft_agents.hosting.core import (
+    AgentApplication,
+    ApplicationOptions,
+    MemoryStorage,
+    RouteRank,
+    TurnContext,
+    TurnState,
+)
 from microsoft_agents.hosting.core.authorization import Connections
 
 from adapters.base import run_turn
@@ -139,9 +146,9 @@ class FinbotAgent(AgentApplication[TurnState]):
         self._commands = commands
         self._stream_interval_s = stream_interval_s
         self.answers = AnswerBook()
-        self.adaptive_card.action_execute(re.compile(""))  # every verb: the registry decides(self._on_execute)
+        self.adaptive_card.action_execute(re.compile(""))(self._on_execute)  # every verb: the registry decides
         # Action.Execute values the SDK's model refuses (an empty verb, no action) never reach action_execute.
-        self.invoke("adaptiveCard/action")(self._on_unknown_execute)
+        self.invoke("adaptiveCard/action", rank=RouteRank.LAST)(self._on_unknown_execute)
         self.invoke("message/submitAction")(self._on_feedback_loop)
         self.conversation_update("membersAdded")(self._on_members_added)
         self.activity(ActivityTypes.message_update)(self._on_message_update)

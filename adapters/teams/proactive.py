@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
-from microsoft_agents.hosting.core import ChannelServiceAdapter, TurnContext
+from microsoft_agents.hosting.core import ChannelServiceAdapter, ClaimsIdentity, TurnContext
 
 from adapters.teams.inbound import reference_from_dict
 from adapters.teams.render import card_attachment
@@ -64,7 +64,7 @@ class Proactive:
             response = await context.send_activity(activity)
             sent.append(response.id if response else None)
 
-        await self._adapter.continue_conversation(self._app_id, self._continuation(reference), post)
+        await self._continue(reference, post)
         return sent[0] if sent else None
 
     async def update(self, reference: dict[str, Any], activity_id: str, *, text: str | None = None,
@@ -76,7 +76,15 @@ class Proactive:
             _not_a_reply(context)
             await context.update_activity(activity)
 
-        await self._adapter.continue_conversation(self._app_id, self._continuation(reference), put)
+        await self._continue(reference, put)
+
+    async def _continue(self, reference: dict[str, Any], callback: Any) -> None:
+        if self._app_id:
+            await self._adapter.continue_conversation(self._app_id, self._continuation(reference), callback)
+            return
+        # Anonymous mode: `continue_conversation("")` builds claims {"aud": "", "appid": ""}, which the SDK then
+        # does not treat as anonymous and asks for a token it cannot get; empty claims are anonymous.
+        await self._adapter.continue_conversation_with_claims(ClaimsIdentity(), self._continuation(reference), callback)
 
     @staticmethod
     def _continuation(reference: dict[str, Any]) -> Activity:
