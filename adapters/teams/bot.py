@@ -173,8 +173,10 @@ class FinbotAgent(AgentApplication[TurnState]):
             handler, args = command
             reply = await handler(message, args)
             if isinstance(reply, ActionResult):  # a command's own card and/or text (e.g. `metrics`)
-                cards = [_attachment(reply.card)] if reply.card else None
-                await _send(context, Activity(type=ActivityTypes.message, text=reply.text, attachments=cards))
+                answer = Activity(type=ActivityTypes.message, text=reply.text)
+                if reply.card:
+                    answer.attachments = [_attachment(reply.card)]
+                await _send(context, answer)
                 return
             if reply is not None:
                 await _send(context, final_message(reply, feedback=False))

@@ -32,12 +32,10 @@ def thread_reference(channel_reference: dict[str, Any], root_activity_id: str) -
 def _message(text: str | None, card: dict[str, Any] | None, activity_id: str | None = None) -> Activity:
     if text is None and card is None:
         raise ValueError("a proactive message needs text or a card")
-    return Activity(
-        type=ActivityTypes.message,
-        id=activity_id,
-        text=text,
-        attachments=[Attachment.model_validate(card_attachment(card))] if card is not None else None,
-    )
+    activity = Activity(type=ActivityTypes.message, id=activity_id, text=text)
+    if card is not None:  # the SDK's model refuses `attachments=None`
+        activity.attachments = [Attachment.model_validate(card_attachment(card))]
+    return activity
 
 
 def _not_a_reply(context: TurnContext) -> None:
