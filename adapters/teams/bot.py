@@ -88,19 +88,26 @@ class AnswerBook:
         self._size = size
         self._answers: OrderedDict[str, Answered] = OrderedDict()
         self._turns: OrderedDict[str, str] = OrderedDict()
+        self._latest: OrderedDict[str, str] = OrderedDict()
 
-    def record(self, question_id: str, answer_id: str, *, turn_id: str | None, escalated: bool) -> None:
+    def record(self, question_id: str, answer_id: str, *, conversation_id: str, turn_id: str | None,
+               escalated: bool) -> None:
         self._answers[question_id] = Answered(answer_id, turn_id, escalated)
         self._answers.move_to_end(question_id)
         if turn_id:
             self._turns[answer_id] = turn_id
-        for book in (self._answers, self._turns):
+            self._latest[conversation_id] = turn_id
+            self._latest.move_to_end(conversation_id)
+        for book in (self._answers, self._turns, self._latest):
             while len(book) > self._size:
                 book.popitem(last=False)
 
-    def turn_of(self, answer_id: str | None) -> str | None:
-        """The core's turn id behind one of finbot's messages (the native feedback loop names only the message)."""
-        return self._turns.get(answer_id or "")
+    def turn_of(self, answer_id: str | None, conversation_id: str) -> str | None:
+        """The core's turn id behind one of finbot's messages (the native feedback loop names only the message,
+        in `replyToId`; without one, e.g. from the Agents Playground, the conversation's latest answer)."""
+        if answer_id:
+            return self._turns.get(answer_id)
+        return self._latest.get(conversation_id)
 
     def get(self, question_id: str) -> Answered | None:
         return self._answers.get(question_id)
@@ -188,8 +195,8 @@ class FinbotAgent(AgentApplication[TurnState]):
         await sink.start()
         reply = await run_turn(self._assistant, message, sink)
         if reply is not None and sink.answer_id and context.activity.id:
-            self.answers.record(context.activity.id, sink.answer_id, turn_id=reply.turn_id,
-                                escalated=reply.escalation is not None)
+            self.answers.record(context.activity.id, sink.answer_id, conversation_id=context.activity.conversation.id,
+                                turn_id=reply.turn_id, escalated=reply.escalation is not None)
 
     # -- edits and deletes --------------------------------------------------------------------------
 
@@ -236,7 +243,7 @@ class FinbotAgent(AgentApplication[TurnState]):
         on the answer message (its `replyToId`); the turn id is looked up from the answer's id."""
         value = context.activity.value if isinstance(context.activity.value, dict) else {}
         reaction = (value.get("actionValue") or {}).get("reaction") if isinstance(value.get("actionValue"), dict) else None
-        turn_id = self.answers.turn_of(context.activity.reply_to_id)
+        turn_id = self.answers.turn_of(context.activity.reply_to_id, context.activity.conversation.id)
         if value.get("actionName") == "feedback" and reaction in ("like", "dislike") and turn_id:
             await self._assistant.feedback(turn_id, 1 if reaction == "like" else -1)
         else:
