@@ -57,7 +57,9 @@ class TeamsApp:
         self.auth_config = auth_configuration(config)
         self.validator = validator(self.auth_config, openid_metadata_url=config.openid_metadata_url)
         factory = token_provider_factory or (_msal if config.auth_enabled else lambda _: AnonymousTokenProvider())
-        self.connections = ConnectionManager(factory, connections_configurations={"SERVICE_CONNECTION": self.auth_config})
+        self.connections = ConnectionManager(
+            factory, connections_configurations={"SERVICE_CONNECTION": self.auth_config}
+        )
         self.adapter = CloudAdapter(connection_manager=self.connections)
         self.adapter.on_turn_error = self._on_error  # the SDK's default prints and posts the exception's text
         self.adapter.use(ConversationMiddleware(conversations, events))

@@ -242,7 +242,8 @@ class FinbotAgent(AgentApplication[TurnState]):
         """Teams' native thumbs: `{"actionName": "feedback", "actionValue": {"reaction": "like"|"dislike", ...}}`
         on the answer message (its `replyToId`); the turn id is looked up from the answer's id."""
         value = context.activity.value if isinstance(context.activity.value, dict) else {}
-        reaction = (value.get("actionValue") or {}).get("reaction") if isinstance(value.get("actionValue"), dict) else None
+        action_value = value.get("actionValue")
+        reaction = action_value.get("reaction") if isinstance(action_value, dict) else None
         turn_id = self.answers.turn_of(context.activity.reply_to_id, context.activity.conversation.id)
         if value.get("actionName") == "feedback" and reaction in ("like", "dislike") and turn_id:
             await self._assistant.feedback(turn_id, 1 if reaction == "like" else -1)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from microsoft_agents.hosting.core import AuthTypes
+from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration
 
 from core.errors import ConfigurationError
-from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration
 
 __all__ = ["BOT_FRAMEWORK_ISSUERS", "TeamsConfig", "auth_configuration"]
 

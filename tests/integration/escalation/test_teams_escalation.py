@@ -126,5 +126,6 @@ async def test_top_level_messages_in_the_advisor_channel_are_not_answered(teams:
                                                   conversation_id=CHANNEL_ID))
     await teams.turn(message_activity("What are the trading hours?", service_url=url, conversation_type="channel",
                                       mention_bot=True, **DANA))
-    said = [c.activity.get("text") for c in teams.connector.requests if c.activity and c.activity.get("type") == "message"]
+    said = [c.activity.get("text") for c in teams.connector.requests
+            if c.activity and c.activity.get("type") == "message"]
     assert len(said) == 1 and "Mention me" in said[0], "only the introduction when finbot joined the team"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.teams import ActionResult, CardAction, text_card
 from sqlalchemy import select
 
+from adapters.teams import ActionResult, CardAction, text_card
 from core.store.models import TurnMetricRow
 from tests.fakes.bf_activities import invoke_activity, message_activity
 from tests.integration.teams.conftest import QUESTION, TeamsHarness, card_of
