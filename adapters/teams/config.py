@@ -10,10 +10,7 @@ from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration
 
 from core.errors import ConfigurationError
 
-__all__ = ["BOT_FRAMEWORK_ISSUERS", "TeamsConfig", "auth_configuration"]
-
-BOT_FRAMEWORK_ISSUERS = ("https://api.botframework.com",)
-"""Who signs channel-to-bot tokens in the public cloud (Teams' Bot Connector)."""
+__all__ = ["TeamsConfig", "auth_configuration"]
 
 _AUTH_TYPES = {"MultiTenant": AuthTypes.client_secret, "SingleTenant": AuthTypes.client_secret,
                "UserAssignedMSI": AuthTypes.user_managed_identity}
@@ -30,7 +27,7 @@ class TeamsConfig:
     openid_metadata_url: str | None = None
     """Where the signing keys of incoming tokens are published (None: the Bot Framework's, public cloud)."""
     token_issuer: str | None = None
-    """The `iss` incoming tokens must carry (None: the Bot Framework's, public cloud)."""
+    """The `iss` incoming tokens must carry (None: the SDK's defaults: the Bot Framework's and the Entra tenant's)."""
 
     @property
     def auth_enabled(self) -> bool:
@@ -50,6 +47,6 @@ def auth_configuration(config: TeamsConfig) -> AgentAuthConfiguration:
         tenant_id=(config.app_tenant_id or None) if config.app_type == "SingleTenant" else None,
         connection_name="SERVICE_CONNECTION",
         anonymous_allowed=not config.auth_enabled,
-        issuers=[config.token_issuer] if config.token_issuer else list(BOT_FRAMEWORK_ISSUERS),
+        issuers=[config.token_issuer] if config.token_issuer else None,
         validate_issuer=True,
     )
