@@ -12,6 +12,7 @@ Routes (the SDK's decorators, registered in `FinbotAgent.__init__`):
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections import OrderedDict
@@ -246,7 +247,7 @@ class FinbotAgent(AgentApplication[TurnState]):
         reaction = action_value.get("reaction") if isinstance(action_value, dict) else None
         turn_id = self.answers.turn_of(context.activity.reply_to_id, context.activity.conversation.id)
         if value.get("actionName") == "feedback" and reaction in ("like", "dislike") and turn_id:
-            await self._assistant.feedback(turn_id, 1 if reaction == "like" else -1)
+            await self._assistant.feedback(turn_id, 1 if reaction == "like" else -1, _feedback_text(action_value))
         else:
             log.info("a Teams feedback invoke finbot cannot place (reply to %s)", context.activity.reply_to_id)
         await _invoke_response(context, 200, {})
@@ -297,13 +298,24 @@ class _UpdateSink:
     async def final(self, reply: Reply) -> None:
         if reply.silent:
             return
-        activity = final_message(reply, feedback=self._feedback)
+        activity = final_message(reply, feedback_loop=not self._feedback)
         activity.id = self._answer_id
         activity.text = reply.text
         await self._context.update_activity(activity)
 
     async def apologise(self, text: str) -> None:
         await self._context.update_activity(Activity(type=ActivityTypes.message, id=self._answer_id, text=text))
+
+
+def _feedback_text(action_value: dict[str, Any]) -> str | None:
+    """The words a person typed with their thumb (Teams sends them as a JSON string: `{"feedbackText": ...}`)."""
+    raw = action_value.get("feedback")
+    try:
+        parsed = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return None
+    text = parsed.get("feedbackText") if isinstance(parsed, dict) else None
+    return (text.strip()[:1000] or None) if isinstance(text, str) else None
 
 
 def _event_type(activity: Activity) -> str | None:

@@ -66,13 +66,16 @@ def _attachment(card: dict[str, Any]) -> Attachment:
     return Attachment.model_validate(card_attachment(card))
 
 
-def final_message(reply: Reply, *, feedback: bool = True) -> Activity:
-    """The whole answer as one message (group chats, channels, and the fallback after a failed stream)."""
+def final_message(reply: Reply, *, feedback: bool = True, feedback_loop: bool = False) -> Activity:
+    """The whole answer as one message (group chats, channels, and the fallback after a failed stream);
+    `feedback`: thumbs on the card; `feedback_loop`: Teams' own thumbs on the message instead (1:1 chats)."""
     activity = Activity(
         type=ActivityTypes.message,
         summary=notification_text(reply),
-        attachments=[_attachment(reply_card(reply, feedback=feedback))],
+        attachments=[_attachment(reply_card(reply, feedback=feedback and not feedback_loop))],
     )
+    if feedback_loop and reply.turn_id:
+        activity.channel_data = {"feedbackLoop": {"type": "default"}}
     activity.add_ai_metadata(client_citations(reply.text, reply.citations))
     return activity
 
@@ -141,7 +144,7 @@ class TeamsSink:
             except Exception:  # any streaming failure: fall back to one final message
                 log.exception("ending the Teams stream failed; sending the answer as one message")
                 self.broken = True
-        await self._context.send_activity(final_message(reply, feedback=self._stream is None or not reply.turn_id))
+        await self._context.send_activity(final_message(reply, feedback_loop=self._stream is not None))
 
     async def _end_stream(self, reply: Reply) -> None:
         stream = self._stream

@@ -52,7 +52,7 @@ async def test_native_feedback_loop_is_stored_on_the_right_turn(teams: TeamsHarn
     assert posted.status == 200
     async with teams.server.container.db.session() as session:
         rows = list((await session.scalars(select(TurnMetricRow).order_by(TurnMetricRow.created_at))).all())
-    assert [r.feedback for r in rows] == [None, -1]
+    assert [(r.feedback, r.feedback_note) for r in rows] == [(None, None), (-1, "vague")], "stored like Slack's"
     assert len(await teams.stored_messages("user")) == 2, "a thumb is not a question"
 
 

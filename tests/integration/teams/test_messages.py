@@ -119,6 +119,7 @@ async def test_streaming_error_downgrades_to_one_final_message(teams: TeamsHarne
     assert len(messages) == 1
     card = card_of(messages[0])
     assert "$25" in card_text(card) and "money-transfers.md" in card_text(card), "the card carries the whole answer"
+    assert messages[0]["channelData"]["feedbackLoop"] == {"type": "default"}, "still Teams' own thumbs in 1:1"
 
 
 async def test_malformed_json_is_400_and_nothing_is_stored(teams: TeamsHarness) -> None:
