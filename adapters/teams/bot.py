@@ -12,6 +12,7 @@ Routes (the SDK's decorators, registered in `FinbotAgent.__init__`):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -210,14 +211,16 @@ class FinbotAgent(AgentApplication[TurnState]):
         message = to_incoming(activity)
         if answered is None or answered.escalated or message is None:
             return
-        if not await self._events.claim(f"teams:edit:{activity.id}:{hash(message.text)}"):
+        digest = hashlib.sha256(message.text.encode()).hexdigest()[:16]  # the same in every process
+        if not await self._events.claim(f"teams:edit:{activity.id}:{digest}"):
             return
         edited = IncomingMessage(event_id=f"teams:edit:{activity.id}", person=message.person,
                                  conversation=message.conversation, text=message.text, kind=message.kind)
         sink = _UpdateSink(context, answered.answer_id, feedback=not is_personal(activity))
         reply = await run_turn(self._assistant, edited, sink)
-        if reply is not None and reply.escalation is not None:
-            answered.escalated = True
+        if reply is not None:  # the thumbs on the updated message now rate the new turn
+            self.answers.record(activity.id, answered.answer_id, conversation_id=activity.conversation.id,
+                                turn_id=reply.turn_id, escalated=reply.escalation is not None)
 
     async def _on_message_delete(self, context: TurnContext, state: TurnState) -> None:
         """The person deleted their question: finbot's answer to it goes too."""
