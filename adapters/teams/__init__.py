@@ -1,12 +1,14 @@
-"""Microsoft Teams adapter (botbuilder 4.17.1). Every Bot Framework type stays inside this package.
+"""Microsoft Teams adapter on the Microsoft 365 Agents SDK (microsoft-agents-hosting-aiohttp / -core). Every
+Bot Framework type stays inside this package.
 
     inbound.py    Activity -> IncomingMessage, conversation references, card actions
     render.py     Reply -> Adaptive Card 1.5
-    streaming.py  Teams streaming by hand (1:1), one final message elsewhere
-    bot.py        the activity handler: translate, call the core once, render, deliver
+    delivery.py   the SDK's native streaming (1:1), one final message elsewhere; AI label, citations
+    bot.py        the AgentApplication: routes for messages, Action.Execute, feedback, edits, deletes, installs
     middleware.py exactly-once turns, references stored on every activity
-    auth.py       header checks and JWT validation -> 401
-    routes.py     POST /api/messages
+    config.py     settings -> the SDK's AgentAuthConfiguration
+    auth.py       the SDK's JWT validator with configurable OpenID metadata -> 401
+    routes.py     POST /api/messages (400 / 401 first, then the SDK)
     proactive.py  posting later into a stored conversation
     actions.py    card-action and text-command registries (extension points)
     manifest.py   the sideload zip (`finbot teams package`)

@@ -1,30 +1,42 @@
-"""The Teams adapter assembled: botbuilder's CloudAdapter and authentication, finbot's handler, the registries,
-proactive posting, and the background turns. One per process (built in bot/container.py)."""
+"""The Teams adapter assembled on the Microsoft 365 Agents SDK: its CloudAdapter (aiohttp), connection manager
+(outgoing tokens: MSAL with the app id and password), JWT validator, and finbot's agent, registries, proactive
+posting and background turns. One per process (built in bot/container.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity
-from botframework.connector.auth import AuthenticateRequestResult, ServiceClientCredentialsFactory
+from microsoft_agents.activity import Activity
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import AccessTokenProviderBase, AnonymousTokenProvider, ConnectionManager
+from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration, ClaimsIdentity
 
 from adapters.teams.actions import ActionRegistry, CommandRegistry
-from adapters.teams.bot import FinbotTeamsBot
-from adapters.teams.config import TeamsConfig, sdk_configuration
+from adapters.teams.auth import validator
+from adapters.teams.bot import FinbotAgent
+from adapters.teams.config import TeamsConfig, auth_configuration
 from adapters.teams.feedback import feedback_handler
 from adapters.teams.middleware import ConversationMiddleware
 from adapters.teams.proactive import Proactive
 from adapters.teams.render import FEEDBACK_VERB
 from core.assistant import Assistant
-from core.errors import ConfigurationError
 from core.store import ConversationStore, EventLog
 
-__all__ = ["TeamsApp"]
+__all__ = ["TeamsApp", "TokenProviderFactory"]
 
 log = logging.getLogger(__name__)
+
+TokenProviderFactory = Callable[[AgentAuthConfiguration], AccessTokenProviderBase]
+"""Makes the provider of outgoing Bot Framework tokens from the connection settings (the seam tests replace)."""
+
+
+def _msal(config: AgentAuthConfiguration) -> AccessTokenProviderBase:
+    from microsoft_agents.authentication.msal import MsalAuth
+
+    return MsalAuth(config)
 
 
 class TeamsApp:
@@ -37,40 +49,48 @@ class TeamsApp:
         assistant: Assistant,
         conversations: ConversationStore,
         events: EventLog,
-        credentials_factory: ServiceClientCredentialsFactory | None = None,
+        token_provider_factory: TokenProviderFactory | None = None,
     ) -> None:
-        """`credentials_factory` is the seam for outgoing tokens (default: MSAL with the app id and password)."""
         self.config = config
         if not config.auth_enabled:
             log.warning("Teams auth is OFF: MicrosoftAppId is empty, /api/messages accepts unauthenticated activities")
-        try:
-            self.auth = ConfigurationBotFrameworkAuthentication(
-                sdk_configuration(config), credentials_factory=credentials_factory
-            )
-        except Exception as exc:  # botbuilder raises a bare Exception naming the missing property
-            raise ConfigurationError("MicrosoftAppType", str(exc)) from None
-        self.adapter = CloudAdapter(self.auth)
+        self.auth_config = auth_configuration(config)
+        self.validator = validator(self.auth_config, openid_metadata_url=config.openid_metadata_url)
+        factory = token_provider_factory or (_msal if config.auth_enabled else lambda _: AnonymousTokenProvider())
+        self.connections = ConnectionManager(
+            factory, connections_configurations={"SERVICE_CONNECTION": self.auth_config}
+        )
+        self.adapter = CloudAdapter(connection_manager=self.connections)
+        self.adapter.on_turn_error = self._on_error  # the SDK's default prints and posts the exception's text
         self.adapter.use(ConversationMiddleware(conversations, events))
         self.actions = ActionRegistry()
         self.commands = CommandRegistry()
         self.actions.register(FEEDBACK_VERB, feedback_handler(assistant))
-        self.bot = FinbotTeamsBot(
-            assistant, actions=self.actions, commands=self.commands, stream_interval_s=config.stream_interval_s
+        self.agent = FinbotAgent(
+            assistant, connections=self.connections, events=events, actions=self.actions, commands=self.commands,
+            stream_interval_s=config.stream_interval_s,
         )
+        self.agent.error(self._on_error)
         self.proactive = Proactive(self.adapter, app_id=config.app_id)
         self._turns: set[asyncio.Task[None]] = set()
 
+    @staticmethod
+    async def _on_error(context: Any, error: Exception) -> None:
+        """The SDK's default posts the exception's text into the chat; finbot logs it and says nothing more."""
+        log.error("Teams %s activity %s failed", context.activity.type, context.activity.id,
+                  exc_info=(type(error), error, error.__traceback__))
+
     # -- incoming -----------------------------------------------------------------------------------
 
-    def start_turn(self, auth_result: AuthenticateRequestResult, activity: Activity) -> None:
+    def start_turn(self, claims: ClaimsIdentity, activity: Activity) -> None:
         """Answer an authenticated activity in the background (the HTTP request returns at once)."""
-        task = asyncio.create_task(self._turn(auth_result, activity))
+        task = asyncio.create_task(self._turn(claims, activity))
         self._turns.add(task)
         task.add_done_callback(self._turns.discard)
 
-    async def _turn(self, auth_result: AuthenticateRequestResult, activity: Activity) -> None:
+    async def _turn(self, claims: ClaimsIdentity, activity: Activity) -> None:
         try:
-            await self.adapter.process_activity(auth_result, activity, self.bot.on_turn)
+            await self.adapter.process_activity(claims, activity, self.agent.on_turn)
         except Exception:  # the edge of a background turn: nothing above it would see the error
             log.exception("Teams %s activity %s failed", activity.type, activity.id)
 

@@ -60,10 +60,11 @@ def card_of(escalation: Escalation) -> dict[str, Any]:
     actions: list[Element] = []
     data = {"escalation_id": escalation.id}
     if escalation.status == Status.OPEN:
-        actions.append({"type": "Action.Submit", "title": "Claim", "style": "positive",
+        actions.append({"type": "Action.Execute", "title": "Claim", "style": "positive", "verb": CLAIM_VERB,
                         "data": {"verb": CLAIM_VERB, **data}})
     if escalation.is_active:
-        actions.append({"type": "Action.Submit", "title": "Close", "data": {"verb": CLOSE_VERB, **data}})
+        actions.append({"type": "Action.Execute", "title": "Close", "verb": CLOSE_VERB,
+                        "data": {"verb": CLOSE_VERB, **data}})
     card: dict[str, Any] = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
     if actions:
         card["actions"] = actions

@@ -1,6 +1,6 @@
 """Bot Framework activities -> the core's IncomingMessage (and the bits finbot keeps to post again later).
 
-Pure functions over a deserialized `Activity`; nothing here does I/O.
+Pure functions over the Agents SDK's (pydantic) `Activity`; nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -8,8 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from botbuilder.core import TurnContext
-from botbuilder.schema import Activity, ConversationReference
+from microsoft_agents.activity import Activity, ConversationReference
 
 from adapters.teams.actions import CardAction
 from adapters.text import strip_controls
@@ -45,8 +44,10 @@ def tenant_of(activity: Activity) -> str:
 
 
 def is_personal(activity: Activity) -> bool:
+    """A 1:1 chat. A missing `conversationType` is not one: finbot streams, and speaks freely, only where Teams
+    says the chat is personal."""
     conversation = activity.conversation
-    return conversation is not None and (conversation.conversation_type or "personal") == "personal"
+    return conversation is not None and conversation.conversation_type == "personal"
 
 
 def split_thread(conversation_id: str) -> tuple[str, str | None]:
@@ -66,13 +67,13 @@ def teams_conversation(tenant: str, conversation_id: str, *, personal: bool = Fa
 
 def reference_of(activity: Activity) -> dict[str, Any]:
     """The serialized ConversationReference (camelCase JSON, `serviceUrl` included) for proactive posts."""
-    reference = TurnContext.get_conversation_reference(activity).serialize()
+    reference = activity.get_conversation_reference().model_dump(by_alias=True, exclude_none=True, mode="json")
     reference["serviceUrl"] = activity.service_url
     return reference
 
 
 def reference_from_dict(reference: dict[str, Any]) -> ConversationReference:
-    return ConversationReference().deserialize(reference)
+    return ConversationReference.model_validate(reference)
 
 
 def channel_root_reference(reference: dict[str, Any]) -> dict[str, Any] | None:
@@ -107,7 +108,7 @@ def question_text(activity: Activity) -> str:
         return ""
     text = activity.text
     if activity.recipient is not None and activity.recipient.id:
-        text = TurnContext.remove_recipient_mention(copy.copy(activity)) or ""
+        text = activity.model_copy(deep=True).remove_recipient_mention() or ""
     return " ".join(strip_controls(text).replace("<at></at>", " ").split())
 
 

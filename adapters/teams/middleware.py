@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from botbuilder.core import InvokeResponse, Middleware, TurnContext
-from botbuilder.schema import Activity, ActivityTypes
+from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
+from microsoft_agents.hosting.core import Middleware, TurnContext
 
 from adapters.teams.inbound import channel_root_reference, conversation_of, person_of, teams_conversation, tenant_of
 from core.store import ConversationStore, EventLog
@@ -16,13 +16,14 @@ __all__ = ["ConversationMiddleware", "INCOMING_TYPES"]
 log = logging.getLogger(__name__)
 
 INCOMING_TYPES = frozenset(
-    {ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update, ActivityTypes.installation_update}
+    {ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update, ActivityTypes.installation_update,
+     ActivityTypes.message_update, ActivityTypes.message_delete}
 )
 """What people and Teams send; proactive continuations (`event`) pass straight through."""
 _ANSWERED = (ActivityTypes.message, ActivityTypes.invoke)
 
 
-class ConversationMiddleware(Middleware):
+class ConversationMiddleware(Middleware):  # the SDK's middleware protocol, as botbuilder's
     """Exactly-once turns (`EventLog.claim`, shared by every process) and a fresh conversation reference per
     activity, install events included: the reference is what proactive posts need later."""
 
@@ -30,10 +31,10 @@ class ConversationMiddleware(Middleware):
         self._conversations = conversations
         self._events = events
 
-    async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable[None]]) -> None:
+    async def on_turn(self, context: TurnContext, logic: Callable[[TurnContext], Awaitable[None]]) -> None:
         activity = context.activity
         if activity.type not in INCOMING_TYPES or activity.conversation is None:
-            await logic()
+            await logic(context)
             return
         if activity.type in _ANSWERED and activity.id and not await self._events.claim(f"teams:{activity.id}"):
             log.info("Teams activity %s was already handled; not answering twice", activity.id)
@@ -41,7 +42,7 @@ class ConversationMiddleware(Middleware):
                 await _answer_invoke(context, 200)
             return
         await self._remember(activity)
-        await logic()
+        await logic(context)
 
     async def _remember(self, activity: Activity) -> None:
         person = person_of(activity)

@@ -1,4 +1,5 @@
-"""Posting into a Teams conversation later, from a stored conversation reference (advisor relays, reminders).
+"""Posting into a Teams conversation later, from a stored conversation reference (advisor relays, reminders),
+through the Agents SDK's `continue_conversation`.
 
 A reference is what `inbound.reference_of` stored on the conversation (`Conversation.reference`): it cannot be
 rebuilt from a user id alone (docs/platform-notes.md, "Proactive"). Posting to a channel's own reference (no
@@ -10,8 +11,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from botbuilder.core import CloudAdapterBase, TurnContext
-from botbuilder.schema import Activity, ActivityTypes, Attachment
+from microsoft_agents.activity import Activity, ActivityTypes, Attachment
+from microsoft_agents.hosting.core import ChannelServiceAdapter, ClaimsIdentity, TurnContext
 
 from adapters.teams.inbound import reference_from_dict
 from adapters.teams.render import card_attachment
@@ -31,24 +32,22 @@ def thread_reference(channel_reference: dict[str, Any], root_activity_id: str) -
 def _message(text: str | None, card: dict[str, Any] | None, activity_id: str | None = None) -> Activity:
     if text is None and card is None:
         raise ValueError("a proactive message needs text or a card")
-    return Activity(
-        type=ActivityTypes.message,
-        id=activity_id,
-        text=text,
-        attachments=[Attachment().deserialize(card_attachment(card))] if card is not None else None,
-    )
+    activity = Activity(type=ActivityTypes.message, id=activity_id, text=text)
+    if card is not None:  # the SDK's model refuses `attachments=None`
+        activity.attachments = [Attachment.model_validate(card_attachment(card))]
+    return activity
 
 
 def _not_a_reply(context: TurnContext) -> None:
-    """botbuilder addresses sends as replies to the turn's activity; a continuation's id is a random uuid1
-    (`get_continuation_activity`), so drop it and post a plain new message (`POST .../activities`)."""
+    """The SDK addresses sends as replies to the turn's activity; a continuation's id is a random uuid
+    (`ConversationReference.get_continuation_activity`), so drop it and post a plain new message."""
     context.activity.id = None
 
 
 class Proactive:
-    """`send` and `update` messages in stored conversations through botbuilder's `continue_conversation`."""
+    """`send` and `update` messages in stored conversations through the SDK's `continue_conversation`."""
 
-    def __init__(self, adapter: CloudAdapterBase, *, app_id: str) -> None:
+    def __init__(self, adapter: ChannelServiceAdapter, *, app_id: str) -> None:
         self._adapter = adapter
         self._app_id = app_id
 
@@ -63,7 +62,7 @@ class Proactive:
             response = await context.send_activity(activity)
             sent.append(response.id if response else None)
 
-        await self._adapter.continue_conversation(self._reference(reference), post, self._app_id)
+        await self._continue(reference, post)
         return sent[0] if sent else None
 
     async def update(self, reference: dict[str, Any], activity_id: str, *, text: str | None = None,
@@ -75,11 +74,19 @@ class Proactive:
             _not_a_reply(context)
             await context.update_activity(activity)
 
-        await self._adapter.continue_conversation(self._reference(reference), put, self._app_id)
+        await self._continue(reference, put)
+
+    async def _continue(self, reference: dict[str, Any], callback: Any) -> None:
+        if self._app_id:
+            await self._adapter.continue_conversation(self._app_id, self._continuation(reference), callback)
+            return
+        # Anonymous mode: `continue_conversation("")` builds claims {"aud": "", "appid": ""}, which the SDK then
+        # does not treat as anonymous and asks for a token it cannot get; empty claims are anonymous.
+        await self._adapter.continue_conversation_with_claims(ClaimsIdentity(), self._continuation(reference), callback)
 
     @staticmethod
-    def _reference(reference: dict[str, Any]) -> Any:
+    def _continuation(reference: dict[str, Any]) -> Activity:
         """A fresh post, not a reply to the message the reference was taken from."""
         parsed = reference_from_dict(reference)
         parsed.activity_id = None
-        return parsed
+        return parsed.get_continuation_activity()

@@ -105,9 +105,11 @@ def _escalation(notice: EscalationNotice | None) -> list[Element]:
 
 
 def _feedback_actions(turn_id: str) -> list[Element]:
-    """Thumbs up / down as Action.Submit (works in every scope; arrives as a `message` with `value`)."""
+    """Thumbs up / down as Action.Execute (Universal Actions: an `adaptiveCard/action` invoke whose answer
+    replaces the card); 1:1 chats use Teams' native feedback loop on the message instead."""
     return [
-        {"type": "Action.Submit", "title": title, "data": {"verb": FEEDBACK_VERB, "turn_id": turn_id, "rating": rating}}
+        {"type": "Action.Execute", "title": title, "verb": FEEDBACK_VERB,
+         "data": {"verb": FEEDBACK_VERB, "turn_id": turn_id, "rating": rating}}
         for title, rating in (("👍 Helpful", 1), ("👎 Not helpful", -1))
     ]
 

@@ -1,11 +1,11 @@
-"""`POST /api/messages`: our own route around `CloudAdapter.process_activity` (botbuilder 4.17.1 work-arounds).
+"""`POST /api/messages`: finbot's own aiohttp route in front of the Agents SDK's CloudAdapter.
 
-- Bug 1: `CloudAdapter.process` (botbuilder/integration/aiohttp/cloud_adapter.py) runs `serializer_helper` on the
-  invoke body a second time and answers every invoke with 500; here the invoke
-  response body goes out as-is with `web.json_response(invoke_response.body, status=invoke_response.status)`.
-- Bugs 2 and 3: bad or missing Authorization headers raise inside the SDK; `auth.check_header` answers 401 first.
-- Teams wants the HTTP answer fast (15 s): messages are authenticated, then answered in the background (202);
-  invokes must carry their result in the response, so they run inline.
+- The body is checked first: the SDK's `process_request` runs `Activity.model_validate` outside its error handling,
+  so a malformed activity (a JSON array, a missing or empty field) would answer 500; here it is a 400.
+- The caller is checked next (`auth.authorize`: the SDK's JWT validator): 401 for every refusal.
+- Invokes carry their result in the HTTP response: they go through the SDK's `start_agent_process`.
+  Messages and the other activities are answered in the background (202 at once): Teams wants the HTTP answer
+  within 15 s and an answer can take longer (the SDK's `process` would hold the request for the whole turn).
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import logging
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from azure.core.exceptions import DeserializationError  # what msrest raises (it re-exports it)
-from botbuilder.schema import Activity, ActivityTypes
+from microsoft_agents.activity import Activity, ActivityTypes
+from microsoft_agents.hosting.aiohttp import start_agent_process
+from pydantic import ValidationError
 
-from adapters.teams.auth import AuthUnavailable, Unauthorized, authenticate, check_header
+from adapters.teams.auth import Unauthorized, authorize
 
 if TYPE_CHECKING:
     from adapters.teams.app import TeamsApp
@@ -47,37 +48,29 @@ def _parse(raw: bytes) -> Activity | None:
     if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
         return None
     try:
-        return Activity().deserialize(body)
-    except (DeserializationError, TypeError, ValueError):
+        activity = Activity.model_validate(body)
+    except (ValidationError, TypeError, ValueError):
         return None
+    return activity if activity.conversation is not None and activity.conversation.id else None
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
     teams = request.app[TEAMS_KEY]
-    header = request.headers.get("Authorization")
-    try:
-        check_header(header, auth_enabled=teams.config.auth_enabled)
-    except Unauthorized:
-        return _error(401, "unauthorized")
     activity = _parse(await request.read())
     if activity is None:
         return _error(400, "expected a Bot Framework activity as a JSON object")
     try:
-        auth_result = await authenticate(teams.auth, activity, header)
+        claims = await authorize(request.headers.get("Authorization"), activity.service_url,
+                                 config=teams.auth_config, validating=teams.validator)
     except Unauthorized:
         return _error(401, "unauthorized")
-    except AuthUnavailable:
-        return _error(503, "cannot validate tokens right now")
     if activity.type != ActivityTypes.invoke:
-        teams.start_turn(auth_result, activity)
+        teams.start_turn(claims, activity)
         return web.Response(status=202)
+    request["claims_identity"] = claims  # noqa: RUF100 - where the SDK's JWT middleware leaves it (a str key)
     try:
-        invoke_response = await teams.adapter.process_activity(auth_result, activity, teams.bot.on_turn)
+        response = await start_agent_process(request, teams.agent, teams.adapter)
     except Exception:  # the edge: log with the activity, answer a plain 500
         log.exception("Teams invoke %s (%s) failed", activity.id, activity.name)
         return _error(500, "internal error")
-    if invoke_response is None:
-        return web.Response(status=200)
-    if invoke_response.body is None:
-        return web.Response(status=invoke_response.status)
-    return web.json_response(invoke_response.body, status=invoke_response.status)
+    return response or web.Response(status=200)

@@ -1,8 +1,8 @@
-"""The Teams surface (adapters.base.Surface): botbuilder on `POST /api/messages`, the advisor desk on
+"""The Teams surface (adapters.base.Surface): the Microsoft 365 Agents SDK on `POST /api/messages`, the advisor desk on
 TEAMS_ADVISOR_CHANNEL, proactive relays into people's chats, and the admin `metrics` command.
 
 On with MicrosoftAppId; FINBOT_TEAMS=true runs it anonymously (Emulator-style local testing). Light to import:
-botbuilder loads only when `build` finds Teams on.
+the SDK loads only when `build` finds Teams on.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ class TeamsSurface:
         await self.app.drain()
 
 
-def build(services: SurfaceServices, settings: Any, *, credentials_factory: Any = None) -> TeamsSurface | None:
-    """`credentials_factory`: the seam for outgoing Bot Framework tokens (tests); default MSAL with the app id."""
+def build(services: SurfaceServices, settings: Any, *, token_provider_factory: Any = None) -> TeamsSurface | None:
+    """`token_provider_factory`: the seam for outgoing Bot Framework tokens (tests); default MSAL with the app id."""
     if not settings.teams_enabled:
         return None
     from adapters.teams import escalation, metrics_command
@@ -70,7 +70,7 @@ def build(services: SurfaceServices, settings: Any, *, credentials_factory: Any 
         assistant=services.assistant,
         conversations=services.conversations,
         events=services.events,
-        credentials_factory=credentials_factory,
+        token_provider_factory=token_provider_factory,
     )
     if services.metrics is not None:  # `metrics [period]` for FINBOT_ADMINS
         app.commands.register(metrics_command.COMMAND, metrics_command.metrics_handler(services.metrics))

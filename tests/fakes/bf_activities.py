@@ -206,3 +206,20 @@ def invoke_activity(
     if reply_to_id is not None:
         activity["replyToId"] = reply_to_id
     return activity
+
+
+def message_edit_activity(question: dict[str, Any], text: str) -> dict[str, Any]:
+    """The ``messageUpdate`` Teams sends when a person edits a message (same id, new text; channelData
+    ``eventType: editMessage``), after Microsoft's "Update and delete messages sent from your bot" examples."""
+    activity = {**question, "type": "messageUpdate", "text": text}
+    activity["channelData"] = {**question.get("channelData", {}), "eventType": "editMessage"}
+    return activity
+
+
+def message_delete_activity(question: dict[str, Any]) -> dict[str, Any]:
+    """The ``messageDelete`` Teams sends when a person deletes a message (its id; channelData ``eventType:
+    softDeleteMessage``), after the same Microsoft examples."""
+    activity = {key: value for key, value in question.items() if key not in ("text", "textFormat", "value")}
+    activity["type"] = "messageDelete"
+    activity["channelData"] = {**question.get("channelData", {}), "eventType": "softDeleteMessage"}
+    return activity

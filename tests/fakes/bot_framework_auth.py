@@ -1,7 +1,7 @@
 """A fake Bot Framework token issuer: OpenID metadata + JWKS on 127.0.0.1, and RS256 tokens signed like the
-Bot Connector's, so the real botbuilder JWT validation runs in tests.
+Bot Connector's, so the Agents SDK's real JWT validation runs in tests.
 
-botbuilder fetches the metadata with a blocking ``requests.get`` from the event loop, so this server runs in
+The SDK fetches keys with a blocking client (in a worker thread), and finbot the metadata too, so this server runs in
 its own thread (a fake on the test's event loop would deadlock).
 """
 

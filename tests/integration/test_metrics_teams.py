@@ -95,7 +95,9 @@ async def test_non_admin_gets_a_refusal_and_no_figures(teams: Harness) -> None:
 
 
 async def _answered_turn(teams: Harness, question: str, conversation_id: str) -> str:
-    await teams.post(message_activity(question, service_url=teams.connector.url, conversation_id=conversation_id))
+    """A group-chat answer (1:1 answers use Teams' own feedback loop, not card buttons)."""
+    await teams.post(message_activity(question, service_url=teams.connector.url, conversation_id=conversation_id,
+                                      conversation_type="groupChat", mention_bot=True))
     for card in reversed(teams.connector.cards()):
         for action in card.get("actions") or []:
             if action.get("data", {}).get("verb") == "feedback":
@@ -110,10 +112,12 @@ async def test_feedback_submit_and_execute_land_on_the_right_turns(teams: Harnes
     assert first != second
 
     submit = {"verb": "feedback", "turn_id": second, "rating": -1}
-    await teams.post(message_activity(None, service_url=teams.connector.url, conversation_id="a:conv-2", value=submit))
+    await teams.post(message_activity(None, service_url=teams.connector.url, conversation_id="a:conv-2",
+                                      conversation_type="groupChat", value=submit))
     execute = {"action": {"type": "Action.Execute", "verb": "feedback", "data": {"turn_id": first, "rating": 1}}}
     status, body = await teams.post(
-        invoke_activity(value=execute, service_url=teams.connector.url, conversation_id="a:conv-1")
+        invoke_activity(value=execute, service_url=teams.connector.url, conversation_id="a:conv-1",
+                        conversation_type="groupChat")
     )
     assert status == 200 and body["statusCode"] == 200
 

@@ -11,11 +11,10 @@ import aiohttp
 import numpy as np
 import openai
 import pytest
-from botbuilder.schema import Activity, Attachment
-from botframework.connector.aio import ConnectorClient
-from botframework.connector.auth import MicrosoftAppCredentials
 from langchain_core.messages import AIMessageChunk, HumanMessage, SystemMessage
 from langchain_openai import ChatOpenAI, OpenAIEmbeddings
+from microsoft_agents.activity import Activity, Attachment
+from microsoft_agents.hosting.core import TeamsConnectorClient
 from pydantic import BaseModel
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
@@ -292,12 +291,15 @@ async def test_bot_connector_receives_reply_via_connector_client(connector: Fake
     conversation_id = incoming["conversation"]["id"]
     assert ";messageid=" in conversation_id and incoming["text"].startswith("<at>finbot</at>")
 
-    client = ConnectorClient(MicrosoftAppCredentials("", ""), base_url=connector.url)
+    client = TeamsConnectorClient(endpoint=connector.url, token="")
     card = Attachment(
         content_type="application/vnd.microsoft.card.adaptive", content={"type": "AdaptiveCard"}
     )
     reply = Activity(type="message", text="hi there", attachments=[card])
-    response = await client.conversations.reply_to_activity(conversation_id, incoming["id"], reply)
+    try:
+        response = await client.conversations.reply_to_activity(conversation_id, incoming["id"], reply)
+    finally:
+        await client.close()
 
     call = await connector.wait_for(lambda c: c.operation == "reply")
     assert call.conversation_id == conversation_id

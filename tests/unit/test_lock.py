@@ -134,3 +134,15 @@ def test_lock_spells_the_extras_that_locked_packages_ask_for(lock_name: str) -> 
                 f"{name} asks for {req}, but requirements/{lock_name} pins {dep} without {req.extras - spelled}: "
                 f"{RELOCK}"
             )
+
+
+RETIRED = ("botbuilder-core", "botbuilder-schema", "botbuilder-integration-aiohttp", "botframework-connector", "msrest")
+"""botbuilder-python (archived, out of support since 2025-12-31) and what it pulled in: Teams runs on the
+Microsoft 365 Agents SDK."""
+
+
+@pytest.mark.parametrize("lock_name", sorted(LOCKS))
+def test_no_lock_installs_botbuilder(lock_name: str) -> None:
+    locked = _locked(ROOT / "requirements" / lock_name)
+    assert not set(RETIRED) & set(locked), f"{lock_name} still installs botbuilder"
+    assert {"microsoft-agents-hosting-aiohttp", "microsoft-agents-hosting-core"} <= set(locked)

@@ -14,7 +14,7 @@ from bot.server import start_server
 from core.store.models import EscalationRow
 from tests.conftest import SettingsFactory
 from tests.fakes import FakeBotConnector
-from tests.fakes.bf_activities import CHANNEL_ID, conversation_update_activity, message_activity
+from tests.fakes.bf_activities import CHANNEL_ID, conversation_update_activity, invoke_activity, message_activity
 from tests.integration.teams.conftest import TeamsHarness
 
 PERSONAL = "a:1personal-chat"
@@ -63,7 +63,7 @@ async def test_teams_person_to_teams_advisor_channel_and_back(teams: TeamsHarnes
     card = _card(card_post.activity)
     card_id = card_post.response["id"]
     actions = {a["data"]["verb"]: a for a in card["actions"]}
-    assert set(actions) == {CLAIM_VERB, CLOSE_VERB} and all(a["type"] == "Action.Submit" for a in actions.values())
+    assert set(actions) == {CLAIM_VERB, CLOSE_VERB} and all(a["type"] == "Action.Execute" for a in actions.values())
     escalation_id = actions[CLAIM_VERB]["data"]["escalation_id"]
     text = json.dumps(card)
     assert "I want to speak to a real person" in text and "Carla Client" in text and "Asked for a person" in text
@@ -75,17 +75,20 @@ async def test_teams_person_to_teams_advisor_channel_and_back(teams: TeamsHarnes
 
     thread = f"{CHANNEL_ID};messageid={card_id}"
     claim = {"verb": CLAIM_VERB, "escalation_id": escalation_id}
-    await teams.turn(message_activity(None, service_url=url, conversation_type="channel", conversation_id=thread,
-                                      value=claim, reply_to_id=card_id, **DANA))
+    execute = {"action": {"type": "Action.Execute", "verb": CLAIM_VERB, "data": claim}, "trigger": "manual"}
+    claimed_by_dana = await teams.post(invoke_activity(value=execute, service_url=url, conversation_type="channel",
+                                                       conversation_id=thread, reply_to_id=card_id, **DANA))
+    await teams.teams.drain()
+    assert claimed_by_dana.status == 200 and claimed_by_dana.body["statusCode"] == 200
     update = teams.connector.calls("update")
     assert len(update) == 1 and update[0].activity_id == card_id
     claimed = json.dumps(_card(update[0].activity))
     assert "Claimed by Dana Advisor" in claimed and CLAIM_VERB not in claimed
     assert "Dana Advisor has picked up your request" in _posts_in(teams.connector, PERSONAL)[-1]["text"]
 
-    await teams.turn(message_activity(None, service_url=url, conversation_type="channel", conversation_id=thread,
-                                      value=claim, reply_to_id=card_id, **ERIK))
-    assert any("Dana Advisor already has this one" in (a.get("text") or "") for a in _posts_in(teams.connector, thread))
+    refused = await teams.post(invoke_activity(value=execute, service_url=url, conversation_type="channel",
+                                               conversation_id=thread, reply_to_id=card_id, **ERIK))
+    assert "Dana Advisor already has this one" in refused.body["value"], "the refusal is the invoke's answer"
     assert len(teams.connector.calls("update")) == 1, "a refused claim does not touch the card"
 
     # Carla keeps typing: Dana sees it in the card's thread; the bot only tells Carla who has it.
@@ -123,4 +126,6 @@ async def test_top_level_messages_in_the_advisor_channel_are_not_answered(teams:
                                                   conversation_id=CHANNEL_ID))
     await teams.turn(message_activity("What are the trading hours?", service_url=url, conversation_type="channel",
                                       mention_bot=True, **DANA))
-    assert [c for c in teams.connector.requests if c.activity and c.activity.get("type") == "message"] == []
+    said = [c.activity.get("text") for c in teams.connector.requests
+            if c.activity and c.activity.get("type") == "message"]
+    assert len(said) == 1 and "Mention me" in said[0], "only the introduction when finbot joined the team"

@@ -1,4 +1,5 @@
-"""With MicrosoftAppId set, every activity's JWT is validated by botbuilder against (fake) Bot Framework keys."""
+"""With MicrosoftAppId set, every activity's JWT is validated by the Agents SDK's validator against (fake) Bot
+Framework keys published through OpenID metadata (TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from functools import partial
 
 import aiohttp
 import pytest
-from botframework.connector.auth import AppCredentials, PasswordServiceClientCredentialFactory
+from microsoft_agents.hosting.core import AnonymousTokenProvider
 
 from adapters.teams import surface as teams_surface
 from bot.container import SURFACES
@@ -22,16 +23,14 @@ APP_ID = "11111111-2222-3333-4444-555555555555"
 OUTBOUND_TOKEN = "outbound-test-token"
 
 
-class _StaticToken(AppCredentials):
-    def get_access_token(self, force_refresh: bool = False) -> str:
-        return OUTBOUND_TOKEN
-
-
-class StaticTokenFactory(PasswordServiceClientCredentialFactory):
+class StaticToken(AnonymousTokenProvider):
     """The outgoing side (MSAL against login.microsoftonline.com) replaced: no network in tests."""
 
-    async def create_credentials(self, app_id, oauth_scope, login_endpoint, validate_authority):  # type: ignore[no-untyped-def]
-        return _StaticToken(app_id=app_id, oauth_scope=oauth_scope)
+    def __init__(self, configuration) -> None:  # type: ignore[no-untyped-def]
+        self.seen = configuration
+
+    async def get_access_token(self, resource_url: str, scopes: list[str], force_refresh: bool = False) -> str:
+        return OUTBOUND_TOKEN
 
 
 @pytest.fixture
@@ -53,7 +52,7 @@ async def secured(
     )
     # The Teams surface with the outgoing-token seam replaced; everything else as configured.
     surfaces = tuple(
-        partial(teams_surface.build, credentials_factory=StaticTokenFactory(APP_ID, "secret"))
+        partial(teams_surface.build, token_provider_factory=StaticToken)
         if build is teams_surface.build else build
         for build in SURFACES
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from adapters.teams import ActionResult, CardAction, text_card
 from core.store.models import TurnMetricRow
 from tests.fakes.bf_activities import invoke_activity, message_activity
@@ -28,9 +30,35 @@ async def _stored_feedback(teams: TeamsHarness, turn_id: str) -> int | None:
     return row.feedback
 
 
-async def test_feedback_submit_is_stored_on_the_right_turn(teams: TeamsHarness) -> None:
-    first_card, _ = await _answered_card(teams)
-    card, card_id = await _answered_card(teams)
+async def _personal_answer(teams: TeamsHarness) -> str:
+    """Ask in a 1:1 chat; the id of the streamed answer (Teams keeps the stream's id for the message)."""
+    before = len(teams.connector.calls())
+    await teams.turn(message_activity(QUESTION, service_url=teams.connector.url))
+    streamed = [c for c in teams.connector.calls()[before:] if c.activity and c.activity["type"] == "typing"
+                and any(e.get("type") == "streaminfo" for e in c.activity.get("entities") or [])]
+    return streamed[0].response["id"]
+
+
+async def test_native_feedback_loop_is_stored_on_the_right_turn(teams: TeamsHarness) -> None:
+    """Teams' thumbs on a 1:1 answer: a `message/submitAction` invoke replying to the answer message."""
+    await _personal_answer(teams)
+    answer_id = await _personal_answer(teams)
+    await teams.server.container.assistant.drain()
+    value = {"actionName": "feedback", "actionValue": {"reaction": "dislike", "feedback": '{"feedbackText":"vague"}'}}
+
+    posted = await teams.post(invoke_activity("message/submitAction", value=value, service_url=teams.connector.url,
+                                              reply_to_id=answer_id))
+
+    assert posted.status == 200
+    async with teams.server.container.db.session() as session:
+        rows = list((await session.scalars(select(TurnMetricRow).order_by(TurnMetricRow.created_at))).all())
+    assert [(r.feedback, r.feedback_note) for r in rows] == [(None, None), (-1, "vague")], "stored like Slack's"
+    assert len(await teams.stored_messages("user")) == 2, "a thumb is not a question"
+
+
+async def test_feedback_submit_from_an_older_card_is_still_stored(teams: TeamsHarness) -> None:
+    """Action.Submit feedback (cards sent before the move to Action.Execute) still counts."""
+    card, card_id = await _answered_card(teams, conversation_type="groupChat", mention_bot=True)
     data = _feedback_data(card, 1)
     teams.connector.clear()
 
@@ -39,13 +67,11 @@ async def test_feedback_submit_is_stored_on_the_right_turn(teams: TeamsHarness) 
 
     assert posted.status == 202
     assert await _stored_feedback(teams, data["turn_id"]) == 1
-    assert await _stored_feedback(teams, _feedback_data(first_card, 1)["turn_id"]) is None
     assert teams.connector.texts() == ["Thanks for the feedback."]
-    assert len(await teams.stored_messages("user")) == 2, "a button press is not a question"
 
 
 async def test_feedback_execute_invoke_answers_200_with_a_body(teams: TeamsHarness) -> None:
-    """botbuilder 4.17.1's CloudAdapter.process answers every invoke with 500 (bug 1); our route does not."""
+    """Action.Execute through the SDK's `adaptive_card.action_execute`: the answer is in the invoke response."""
     card, card_id = await _answered_card(teams, conversation_type="channel", mention_bot=True)
     data = _feedback_data(card, -1)
     value = {"action": {"type": "Action.Execute", "verb": "feedback", "data": data}, "trigger": "manual"}

@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import select
 
 from bot.config import Settings
 from bot.server import RunningServer
@@ -154,7 +155,7 @@ def _card(message: dict[str, Any]) -> dict[str, Any] | None:
     return next((a["content"] for a in message.get("attachments") or [] if a["contentType"] == ADAPTIVE_CARD), None)
 
 
-async def test_question_and_feedback_through_the_agents_playground(
+async def test_question_streamed_and_native_feedback_through_the_agents_playground(
     playground: tuple[str, aiohttp.ClientSession], server: RunningServer
 ) -> None:
     base, http = playground
@@ -164,28 +165,31 @@ async def test_question_and_feedback_through_the_agents_playground(
             assert sent.status == 200
 
         frames: list[dict[str, Any]] = []
-        answer = await _next_message(ws, lambda m: (_card(m) or {}).get("actions") is not None, frames)
-        card = _card(answer)
+        card_message = await _next_message(ws, lambda m: _card(m) is not None, frames)
+        card = _card(card_message)
         assert card is not None and card["version"] == "1.5"
         sources = " ".join(item.get("text", "") for item in card["body"])
         assert "Sources" in sources and "money-transfers.md" in sources
-        streamed = [f["message"] for f in frames if f.get("action") == "updateMessage"]
-        assert [m["streamEntity"]["streamType"] for m in streamed][-1] == "final", "finbot streamed the answer"
-        assert "$25" in streamed[-1]["text"]
-        thumbs_up = next(a for a in card["actions"] if a["data"].get("verb") == "feedback" and a["data"]["rating"] == 1)
+        streamed = [f["message"] for f in frames if f.get("action") in ("createMessage", "updateMessage")
+                    and f["message"].get("streamEntity")]
+        assert streamed[0]["streamEntity"]["streamType"] == "informative", "the core's progress, natively"
+        answer = [f["message"] for f in frames if f.get("action") == "updateMessage"][-1]
+        assert "$25" in answer["text"], "finbot streamed the answer"
+        assert "AIGeneratedContent" in answer["aiEntity"]["additionalType"], "the AI-generated label"
+        assert answer["aiEntity"]["citation"][0]["appearance"]["name"].startswith("Money Transfers")
 
-        submit = {
+        await server.container.teams_app.drain()  # the answer is recorded once its turn ends
+        # Teams' native feedback loop: thumbs up on the answer is a `message/submitAction` invoke.
+        thumbs_up = {
+            "name": "message/submitAction",
             "conversation": {"id": CONVERSATION},
             "from": {"id": USER},
-            "replyToId": answer["messageId"],
-            "value": thumbs_up["data"],
+            "value": {"actionName": "feedback", "actionValue": {"reaction": "like", "feedback": "{}"}},
         }
-        async with http.post(base + "/_conversation/v1/submit", json=submit) as submitted:
+        async with http.post(base + "/_conversation/v1/invoke", json=thumbs_up) as submitted:
             assert submitted.status < 300, await submitted.text()
-        thanks = await _next_message(ws, lambda m: m.get("text") == "Thanks for the feedback.")
-        assert thanks["from"]["id"] != USER
 
-    turn_id = thumbs_up["data"]["turn_id"]
+    await server.container.assistant.drain()
     async with server.container.db.session() as session:
-        row = await session.get(TurnMetricRow, turn_id)
-    assert row is not None and row.feedback == 1
+        rows = list((await session.scalars(select(TurnMetricRow))).all())
+    assert [r.feedback for r in rows] == [1]
