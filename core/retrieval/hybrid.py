@@ -96,7 +96,12 @@ class HybridIndex:
         return np.array([matches(m, filter) for m in self.metadata], dtype=bool)
 
     async def _dense_scores(
-        self, vector: np.ndarray, mask: np.ndarray | None, filter: Filter | None, also: np.ndarray | None = None, depth: int = 0
+        self,
+        vector: np.ndarray,
+        mask: np.ndarray | None,
+        filter: Filter | None,
+        also: np.ndarray | None = None,
+        depth: int = 0,
     ) -> np.ndarray:
         """Cosine per row: with the local index, exact for its top `depth` and for `also` (the keyword
         candidates), NaN for the rest (every row when filtered); else the backend's top `depth`."""

@@ -210,7 +210,8 @@ class LocalVectorIndex:
         if self._path is None:
             return
         tmp = self._path / "rows.jsonl.tmp"
-        lines = (json.dumps({"i": i, "id": id_, "meta": m}) for i, (id_, m) in enumerate(zip(self._ids, self._meta)))
+        pairs = enumerate(zip(self._ids, self._meta, strict=True))
+        lines = (json.dumps({"i": i, "id": id_, "meta": m}) for i, (id_, m) in pairs)
         tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         os.replace(tmp, self._path / "rows.jsonl")
 
