@@ -178,7 +178,10 @@ def main_vectors(sizes: list[int]) -> None:
     for n in sizes:
         for precision in ("float32", "int8"):
             out = subprocess.run(  # noqa: S603 - this script, with our own arguments
-                [sys.executable, __file__, "--one-vectors", precision, str(n)], capture_output=True, text=True, check=True
+                [sys.executable, __file__, "--one-vectors", precision, str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
             )
             rows.append((n, precision, json.loads(out.stdout.strip().splitlines()[-1])))
             print(n, precision, rows[-1][2], flush=True)
