@@ -72,3 +72,28 @@ def test_the_older_npy_files_are_converted(tmp_path: Path) -> None:
     assert index.ids == ids
     assert index.query_sync(matrix[3], 1)[0].id == "c3"
     assert not (folder / "vectors.npy").exists()
+
+
+async def test_hybrid_search_over_the_quantized_index_matches_the_exact_one() -> None:
+    from core.retrieval.bm25 import Bm25Index
+    from core.retrieval.hybrid import HybridIndex
+
+    matrix = _clustered(3000)
+    words = ["wire", "fee", "roth", "ira", "bond", "fund", "tax", "loan", "rate", "cash"]
+    texts = [f"{words[i % 10]} {words[(i // 10) % 10]} note {i}" for i in range(len(matrix))]
+    ids = [str(i) for i in range(len(matrix))]
+    bm25 = Bm25Index.build(texts)
+    engines = []
+    for precision in ("int8", "float32"):
+        vectors = LocalVectorIndex(DIM, precision=precision, exact_below=100)  # type: ignore[arg-type]
+        vectors.upsert_sync(ids, matrix)
+        engines.append(HybridIndex(ids=ids, texts=texts, bm25=bm25, vectors=vectors))
+    assert engines[0].vectors.quantized and not engines[1].vectors.quantized  # type: ignore[attr-defined]
+    same = 0
+    queries = _clustered(40, seed=21)
+    for n, query in enumerate(queries):
+        text = f"{words[n % 10]} {words[(n * 3) % 10]}"
+        quantized = [(h.row, round(h.dense, 4)) for h in await engines[0].search(text, query, 10)]
+        exact = [(h.row, round(h.dense, 4)) for h in await engines[1].search(text, query, 10)]
+        same += len(set(quantized) & set(exact))
+    assert same / (10 * len(queries)) >= 0.99
