@@ -5,6 +5,12 @@
 Each (size, system) runs in its own process so peak memory (max RSS) is its own. finbot: bm25s +
 memory-mapped numpy vectors, hybrid fusion (query vectors precomputed: random unit vectors, as the corpus's).
 Baseline: LangChain EnsembleRetriever(BM25Retriever (rank_bm25), InMemoryVectorStore) with the same vectors.
+
+    .venv/bin/python bench/scale.py --vectors --sizes 10000,57000,500000
+
+The local vector index alone, exact float32 (the baseline) vs int8 codes re-scored exactly, on seeded clustered
+384-d unit vectors appended in batches of 10k: build s, restart load s, search p50/p95 ms, QPS, peak RSS and
+recall@10 against exact search (fewer queries at 500k: the machine is shared).
 """
 
 from __future__ import annotations
@@ -122,13 +128,85 @@ def run_baseline(folder: Path, n_queries: int = 30) -> dict[str, float]:
     }
 
 
+def _clustered(n: int, dim: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = np.random.default_rng(0).standard_normal((2000, dim)).astype(np.float32)
+    rows = centres[rng.integers(0, len(centres), n)] + 0.7 * rng.standard_normal((n, dim)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows
+
+
+def run_vectors(precision: str, n: int, dim: int = 384, batch: int = 10000) -> dict[str, float]:
+    from core.retrieval.vectors import LocalVectorIndex
+
+    n_queries = 200 if n <= 60000 else 20
+    queries = _clustered(n_queries, dim, seed=999_999)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        index = LocalVectorIndex(dim, Path(tmp) / "v", precision=precision)  # type: ignore[arg-type]
+        for start in range(0, n, batch):
+            rows = _clustered(min(batch, n - start), dim, seed=start + 1)
+            index.upsert_sync([str(i) for i in range(start, start + len(rows))], rows)
+        build_s = time.perf_counter() - t0
+        del index
+        t0 = time.perf_counter()
+        index = LocalVectorIndex(dim, Path(tmp) / "v", precision=precision)  # type: ignore[arg-type]
+        load_s = time.perf_counter() - t0
+        exact = [set(np.argsort(-index.scores_for(q))[:10].tolist()) for q in queries]
+        for q in queries[:5]:
+            index.query_sync(q, 10)
+        seconds, found = [], 0
+        for q, truth in zip(queries, exact, strict=True):
+            t0 = time.perf_counter()
+            hits = index.query_sync(q, 10)
+            seconds.append(time.perf_counter() - t0)
+            found += len(truth & {int(h.id) for h in hits})
+    ms = np.array(seconds) * 1000
+    return {
+        "build_s": build_s,
+        "load_s": load_s,
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p95_ms": float(np.percentile(ms, 95)),
+        "qps": len(seconds) / sum(seconds),
+        "peak_mb": _peak_mb(),
+        "recall": found / (10 * len(queries)),
+    }
+
+
+def main_vectors(sizes: list[int]) -> None:
+    rows = []
+    for n in sizes:
+        for precision in ("float32", "int8"):
+            out = subprocess.run(  # noqa: S603 - this script, with our own arguments
+                [sys.executable, __file__, "--one-vectors", precision, str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            rows.append((n, precision, json.loads(out.stdout.strip().splitlines()[-1])))
+            print(n, precision, rows[-1][2], flush=True)
+    print(f"\n{'vectors':>9} {'matrix':<9}{'build s':>9}{'load s':>8}{'p50 ms':>8}{'p95 ms':>8}{'QPS':>8}"
+          f"{'peak MB':>9}{'recall@10':>10}")
+    for n, precision, r in rows:
+        print(f"{n:>9} {precision:<9}{r['build_s']:>9.1f}{r['load_s']:>8.2f}{r['p50_ms']:>8.2f}{r['p95_ms']:>8.2f}"
+              f"{r['qps']:>8.0f}{r['peak_mb']:>9.0f}{r['recall']:>10.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,57000,500000")
     parser.add_argument("--baseline-max", type=int, default=60000, help="skip the baseline above this size")
     parser.add_argument("--fiqa", type=Path, help="a FiQA corpus.jsonl for bench/make_corpus.py (new sizes only)")
     parser.add_argument("--one", nargs=2, metavar=("SYSTEM", "FOLDER"), help=argparse.SUPPRESS)
+    parser.add_argument("--vectors", action="store_true", help="the local vector index alone: float32 vs int8")
+    parser.add_argument("--one-vectors", nargs=2, metavar=("PRECISION", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.one_vectors:
+        print(json.dumps(run_vectors(args.one_vectors[0], int(args.one_vectors[1]))))
+        return
+    if args.vectors:
+        main_vectors([int(s) for s in args.sizes.split(",")])
+        return
     if args.one:
         system, folder = args.one
         result = asyncio.run(run_finbot(Path(folder))) if system == "finbot" else run_baseline(Path(folder))

@@ -367,6 +367,7 @@ def _retriever(settings: Settings, documents: DocumentStore) -> HybridRetriever:
         fusion=FusionConfig.named(settings.fusion),
         backend_name=settings.vector_backend,
         seed_embeddings=(SAMPLE_VECTORS,),
+        precision=settings.vector_precision,
     )
 
 

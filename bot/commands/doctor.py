@@ -89,13 +89,12 @@ def _vectors_line(settings: Settings) -> str:
 
 
 def _local_vectors(settings: Settings) -> int | None:
-    """Rows of the local vector matrix (its .npy header only), None when there is none yet."""
-    import numpy as np
-
-    path = settings.data_dir / "index" / "vectors" / "vectors.npy"
-    if not path.exists():
+    """Rows of the local vector file (its size / (4 x dim)), None when there is none yet."""
+    folder = settings.data_dir / "index" / "vectors"
+    data, dim = folder / "vectors.f32", folder / "dim"
+    if not (data.exists() and dim.exists()):
         return None
-    return int(np.load(path, mmap_mode="r").shape[0])
+    return data.stat().st_size // (4 * int(dim.read_text().strip() or 1))
 
 
 async def knowledge_line(settings: Settings) -> tuple[str, list[str]]:

@@ -54,13 +54,17 @@ class FactSimilarity:
     def scores(
         self, query: str, query_vector: np.ndarray | None, texts: Sequence[str], vectors: Sequence[np.ndarray | None]
     ) -> list[float]:
-        """0..1 per text: the larger of cosine similarity (when both vectors exist) and stem coverage."""
-        out: list[float] = []
-        for text, vector in zip(texts, vectors, strict=True):
-            lexical = max(coverage(query, text), jaccard(query, text))
-            dense = float(np.dot(query_vector, vector)) if query_vector is not None and vector is not None else 0.0
-            out.append(max(lexical, dense))
-        return out
+        """0..1 per text: the larger of cosine similarity (when both vectors exist) and stem coverage.
+        The cosines come from one matrix product over the texts that have vectors."""
+        dense = np.zeros(len(texts), dtype=np.float32)
+        if query_vector is not None:
+            have = [i for i, v in enumerate(vectors) if v is not None and v.shape == query_vector.shape]
+            if have:
+                matrix = np.stack([vectors[i] for i in have])  # type: ignore[misc]
+                dense[np.asarray(have)] = matrix @ np.asarray(query_vector, dtype=np.float32)
+        return [
+            max(coverage(query, text), jaccard(query, text), float(dense[i])) for i, text in enumerate(texts)
+        ]
 
 
 def to_bytes(vector: np.ndarray | None) -> bytes | None:

@@ -175,13 +175,19 @@ class MemoryStore:
             return None
 
     def _near(self, text: str, vector: np.ndarray | None, rows: Sequence[UserFactRow]) -> UserFactRow | None:
-        for row in rows:
-            if jaccard(text, row.text) >= NEAR_DUPLICATE_JACCARD:
+        """The first stored fact that says the same: word overlap, or cosine from one matrix product over
+        the person's fact vectors (not a Python loop of dot products per fact)."""
+        dense = np.zeros(len(rows), dtype=bool)
+        if vector is not None and rows:
+            stored = [from_bytes(r.embedding, vector.shape[0]) if r.embedding_model == self.similarity.model_id
+                      else None for r in rows]
+            have = [i for i, v in enumerate(stored) if v is not None]
+            if have:
+                matrix = np.stack([stored[i] for i in have])  # type: ignore[misc]
+                dense[np.asarray(have)] = matrix @ np.asarray(vector, dtype=np.float32) >= NEAR_DUPLICATE_COSINE
+        for i, row in enumerate(rows):
+            if dense[i] or jaccard(text, row.text) >= NEAR_DUPLICATE_JACCARD:
                 return row
-            other = from_bytes(row.embedding) if row.embedding_model == self.similarity.model_id else None
-            if vector is not None and other is not None and other.shape == vector.shape:
-                if float(np.dot(vector, other)) >= NEAR_DUPLICATE_COSINE:
-                    return row
         return None
 
     async def delete_facts(self, user_id: str, ids: list[int]) -> list[Fact]:

@@ -79,10 +79,13 @@ class HybridIndex:
         self.metadata = list(metadata) if metadata is not None else [{} for _ in self.ids]
         self._row = {id_: i for i, id_ in enumerate(self.ids)}
         self._perm: np.ndarray | None = None
+        self._inverse: np.ndarray | None = None
         if isinstance(vectors, LocalVectorIndex):
             positions = {id_: i for i, id_ in enumerate(vectors.ids)}
             if all(id_ in positions for id_ in self.ids):
                 self._perm = np.array([positions[id_] for id_ in self.ids], dtype=np.int64)
+                self._inverse = np.full(len(vectors.ids), -1, dtype=np.int64)
+                self._inverse[self._perm] = np.arange(len(self.ids))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -92,11 +95,27 @@ class HybridIndex:
             return None
         return np.array([matches(m, filter) for m in self.metadata], dtype=bool)
 
-    async def _dense_scores(self, vector: np.ndarray, mask: np.ndarray | None, filter: Filter | None) -> np.ndarray:
-        """Cosine per row: exact for every row with the local index, else the backend's top `depth`."""
-        if self._perm is not None:
+    async def _dense_scores(
+        self,
+        vector: np.ndarray,
+        mask: np.ndarray | None,
+        filter: Filter | None,
+        also: np.ndarray | None = None,
+        depth: int = 0,
+    ) -> np.ndarray:
+        """Cosine per row: with the local index, exact for its top `depth` and for `also` (the keyword
+        candidates), NaN for the rest (every row when filtered); else the backend's top `depth`."""
+        if self._perm is not None and self._inverse is not None:
             assert isinstance(self.vectors, LocalVectorIndex)
-            scores: np.ndarray = self.vectors.scores_for(vector)[self._perm]
+            if mask is not None or not self.vectors.quantized:
+                full: np.ndarray = self.vectors.scores_for(vector)[self._perm]
+                return full
+            scores = np.full(len(self.ids), np.nan, dtype=np.float32)
+            found, cosines = self.vectors.top_rows(vector, max(self.fusion.depth, depth))
+            rows = self._inverse[found]
+            scores[rows[rows >= 0]] = cosines[rows >= 0]
+            if also is not None and len(also):
+                scores[also] = self.vectors.scores_at(vector, self._perm[also])
             return scores
         hits = await self.vectors.query(vector, self.fusion.depth, filter)
         scores = np.full(len(self.ids), np.nan, dtype=np.float32)
@@ -117,7 +136,8 @@ class HybridIndex:
         if mode == "bm25" or vector is None:
             dense = np.zeros(len(self.ids), np.float32)
         else:
-            dense = await self._dense_scores(vector, mask, filter)
+            also = top_k(keyword, max(self.fusion.depth, k), positive=True)[0] if mode != "dense" else None
+            dense = await self._dense_scores(vector, mask, filter, also, k)
         if mask is not None:
             keyword = np.where(mask, keyword, 0.0)
             dense = np.where(mask, dense, np.nan)

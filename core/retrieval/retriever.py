@@ -29,6 +29,7 @@ from core.retrieval.hybrid import HybridIndex
 from core.retrieval.text import content_terms
 from core.retrieval.types import Passage
 from core.retrieval.vectors import Filter, LocalVectorIndex, VectorIndex
+from core.retrieval.vectors.local import Precision
 
 __all__ = ["EmbeddingCache", "HybridRetriever", "RefreshProgress"]
 
@@ -112,11 +113,14 @@ class HybridRetriever:
         fusion: FusionConfig | None = None,
         backend_name: str = "local",
         seed_embeddings: Sequence[Path] = (),
+        precision: Precision = "int8",
     ) -> None:
         self._documents = documents
         self._embedder = embedder
         self._folder = data_dir / "index" if data_dir else None
-        self._vectors = vectors or LocalVectorIndex(embedder.dim, self._folder / "vectors" if self._folder else None)
+        self._vectors = vectors or LocalVectorIndex(
+            embedder.dim, self._folder / "vectors" if self._folder else None, precision=precision
+        )
         self._fusion = fusion or FusionConfig()
         self._backend_name = backend_name
         self._cache = EmbeddingCache(

@@ -76,7 +76,7 @@ async def test_local_index_survives_restart_memory_mapped(tmp_path: Path) -> Non
     await index.upsert(["x", "y"], np.stack([_unit(1), _unit(2)]), [{"source": "s"}, {"source": "t"}])
     again = LocalVectorIndex(DIM, tmp_path / "v")
     assert await again.count() == 2
-    assert isinstance(again._matrix, np.memmap)
+    assert isinstance(again._rows.matrix, np.memmap)
     assert (await again.query(_unit(2), 1))[0].id == "y"
 
 

@@ -1,7 +1,14 @@
-"""The embedded default: exact cosine search with numpy over a memory-mapped matrix on disk.
+"""The embedded default: a quantized in-memory scan (faiss) re-ranked against float32 rows kept on disk.
 
-Files in `path`: `vectors.npy` (float32, n x dim, opened with mmap so a restart costs no copy)
-and `rows.json` (ids and metadata in row order). Writes go to temporary files renamed into place.
+Files in `path`: `vectors.f32` (raw float32 rows, memory-mapped: a restart reads nothing it does not touch) and
+`rows.jsonl` (one `{"i", "id", "meta"}` line per write, later lines win). Upserts append to both files and to
+the quantized codes (amortised growth, no whole-matrix copy); deletes compact (rare). The older
+`vectors.npy` + `rows.json` pair is converted on first load.
+
+Search: `precision="int8"` (default) scans 8-bit codes (a quarter of float32's memory traffic) for the best
+`max(k, refine)` rows, then re-scores those exactly from the float32 rows, so the top 10 matches exact search
+(recall@10 >= 0.99, tests/unit/retrieval/test_quantized_recall.py). `"float16"` scans half-precision codes;
+`"float32"` is the exact numpy scan. Indexes smaller than `exact_below` rows always scan exactly.
 """
 
 from __future__ import annotations
@@ -12,50 +19,214 @@ import os
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any, Literal
 
 import numpy as np
 
 from core.retrieval.vectors.base import Filter, VectorHit, as_matrix, matches
 
-__all__ = ["LocalVectorIndex"]
+__all__ = ["LocalVectorIndex", "Precision"]
+
+Precision = Literal["int8", "float16", "float32"]
+
+EXACT_BELOW = 4096
+REFINE = 64
+"""Quantized candidates re-scored exactly per query (>= k)."""
+
+
+class _Rows:
+    """float32 rows with amortised appends: a growing memory buffer, or a memory-mapped file appended to."""
+
+    def __init__(self, dim: int, file: Path | None) -> None:
+        self.dim, self.file, self.n = dim, file, 0
+        self._buf = np.zeros((0, dim), dtype=np.float32)
+        if file is not None and file.exists():
+            self.n = file.stat().st_size // (4 * dim)
+            self._map()
+
+    def _map(self) -> None:
+        assert self.file is not None
+        if self.n:
+            self._buf = np.memmap(self.file, dtype=np.float32, mode="r", shape=(self.n, self.dim))
+        else:
+            self._buf = np.zeros((0, self.dim), dtype=np.float32)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self._buf[: self.n]
+
+    def append(self, rows: np.ndarray) -> None:
+        if not len(rows):
+            return
+        if self.file is not None:
+            with self.file.open("ab") as out:
+                out.write(np.ascontiguousarray(rows, dtype=np.float32).tobytes())
+            self.n += len(rows)
+            self._map()
+            return
+        if self.n + len(rows) > self._buf.shape[0]:
+            grown = np.zeros((max(2 * self._buf.shape[0], self.n + len(rows), 64), self.dim), dtype=np.float32)
+            grown[: self.n] = self._buf[: self.n]
+            self._buf = grown
+        self._buf[self.n : self.n + len(rows)] = rows
+        self.n += len(rows)
+
+    def overwrite(self, at: Sequence[int], rows: np.ndarray) -> None:
+        if not len(at):
+            return
+        if self.file is None:
+            self._buf[np.asarray(at)] = rows
+            return
+        with self.file.open("r+b") as out:
+            for position, row in zip(at, rows, strict=True):
+                out.seek(int(position) * 4 * self.dim)
+                out.write(np.ascontiguousarray(row, dtype=np.float32).tobytes())
+        self._map()
+
+    def replace(self, rows: np.ndarray) -> None:
+        """Whole rewrite (deletes): to a temporary file renamed into place."""
+        if self.file is None:
+            self._buf, self.n = np.array(rows, dtype=np.float32).reshape(-1, self.dim), len(rows)
+            return
+        tmp = self.file.with_suffix(".tmp")
+        tmp.write_bytes(np.ascontiguousarray(rows, dtype=np.float32).tobytes())
+        os.replace(tmp, self.file)
+        self.n = len(rows)
+        self._map()
+
+
+class _Codes:
+    """Quantized copy of the rows in a faiss scalar-quantizer index (imported on first use)."""
+
+    def __init__(self, dim: int, precision: Precision) -> None:
+        import faiss  # ~0.2 s to import: only when an index is large enough to quantize
+
+        faiss.omp_set_num_threads(1)
+        self._faiss = faiss
+        kind = faiss.ScalarQuantizer.QT_8bit if precision == "int8" else faiss.ScalarQuantizer.QT_fp16
+        self.index = faiss.IndexScalarQuantizer(dim, kind, faiss.METRIC_INNER_PRODUCT)
+        self.trained_on = 0
+
+    def rebuild(self, matrix: np.ndarray) -> None:
+        self.index.reset()
+        data = np.ascontiguousarray(matrix, dtype=np.float32)
+        self.index.train(data)
+        self.index.add(data)
+        self.trained_on = len(data)
+
+    def append(self, rows: np.ndarray) -> None:
+        self.index.add(np.ascontiguousarray(rows, dtype=np.float32))
+
+    def overwrite(self, at: Sequence[int], rows: np.ndarray) -> None:
+        codes = self.index.sa_encode(np.ascontiguousarray(rows, dtype=np.float32))
+        size = self.index.code_size
+        view = self._faiss.rev_swig_ptr(self.index.codes.data(), self.index.ntotal * size)
+        view = view.reshape(self.index.ntotal, size)
+        view[np.asarray(at)] = codes
+
+    def search(self, query: np.ndarray, k: int) -> np.ndarray:
+        _, rows = self.index.search(query[None, :], k)
+        found: np.ndarray = rows[0]
+        return found[found >= 0]
 
 
 class LocalVectorIndex:
-    def __init__(self, dim: int, path: Path | None = None) -> None:
-        self.dim = dim
+    def __init__(
+        self,
+        dim: int,
+        path: Path | None = None,
+        *,
+        precision: Precision = "int8",
+        exact_below: int = EXACT_BELOW,
+        refine: int = REFINE,
+    ) -> None:
+        self.dim, self.precision, self.exact_below, self.refine = dim, precision, exact_below, refine
         self._path = path
         self._ids: list[str] = []
         self._meta: list[dict[str, str]] = []
         self._pos: dict[str, int] = {}
-        self._matrix: np.ndarray = np.zeros((0, dim), dtype=np.float32)
         self._lock = threading.Lock()
         self._postings: dict[str, dict[str, np.ndarray]] = {}
+        self._codes: _Codes | None = None
+        if path is not None:
+            path.mkdir(parents=True, exist_ok=True)
+            self._convert_legacy(path)
+        self._rows = _Rows(dim, path / "vectors.f32" if path is not None else None)
         if path is not None:
             self._load(path)
+        self._sync_codes()
 
     # -- persistence -------------------------------------------------------------------------------
 
-    def _load(self, path: Path) -> None:
+    def _convert_legacy(self, path: Path) -> None:
         vectors, rows = path / "vectors.npy", path / "rows.json"
-        if not (vectors.exists() and rows.exists()):
+        if (path / "vectors.f32").exists() or not (vectors.exists() and rows.exists()):
             return
         data = json.loads(rows.read_text(encoding="utf-8"))
-        matrix = np.load(vectors, mmap_mode="r")
-        if data.get("dim") != self.dim or matrix.shape != (len(data["ids"]), self.dim):
-            return  # another model's vectors: start empty, the caller re-embeds
-        self._matrix, self._ids, self._meta = matrix, list(data["ids"]), list(data["meta"])
+        matrix = np.load(vectors)
+        if data.get("dim") == self.dim and matrix.shape == (len(data["ids"]), self.dim):
+            (path / "vectors.f32").write_bytes(np.ascontiguousarray(matrix, dtype=np.float32).tobytes())
+            lines = (
+                json.dumps({"i": i, "id": id_, "meta": meta})
+                for i, (id_, meta) in enumerate(zip(data["ids"], data["meta"], strict=True))
+            )
+            (path / "rows.jsonl").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            (path / "dim").write_text(str(self.dim))
+        vectors.unlink()
+        rows.unlink()
+
+    def _load(self, path: Path) -> None:
+        rows_file = path / "rows.jsonl"
+        dim_file = path / "dim"
+        if not rows_file.exists() or not dim_file.exists() or dim_file.read_text().strip() != str(self.dim):
+            self._reset_files(path)
+            return
+        ids: dict[int, str] = {}
+        meta: dict[int, dict[str, str]] = {}
+        with rows_file.open(encoding="utf-8") as lines:
+            for line in lines:
+                if line.strip():
+                    row = json.loads(line)
+                    ids[row["i"]], meta[row["i"]] = row["id"], row["meta"]
+        if len(ids) != self._rows.n or set(ids) != set(range(self._rows.n)):
+            self._reset_files(path)  # torn write: start empty, the caller re-embeds
+            return
+        self._ids = [ids[i] for i in range(self._rows.n)]
+        self._meta = [meta[i] for i in range(self._rows.n)]
         self._pos = {id_: i for i, id_ in enumerate(self._ids)}
 
-    def _save(self) -> None:
+    def _reset_files(self, path: Path) -> None:
+        (path / "dim").write_text(str(self.dim))
+        (path / "rows.jsonl").write_text("")
+        self._rows.replace(np.zeros((0, self.dim), dtype=np.float32))
+
+    def _append_rows_file(self, entries: list[dict[str, Any]]) -> None:
+        if self._path is None or not entries:
+            return
+        with (self._path / "rows.jsonl").open("a", encoding="utf-8") as out:
+            out.write("".join(json.dumps(entry) + "\n" for entry in entries))
+
+    def _rewrite_rows_file(self) -> None:
         if self._path is None:
             return
-        self._path.mkdir(parents=True, exist_ok=True)
-        tmp_vectors, tmp_rows = self._path / "vectors.tmp.npy", self._path / "rows.tmp.json"
-        np.save(tmp_vectors, np.ascontiguousarray(self._matrix))
-        tmp_rows.write_text(json.dumps({"dim": self.dim, "ids": self._ids, "meta": self._meta}), encoding="utf-8")
-        os.replace(tmp_vectors, self._path / "vectors.npy")
-        os.replace(tmp_rows, self._path / "rows.json")
-        self._matrix = np.load(self._path / "vectors.npy", mmap_mode="r")
+        tmp = self._path / "rows.jsonl.tmp"
+        pairs = enumerate(zip(self._ids, self._meta, strict=True))
+        lines = (json.dumps({"i": i, "id": id_, "meta": m}) for i, (id_, m) in pairs)
+        tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        os.replace(tmp, self._path / "rows.jsonl")
+
+    # -- the quantized copy ------------------------------------------------------------------------
+
+    def _sync_codes(self) -> None:
+        """Build the codes once the index is large enough; retrain when it has doubled since (amortised)."""
+        n = self._rows.n
+        if self.precision == "float32" or n < max(1, self.exact_below):
+            self._codes = None
+            return
+        if self._codes is None:
+            self._codes = _Codes(self.dim, self.precision)
+        if self._codes.trained_on == 0 or n >= 2 * self._codes.trained_on or self._codes.index.ntotal != n:
+            self._codes.rebuild(self._rows.matrix)
 
     # -- writes ------------------------------------------------------------------------------------
 
@@ -65,21 +236,30 @@ class LocalVectorIndex:
         matrix = as_matrix(vectors, self.dim)
         metas = [dict(m) for m in metadata] if metadata is not None else [{} for _ in ids]
         with self._lock:
-            current = np.array(self._matrix)  # writable copy
-            new_rows: list[np.ndarray] = []
+            fresh: list[int] = []
+            updated: dict[int, int] = {}
+            entries: list[dict[str, Any]] = []
             for row, (id_, meta) in enumerate(zip(ids, metas, strict=True)):
                 at = self._pos.get(id_)
                 if at is None:
-                    self._pos[id_] = len(self._ids)
+                    at = self._pos[id_] = len(self._ids)
                     self._ids.append(id_)
                     self._meta.append(meta)
-                    new_rows.append(matrix[row])
+                    fresh.append(row)
                 else:
-                    current[at] = matrix[row]
                     self._meta[at] = meta
-            self._matrix = np.vstack([current, *new_rows]) if new_rows else current
+                    updated[at] = row
+                entries.append({"i": at, "id": id_, "meta": meta})
+            positions = sorted(updated)
+            self._rows.overwrite(positions, matrix[[updated[p] for p in positions]])
+            self._rows.append(matrix[fresh])
+            self._append_rows_file(entries)
+            if self._codes is not None and positions:
+                self._codes.overwrite(positions, matrix[[updated[p] for p in positions]])
+            if self._codes is not None and fresh and self._rows.n < 2 * self._codes.trained_on:
+                self._codes.append(matrix[fresh])
+            self._sync_codes()
             self._postings.clear()
-            self._save()
 
     def delete_sync(self, ids: Sequence[str] | None = None, *, filter: Filter | None = None) -> None:
         with self._lock:
@@ -92,12 +272,15 @@ class LocalVectorIndex:
             if not drop:
                 return
             keep = [i for i in range(len(self._ids)) if i not in drop]
-            self._matrix = np.array(self._matrix[keep]) if keep else np.zeros((0, self.dim), np.float32)
+            self._rows.replace(np.array(self._rows.matrix[keep]).reshape(-1, self.dim))
             self._ids = [self._ids[i] for i in keep]
             self._meta = [self._meta[i] for i in keep]
             self._pos = {id_: i for i, id_ in enumerate(self._ids)}
+            self._rewrite_rows_file()
+            if self._codes is not None:
+                self._codes.trained_on = 0
+            self._sync_codes()
             self._postings.clear()
-            self._save()
 
     # -- reads -------------------------------------------------------------------------------------
 
@@ -119,35 +302,61 @@ class LocalVectorIndex:
             selected = rows if selected is None else np.intersect1d(selected, rows)
         return selected if selected is not None else np.arange(len(self._ids))
 
+    def top_rows(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The best k row numbers (best first) and their exact cosines: quantized scan + exact re-score."""
+        n = self._rows.n
+        if k <= 0 or n == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        codes = self._codes
+        if codes is None or codes.index.ntotal != n:
+            scores = self._rows.matrix @ query
+            candidates = np.arange(n)
+        else:
+            candidates = np.sort(codes.search(query, min(n, max(k, self.refine))))
+            scores = self._rows.matrix[candidates] @ query
+        k = min(k, len(candidates))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(candidates) else np.arange(len(candidates))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return candidates[top].astype(np.int64), scores[top].astype(np.float32)
+
+    def scores_at(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Exact cosines of the given row numbers."""
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if not len(rows):
+            return np.zeros(0, dtype=np.float32)
+        order = np.argsort(rows)
+        scores = np.empty(len(rows), dtype=np.float32)
+        scores[order] = self._rows.matrix[np.asarray(rows)[order]] @ query
+        return scores
+
     def query_sync(self, vector: np.ndarray, k: int, filter: Filter | None = None) -> list[VectorHit]:
-        matrix, ids, meta = self._matrix, self._ids, self._meta
+        ids, meta = self._ids, self._meta
         if k <= 0 or not ids:
             return []
-        query = np.asarray(vector, dtype=np.float32).reshape(-1)
         if filter:
             rows = self._rows_for(filter)
             if rows.size == 0:
                 return []
-            scores = matrix[rows] @ query
-        else:
-            rows = None
-            scores = matrix @ query
-        k = min(k, scores.shape[0])
-        top = np.argpartition(-scores, k - 1)[:k] if k < scores.shape[0] else np.arange(scores.shape[0])
-        top = top[np.argsort(-scores[top], kind="stable")]
-        hits = []
-        for i in top:
-            row = int(rows[i]) if rows is not None else int(i)
-            hits.append(VectorHit(ids[row], float(scores[i]), meta[row]))
-        return hits
+            scores = self.scores_at(vector, rows)
+            k = min(k, scores.shape[0])
+            top = np.argpartition(-scores, k - 1)[:k] if k < scores.shape[0] else np.arange(scores.shape[0])
+            top = top[np.argsort(-scores[top], kind="stable")]
+            return [VectorHit(ids[int(rows[i])], float(scores[i]), meta[int(rows[i])]) for i in top]
+        found, cosines = self.top_rows(vector, k)
+        return [VectorHit(ids[int(r)], float(s), meta[int(r)]) for r, s in zip(found, cosines, strict=True)]
 
     def scores_for(self, vector: np.ndarray) -> np.ndarray:
-        """Cosine of the query with every row (row order = `ids`)."""
-        return self._matrix @ np.asarray(vector, dtype=np.float32).reshape(-1)
+        """Exact cosine of the query with every row (row order = `ids`): a full float32 scan."""
+        return self._rows.matrix @ np.asarray(vector, dtype=np.float32).reshape(-1)
 
     @property
     def ids(self) -> list[str]:
         return self._ids
+
+    @property
+    def quantized(self) -> bool:
+        return self._codes is not None
 
     # -- the async interface -----------------------------------------------------------------------
 
