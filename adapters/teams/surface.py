@@ -52,7 +52,7 @@ def build(services: SurfaceServices, settings: Any, *, token_provider_factory: A
     """`token_provider_factory`: the seam for outgoing Bot Framework tokens (tests); default MSAL with the app id."""
     if not settings.teams_enabled:
         return None
-    from adapters.teams import escalation, metrics_command
+    from adapters.teams import escalation, metrics_command, review_command
     from adapters.teams.app import TeamsApp
     from adapters.teams.config import TeamsConfig
 
@@ -74,6 +74,9 @@ def build(services: SurfaceServices, settings: Any, *, token_provider_factory: A
     )
     if services.metrics is not None:  # `metrics [period]` for FINBOT_ADMINS
         app.commands.register(metrics_command.COMMAND, metrics_command.metrics_handler(services.metrics))
+    if services.review is not None:  # `review` for FINBOT_REVIEWERS: the supervision queue (core.audit.review)
+        app.commands.register(review_command.COMMAND, review_command.review_handler(services.review))
+        app.actions.register(review_command.VERB, review_command.review_action_handler(services.review))
     desk = None
     if services.escalations is not None and settings.teams_advisor_channel:
         desk = escalation.TeamsAdvisorDesk(app, services.escalations, settings.teams_advisor_channel)
