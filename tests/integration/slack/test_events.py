@@ -26,9 +26,10 @@ async def _marker(slack: SlackHarness) -> None:
 
 async def test_dm_thread_is_answered_in_its_thread_streamed_with_citations_and_feedback(slack: SlackHarness) -> None:
     ts = new_ts()
+    slack.fake.delay_next(1.0, path="/api/chat.startStream")  # the answer cannot be out before the ack returns
     sent = await slack.send_event(assistant_thread_payload(WIRE, user="U1", channel="D1", thread_ts=ts))
     assert sent.status == 200
-    assert sent.seconds < 3
+    assert slack.fake.calls("chat.stopStream") == [], "acked before the answer, not after it"
 
     stop = await slack.wait_call("chat.stopStream")
     start = slack.fake.calls("chat.startStream")[0]
