@@ -239,9 +239,17 @@ class Settings(BaseSettings):
         description="What a person is told when no advisor desk can take their request (e.g. the client service "
         "phone number and hours); the request is recorded as unrouted.",
     )
-    advisor_token: SecretStr | None = Field(default=None, alias="FINBOT_ADVISOR_TOKEN")
-    """Bearer token for the web advisor page's API; **required** when the web surfaces listen beyond loopback
-    (`finbot serve` refuses to start otherwise)."""
+    advisor_token: SecretStr | None = Field(
+        default=None, alias="FINBOT_ADVISOR_TOKEN", json_schema_extra={"default_text": "generated in the data dir"}
+    )
+    """Bearer token for the web advisor page's API; unset = one is generated on the first start (kept in the
+    data dir) and `finbot serve` prints the desk's URL with it. **Required** when the web surfaces listen beyond
+    loopback (`finbot serve` refuses to start otherwise)."""
+    web_secret: SecretStr | None = Field(
+        default=None, alias="FINBOT_WEB_SECRET", json_schema_extra={"default_text": "a key in the data dir"}
+    )
+    """Key that signs the web chat's identity cookie (the person and session ids the server issues); set the
+    same value on every process behind one address, or a person is new on each."""
     web_setting: bool | None = Field(default=None, alias="FINBOT_WEB")
     """The web chat (`/`, `/ws/chat`) and advisor page (`/advisor`): unset = on only when neither Slack nor Teams
     is configured (the embedded default); `true` / `false` force it."""

@@ -15,8 +15,8 @@ from langchain_core.language_models import BaseChatModel
 from adapters.base import Surface, SurfaceBuilder, SurfaceServices
 from adapters.slack import surface as slack_surface
 from adapters.teams import surface as teams_surface
-from adapters.web import surface as web_surface
 from bot.config import Settings
+from bot.data_keys import build_web_surface
 from bot.kb_links import passage_links
 from bot.knowledge_sync import KnowledgeSync
 from bot.memory_wiring import make_memory
@@ -71,7 +71,7 @@ SAMPLE_VECTORS = SAMPLE_KNOWLEDGE / ".vectors"
 SURFACES: tuple[SurfaceBuilder, ...] = (
     slack_surface.build,
     teams_surface.build,
-    web_surface.build,
+    build_web_surface,
 )
 """Where finbot lives (adapters.base): each builder returns its Surface when configured. A new platform is one
 package with `build(services, settings)` and one line here. (`finbot chat` opens the terminal surface instead.)"""

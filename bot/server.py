@@ -23,7 +23,7 @@ from bot.kb_links import passage_links
 from core.errors import ConfigurationError
 from core.market.store import DbMarketFeed
 
-__all__ = ["RunningServer", "build_app", "serve_forever", "start_server"]
+__all__ = ["RunningServer", "advisor_url", "build_app", "serve_forever", "start_server"]
 
 log = logging.getLogger(__name__)
 
@@ -167,10 +167,20 @@ async def _recover_at_start(container: Container) -> object:
     return result
 
 
+def advisor_url(server: RunningServer) -> str | None:
+    """The advisor desk's address with its generated token (None: no web desk on this server)."""
+    web_surface = server.container.surface("web")
+    url_of = getattr(web_surface, "advisor_url", None)
+    return url_of(server.url) if url_of is not None else None
+
+
 async def serve_forever(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
     server = await start_server(settings, host=host, port=port)
     log.info("finbot is listening on %s (open it in a browser to chat)", server.url)
     print(f"finbot is running: open {server.url}/ (Ctrl+C to stop)", flush=True)
+    desk = advisor_url(server)
+    if desk:  # as notebook servers print their token: the desk needs it, even on loopback
+        print(f"advisor desk: {desk}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -27,7 +27,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "general": (
         "data_dir", "database_url", "openai_api_key", "openai_base_url", "chat_model", "llm_timeout_s",
         "llm_max_retries", "confidence_threshold", "top_k", "admins", "host", "port", "listen_backlog",
-        "public_url", "link_secret", "web_setting", "advisor_token", "prices", "metrics_token",
+        "public_url", "link_secret", "web_setting", "web_secret", "advisor_token", "prices", "metrics_token",
     ),
     "portfolio": (
         "sample_portfolio", "demo_user", "market_token", "kafka_bootstrap_servers", "market_topic", "market_group",

@@ -36,6 +36,7 @@ _ID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 SERVICE_KEY = web.AppKey("advisor_service", EscalationService)
 DESK_HUB_KEY = web.AppKey("advisor_hub", WebChatHub)
 TOKEN_KEY = web.AppKey("advisor_token", str)
+LOOPBACK_ONLY_KEY = web.AppKey("advisor_loopback_only", bool)
 
 
 class WebAdvisorDesk:
@@ -81,12 +82,18 @@ class WebPersonChannel:
 
 
 def register(
-    app: web.Application, service: EscalationService, *, desk_hub: WebChatHub, token: str | None = None
+    app: web.Application, service: EscalationService, *, desk_hub: WebChatHub, token: str,
+    loopback_only: bool = False,
 ) -> None:
-    """Mount the advisor page and API (the web surface brings its desk and relay to the service's router)."""
+    """Mount the advisor page and API (the web surface brings its desk and relay to the service's router).
+    `token` is required on every API call and the socket; `loopback_only` (a generated token) also refuses
+    any Host but a loopback one."""
+    if not token:
+        raise ValueError("the advisor desk needs a token (bot/data_keys.py generates one)")
     app[SERVICE_KEY] = service
     app[DESK_HUB_KEY] = desk_hub
-    app[TOKEN_KEY] = token or ""
+    app[TOKEN_KEY] = token
+    app[LOOPBACK_ONLY_KEY] = loopback_only
     app.router.add_get("/advisor", page)
     app.router.add_get("/advisor/ws", desk_socket)
     app.router.add_get("/advisor/api/escalations", list_escalations)
@@ -98,8 +105,6 @@ def register(
 
 def _authorised(request: web.Request) -> bool:
     expected = request.app[TOKEN_KEY]
-    if not expected:
-        return True
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or request.query.get("token", "")
     return hmac.compare_digest(given.encode(), expected.encode())
 
@@ -109,12 +114,12 @@ _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
 
 def _same_origin(request: web.Request) -> bool:
     """A page of another origin (another local port, a rebound DNS name) must not drive the desk: the Origin a
-    browser sends must be this server's own Host, and with no token only a loopback Host is accepted."""
+    browser sends must be this server's own Host, and with a generated token only a loopback Host is accepted."""
     host = request.headers.get("Host", "")
     origin = request.headers.get("Origin")
     if origin is not None and urlsplit(origin).netloc != host:
         return False
-    if not request.app[TOKEN_KEY]:
+    if request.app[LOOPBACK_ONLY_KEY]:
         return urlsplit(f"//{host}").hostname in _LOOPBACK_HOSTS or host.rsplit(":", 1)[0] in _LOOPBACK_HOSTS
     return True
 

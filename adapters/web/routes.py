@@ -1,5 +1,10 @@
 """The local web chat: `GET /` serves the page, `/ws/chat` streams answers over a WebSocket.
 
+Who is chatting is the signed identity cookie (adapters.web.identity), never the URL or a frame: `/ws/chat`
+without a valid cookie starts a new person (and sets the cookie on the handshake); `POST /chat/session`
+(JSON, same origin) makes sure the page has one, and with `{"new": true}` starts a new session of the same
+person. A socket or POST from another origin is refused (403).
+
 Frames from the page: {"type": "message", "text", "id"?}, {"type": "accept_offer"} (the offer's "Talk to an
 advisor" button) and {"type": "feedback", "turn_id", "value", "note"?}.
 Frames to the page: {"type": "history", "messages"} on connect (the session's visible history, so a reload
@@ -23,6 +28,7 @@ from aiohttp import WSMsgType, web
 
 from adapters.base import replay_turn, run_turn
 from adapters.web.hub import WebChatHub
+from adapters.web.identity import IdentityCookies, WebIdentity, same_origin
 from adapters.web.inbound import clean_id, to_incoming
 from adapters.web.render import history_frame, render_reply
 from core.assistant import Assistant
@@ -40,6 +46,7 @@ ASSISTANT_KEY = web.AppKey("web_assistant", Assistant)
 HUB_KEY = web.AppKey("web_hub", WebChatHub)
 CONVERSATIONS_KEY = web.AppKey("web_conversations", ConversationStore)
 INBOX_KEY = web.AppKey("web_inbox", Inbox)
+IDENTITY_KEY = web.AppKey("web_identity", IdentityCookies)
 
 
 def register(
@@ -48,14 +55,18 @@ def register(
     hub: WebChatHub,
     conversations: ConversationStore,
     inbox: Inbox | None = None,
+    *,
+    identities: IdentityCookies,
 ) -> None:
     app[ASSISTANT_KEY] = assistant
+    app[IDENTITY_KEY] = identities
     app[HUB_KEY] = hub
     app[CONVERSATIONS_KEY] = conversations
     if inbox is not None:
         app[INBOX_KEY] = inbox
     app.router.add_get("/", index)
     app.router.add_get("/ws/chat", chat_socket)
+    app.router.add_post("/chat/session", chat_session)
 
 
 async def index(request: web.Request) -> web.Response:
@@ -112,12 +123,53 @@ async def recover(
     return await replay_turn(assistant, conversations, message, sink) is not None
 
 
+def _refuse_cross_origin(request: web.Request) -> None:
+    if not same_origin(request):
+        raise web.HTTPForbidden(text='{"error": "cross-origin request refused"}', content_type="application/json")
+
+
+async def chat_session(request: web.Request) -> web.Response:
+    """Make sure the page has an identity cookie; `{"new": true}`: a new session of the cookie's person."""
+    _refuse_cross_origin(request)
+    if request.content_type != "application/json":
+        raise web.HTTPUnsupportedMediaType(text='{"error": "expected application/json"}',
+                                           content_type="application/json")
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text='{"error": "expected a JSON object"}', content_type="application/json")
+    cookies = request.app[IDENTITY_KEY]
+    current = cookies.read(request)
+    if body.get("new") is True or current is None:
+        identity = cookies.fresh(current.person if current else None)
+    else:
+        identity = current
+    response = web.json_response({"ok": True, "new_session": identity is not current})
+    if identity is not current:
+        cookies.issue(response, identity)
+    return response
+
+
+def _identity(request: web.Request, socket: web.WebSocketResponse) -> WebIdentity:
+    """The cookie's identity; none (or a forged one): a new person, whose cookie the handshake sets.
+    `?user=` / `?session=` in the URL are ignored: a client cannot choose its ids."""
+    cookies = request.app[IDENTITY_KEY]
+    identity = cookies.read(request)
+    if identity is None:
+        identity = cookies.fresh()
+        cookies.issue(socket, identity)
+    return identity
+
+
 async def chat_socket(request: web.Request) -> web.WebSocketResponse:
+    _refuse_cross_origin(request)
     assistant = request.app[ASSISTANT_KEY]
     hub = request.app[HUB_KEY]
-    user_id = clean_id(request.query.get("user"))
-    session_id = clean_id(request.query.get("session"))
     socket = web.WebSocketResponse(heartbeat=30)
+    identity = _identity(request, socket)
+    user_id, session_id = identity.person, identity.session
     await socket.prepare(request)
     conversation_key = to_incoming(user_id=user_id, session_id=session_id, text="").conversation.key
     history = await request.app[CONVERSATIONS_KEY].recent_messages(conversation_key, HISTORY_LIMIT)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -11,18 +12,35 @@ from adapters.base import SurfaceServices
 from adapters.web import advisor, routes
 from adapters.web.advisor import WebAdvisorDesk, WebPersonChannel
 from adapters.web.hub import WebChatHub
+from adapters.web.identity import IdentityCookies
 from core.escalation import AdvisorDesk, PersonChannel
 from core.store import InboxItem
 
-__all__ = ["WebSurface", "build"]
+__all__ = ["WebKeys", "WebSurface", "build"]
+
+
+@dataclass(frozen=True, slots=True)
+class WebKeys:
+    """The web surface's secrets (the composition root, bot/data_keys.py, finds or makes them)."""
+
+    identity_key: bytes
+    """Signs the identity cookie (the person and session ids the server issued)."""
+    advisor_token: str
+    """The advisor desk's bearer token; never empty, so even loopback needs it."""
+    advisor_token_generated: bool = False
+    """Made on the first start (no FINBOT_ADVISOR_TOKEN): the desk also accepts only a loopback Host, and
+    `finbot serve` prints the desk's URL with it."""
+    secure_cookies: bool = False
+    """Mark the identity cookie Secure (FINBOT_PUBLIC_URL is https)."""
 
 
 class WebSurface:
     name = "web"
 
-    def __init__(self, services: SurfaceServices, *, advisor_token: str | None = None) -> None:
+    def __init__(self, services: SurfaceServices, *, keys: WebKeys) -> None:
         self._services = services
-        self._advisor_token = advisor_token
+        self.keys = keys
+        self._identities = IdentityCookies(keys.identity_key, secure=keys.secure_cookies)
         self.chat_hub = WebChatHub()
         """Open chat sockets by conversation (relays reach the person's open chat)."""
         self.desk_hub = WebChatHub()
@@ -40,9 +58,19 @@ class WebSurface:
 
     def mount(self, app: web.Application) -> None:
         services = self._services
-        routes.register(app, services.assistant, self.chat_hub, services.conversations, services.inbox)
+        routes.register(app, services.assistant, self.chat_hub, services.conversations, services.inbox,
+                        identities=self._identities)
         if services.escalations is not None:
-            advisor.register(app, services.escalations, desk_hub=self.desk_hub, token=self._advisor_token)
+            advisor.register(app, services.escalations, desk_hub=self.desk_hub, token=self.keys.advisor_token,
+                             loopback_only=self.keys.advisor_token_generated)
+
+    def advisor_url(self, base_url: str) -> str | None:
+        """Where an advisor opens the desk (with a generated token, the token is in the URL; a configured one
+        is not printed); None when escalations are off."""
+        if self._desk is None:
+            return None
+        token = self.keys.advisor_token if self.keys.advisor_token_generated else "<FINBOT_ADVISOR_TOKEN>"
+        return f"{base_url}/advisor?token={token}"
 
     async def recover(self, item: InboxItem) -> bool:
         """The inbox sweep: the stored message answered into the conversation's open sockets and history."""
@@ -58,8 +86,8 @@ class WebSurface:
         """Open sockets close with the server."""
 
 
-def build(services: SurfaceServices, settings: Any) -> WebSurface | None:
+def build(services: SurfaceServices, settings: Any, *, keys: WebKeys) -> WebSurface | None:
+    """On with FINBOT_WEB (or the embedded default); `keys` come from the composition root."""
     if not settings.web_enabled:
         return None
-    token = settings.advisor_token
-    return WebSurface(services, advisor_token=token.get_secret_value() if token else None)
+    return WebSurface(services, keys=keys)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.server import RunningServer, start_server
 from core.store.models import EscalationRow
 from tests.conftest import SettingsFactory
-from tests.integration.ws_client import ask
+from tests.integration.ws_client import ask, browser, desk_auth, new_session, person_of
 
 JANE = {"advisor_id": "jane", "advisor_name": "Jane Advisor"}
 
@@ -55,12 +55,13 @@ async def _frame(ws: aiohttp.ClientWebSocketResponse, kind: str) -> dict[str, An
                 return frame
 
 
-def _chat(server: RunningServer, http: aiohttp.ClientSession, session: str, user: str = "u1") -> Any:
-    return http.ws_connect(f"{server.url}/ws/chat?user={user}&session={session}")
+def _chat(server: RunningServer, http: aiohttp.ClientSession) -> Any:
+    """The page's socket: who is chatting is the browser's identity cookie."""
+    return http.ws_connect(f"{server.url}/ws/chat")
 
 
 async def test_an_off_topic_question_offers_an_advisor_and_the_next_question_is_answered(web: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, _chat(web, http, "off") as ws:
+    async with browser() as http, _chat(web, http) as ws:
         off_topic = (await ask(ws, "What is the capital of Mongolia?")).reply
         answered = (await ask(ws, "How much does a domestic wire cost?")).reply
     assert off_topic["offer_advisor"] is True and off_topic["escalation"] is None
@@ -70,29 +71,29 @@ async def test_an_off_topic_question_offers_an_advisor_and_the_next_question_is_
 
 @pytest.mark.parametrize("chatter", ["hello hello", "cool!!", "testing123"])
 async def test_small_talk_is_answered_as_small_talk(web: RunningServer, chatter: str) -> None:
-    async with aiohttp.ClientSession() as http, _chat(web, http, "chat") as ws:
+    async with browser() as http, _chat(web, http) as ws:
         reply = (await ask(ws, chatter)).reply
     assert reply["strategy"] == "template" and reply["text"] and not reply["offer_advisor"]
     assert reply["escalation"] is None and await _escalations(web) == 0
 
 
 async def test_the_alice_conversation_remembers_her_and_keeps_going(web: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, _chat(web, http, "alice", user="alice") as ws:
+    async with browser() as http, _chat(web, http) as ws:
         await ask(ws, "Hi! My name is Alice and I'm interested in mutual funds.")
         recommend = (await ask(ws, "Can you recommend something for long-term growth?")).reply
         name = (await ask(ws, "What was my name again?")).reply
         memory = web.container.memory
         assert memory is not None
-        before = [f.text for f in await memory.store.facts("web:local:alice")]
+        before = [f.text for f in await memory.store.facts(person_of(http))]
         await ask(ws, "My brother says bitcoin is the future.")
-        after = [f.text for f in await memory.store.facts("web:local:alice")]
+        after = [f.text for f in await memory.store.facts(person_of(http))]
     assert recommend["escalation"] is None and recommend["offer_advisor"] is True
     assert "Alice" in name["text"]
     assert before == after and not any("bitcoin" in fact for fact in after)
 
 
 async def test_a_held_conversation_answers_back_and_cancel_gives_it_back(web: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, _chat(web, http, "held") as ws:
+    async with browser(headers=desk_auth(web)) as http, _chat(web, http) as ws:
         opened = (await ask(ws, "I want to talk to a person")).reply
         escalation_id = opened["escalation"]["id"]
         waiting = (await ask(ws, "hello?")).reply
@@ -113,7 +114,7 @@ async def test_a_held_conversation_answers_back_and_cancel_gives_it_back(web: Ru
 
 
 async def test_an_unclaimed_hand_over_expires_and_the_bot_answers_again(web: RunningServer, clock: Clock) -> None:
-    async with aiohttp.ClientSession() as http, _chat(web, http, "late") as ws:
+    async with browser() as http, _chat(web, http) as ws:
         opened = (await ask(ws, "human please")).reply
         clock.now += timedelta(hours=25)  # FINBOT_ESCALATION_EXPIRE_HOURS is 24
         answered = await ask(ws, "How much does a domestic wire cost?")
@@ -126,12 +127,13 @@ async def test_an_unclaimed_hand_over_expires_and_the_bot_answers_again(web: Run
 
 
 async def test_the_web_chat_shows_the_sessions_history_after_a_reload(web: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http:
-        async with _chat(web, http, "reload") as ws:
+    async with browser() as http:
+        async with _chat(web, http) as ws:
             await ask(ws, "How much does a domestic wire cost?")
-        async with _chat(web, http, "reload") as ws:  # the page was reloaded: same session id
+        async with _chat(web, http) as ws:  # the page was reloaded: same cookie, same session
             history = await _frame(ws, "history")
-        async with _chat(web, http, "another") as ws:
+        await new_session(http, web.url)
+        async with _chat(web, http) as ws:
             fresh = await ask(ws, "hello")
     messages = history["messages"]
     assert [m["role"] for m in messages] == ["user", "assistant"]
@@ -140,9 +142,9 @@ async def test_the_web_chat_shows_the_sessions_history_after_a_reload(web: Runni
 
 
 async def test_history_is_data_not_markup(web: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http:
-        async with _chat(web, http, "xss") as ws:
+    async with browser() as http:
+        async with _chat(web, http) as ws:
             await ask(ws, "<script>alert(1)</script> what are the fees?")
-        async with _chat(web, http, "xss") as ws:
+        async with _chat(web, http) as ws:
             history = await _frame(ws, "history")
     assert "<script>" not in history["messages"][0]["html"] and "&lt;script&gt;" in history["messages"][0]["html"]

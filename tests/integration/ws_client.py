@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-__all__ = ["ChatTurn", "ask"]
+__all__ = ["ChatTurn", "ask", "browser", "desk_auth", "new_session", "person_of"]
 
 
 @dataclass
@@ -37,3 +37,28 @@ async def ask(ws: aiohttp.ClientWebSocketResponse, text: str, timeout: float = 3
             turn.frames.append(frame)
             if frame["type"] in ("final", "error"):
                 return turn
+
+
+def browser(**kwargs: Any) -> aiohttp.ClientSession:
+    """One browser: its cookie jar keeps the identity cookie finbot issues, so every socket it opens is the same
+    person and session (`unsafe=True`: aiohttp otherwise keeps no cookie of an IP address such as 127.0.0.1)."""
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), **kwargs)
+
+
+def desk_auth(server: Any) -> dict[str, str]:
+    """The advisor desk's bearer header, with the token the running server generated (or was given)."""
+    return {"Authorization": f"Bearer {server.container.surface('web').keys.advisor_token}"}
+
+
+async def new_session(http: aiohttp.ClientSession, url: str) -> None:
+    """What the page's "New conversation" does: a new session of the same person (the cookie's)."""
+    async with http.post(url + "/chat/session", json={"new": True}) as response:
+        assert response.status == 200, await response.text()
+
+
+def person_of(http: aiohttp.ClientSession) -> str:
+    """The person id finbot issued this browser (read from its cookie, as the server would)."""
+    import jwt
+
+    token = next(c.value for c in http.cookie_jar if c.key == "finbot_web")
+    return f"web:local:{jwt.decode(token, options={'verify_signature': False})['p']}"

@@ -13,7 +13,7 @@ import pytest
 
 from bot.server import RunningServer, start_server
 from core.store.models import EscalationRow
-from tests.integration.ws_client import ask
+from tests.integration.ws_client import ask, browser, desk_auth
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -29,8 +29,8 @@ async def any_db_server(request: pytest.FixtureRequest, make_settings) -> AsyncI
 async def test_twenty_simultaneous_claims_have_one_winner(any_db_server: RunningServer) -> None:
     url = any_db_server.url
     async with (
-        aiohttp.ClientSession() as http,
-        http.ws_connect(url + "/ws/chat?user=zoe&session=race") as person,
+        browser(headers=desk_auth(any_db_server)) as http,
+        http.ws_connect(url + "/ws/chat") as person,
         http.ws_connect(url + "/advisor/ws") as desk,
     ):
         turn = await ask(person, "Someone logged into my account and I didn't make this transfer")

@@ -12,7 +12,7 @@ from bot.server import RunningServer
 from core.escalation import EscalationService
 from core.escalation.jobs import escalation_sweep
 from core.store.models import EscalationRow
-from tests.integration.ws_client import ask
+from tests.integration.ws_client import ask, browser, desk_auth
 
 
 def _at(server: RunningServer, moment: datetime) -> EscalationService:
@@ -38,8 +38,8 @@ async def _frame(ws: aiohttp.ClientWebSocketResponse, kind: str) -> dict[str, An
 
 async def test_unclaimed_escalations_are_reminded_then_expire(server: RunningServer) -> None:
     async with (
-        aiohttp.ClientSession() as http,
-        http.ws_connect(server.url + "/ws/chat?user=kim&session=late") as person,
+        browser(headers=desk_auth(server)) as http,
+        http.ws_connect(server.url + "/ws/chat") as person,
         http.ws_connect(server.url + "/advisor/ws") as desk,
     ):
         turn = await ask(person, "I want to close my account")
@@ -81,7 +81,7 @@ async def test_a_claimed_escalation_is_neither_reminded_nor_expired(server: Runn
         turn = await ask(ws, "talk to an advisor")
     escalation_id = turn.reply["escalation"]["id"]
     body = {"advisor_id": "ann", "advisor_name": "Ann"}
-    async with aiohttp.ClientSession() as http:
+    async with browser(headers=desk_auth(server)) as http:
         async with http.post(f"{server.url}/advisor/api/escalations/{escalation_id}/claim", json=body) as claimed:
             assert claimed.status == 200
     service = server.container.escalations

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.server import RunningServer
 from core.store.models import AuditRow, EscalationRow, MessageRow
-from tests.integration.ws_client import ask
+from tests.integration.ws_client import ask, browser, desk_auth
 
 JANE = {"advisor_id": "jane", "advisor_name": "Jane Advisor"}
 BOB = {"advisor_id": "bob", "advisor_name": "Bob Broker"}
@@ -34,8 +34,8 @@ async def _row(server: RunningServer, escalation_id: str) -> EscalationRow:
 async def test_web_chat_to_advisor_page_and_back(server: RunningServer) -> None:
     url = server.url
     async with (
-        aiohttp.ClientSession() as http,
-        http.ws_connect(url + "/ws/chat?user=alice&session=esc1") as person,
+        browser(headers=desk_auth(server)) as http,
+        http.ws_connect(url + "/ws/chat") as person,
         http.ws_connect(url + "/advisor/ws") as desk,
     ):
         turn = await ask(person, "I'd like to talk to a real person please")
