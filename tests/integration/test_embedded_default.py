@@ -37,7 +37,7 @@ async def main():
     server = await start_server(settings, port=0)
     try:
         async with aiohttp.ClientSession() as http:
-            async with http.ws_connect(server.url + "/ws/chat?user=u&session=s") as ws:
+            async with http.ws_connect(server.url + "/ws/chat") as ws:
                 await ws.send_json({"type": "message", "text": "How much does a domestic wire cost?"})
                 while (frame := await ws.receive_json())["type"] not in ("final", "error"):
                     pass

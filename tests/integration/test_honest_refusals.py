@@ -14,7 +14,7 @@ WIRE = "How much does it cost to send an outgoing domestic wire?"
 
 
 async def test_web_chat_near_miss_is_refused_with_nearest_sources_then_answers(server: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=nm&session=nm") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
         near = (await ask(ws, NEAR_MISS)).reply
         wire = (await ask(ws, WIRE)).reply
     assert near["strategy"] == "refusal" and near["escalation"] is None
@@ -26,7 +26,7 @@ async def test_web_chat_near_miss_is_refused_with_nearest_sources_then_answers(s
 
 
 async def test_web_chat_off_topic_question_is_refused_and_the_next_is_answered(server: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=ot&session=ot") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
         off = (await ask(ws, OFF_TOPIC)).reply
         wire = (await ask(ws, WIRE)).reply
     assert off["strategy"] == "refusal" and off["citations"] == [] and "advisor" in off["text"]

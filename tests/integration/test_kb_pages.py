@@ -33,7 +33,7 @@ Gift wrapping of paper statements costs $7 per statement.
 
 
 async def _ask(url: str, question: str = QUESTION) -> dict:
-    async with aiohttp.ClientSession() as http, http.ws_connect(url + "/ws/chat?user=u&session=s") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(url + "/ws/chat") as ws:
         return (await ask(ws, question)).reply
 
 

@@ -39,7 +39,7 @@ def _knowledge_folder(tmp_path: Path) -> Path:
 
 
 async def _ask_web(url: str, question: str = QUESTION) -> dict:
-    async with aiohttp.ClientSession() as http, http.ws_connect(url + "/ws/chat?user=u&session=s") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(url + "/ws/chat") as ws:
         return (await ask(ws, question)).reply
 
 

@@ -17,7 +17,7 @@ async def test_llm_answer_is_grounded_in_retrieved_context(
     settings = make_settings(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=fake_openai.url + "/v1")
     server = await start_server(settings, host="127.0.0.1", port=0)
     try:
-        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=u&session=s") as ws:
+        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
             turn = await ask(ws, "How much does an outgoing domestic wire cost?")
     finally:
         await server.stop()
@@ -39,7 +39,7 @@ async def test_without_relevant_context_the_model_is_not_asked(
     settings = make_settings(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=fake_openai.url + "/v1")
     server = await start_server(settings, host="127.0.0.1", port=0)
     try:
-        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=u&session=s") as ws:
+        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
             turn = await ask(ws, "Who won the 1998 football World Cup?")
     finally:
         await server.stop()

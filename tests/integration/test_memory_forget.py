@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import aiohttp
 from sqlalchemy import select
 
 from bot.jobs import JobScheduler
@@ -18,7 +17,7 @@ from core.memory.subject import export_person
 from core.store import Database
 from core.store.models import ConversationRow, ConversationSummaryRow, MessageRow, TurnMetricRow, UserFactRow
 from tests.conftest import SettingsFactory
-from tests.integration.ws_client import ask
+from tests.integration.ws_client import ask, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 DANA = "web:local:dana"
@@ -26,9 +25,7 @@ DANA = "web:local:dana"
 
 async def _say(server: RunningServer, session: str, texts: list[str], user: str = "dana") -> list[str]:
     out = []
-    async with aiohttp.ClientSession() as http, http.ws_connect(
-        f"{server.url}/ws/chat?user={user}&session={session}"
-    ) as ws:
+    async with signed_in(server, user, session) as http, http.ws_connect(f"{server.url}/ws/chat") as ws:
         for text in texts:
             out.append((await ask(ws, text)).reply["text"])
     return out

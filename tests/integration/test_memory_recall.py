@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp
 from sqlalchemy import select
 
 from bot.server import RunningServer, start_server
@@ -13,7 +12,7 @@ from core.store.models import TurnMetricRow, UserFactRow, UserProfileRow
 from tests.conftest import SettingsFactory
 from tests.fakes import FakeOpenAI
 from tests.fakes.openai_server import message_text
-from tests.integration.ws_client import ask
+from tests.integration.ws_client import ask, signed_in
 
 FIRST_SESSION = [
     "Hi, my name is Alice and I'm interested in mutual funds",
@@ -25,9 +24,7 @@ FIRST_SESSION = [
 
 async def _say(server: RunningServer, user: str, session: str, texts: list[str]) -> list[dict[str, Any]]:
     replies = []
-    async with aiohttp.ClientSession() as http, http.ws_connect(
-        f"{server.url}/ws/chat?user={user}&session={session}"
-    ) as ws:
+    async with signed_in(server, user, session) as http, http.ws_connect(f"{server.url}/ws/chat") as ws:
         for text in texts:
             replies.append((await ask(ws, text)).reply)
     return replies

@@ -24,17 +24,18 @@ from core.store.models import ConversationSummaryRow
 from core.types import Conversation, Person
 from tests.conftest import SettingsFactory
 from tests.fakes import FakeOpenAI
-from tests.integration.ws_client import ask
+from tests.integration.ws_client import ask, browser, conversation_of, new_session, person_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def _chat(server: RunningServer, session: str, texts: list[str]) -> None:
-    async with aiohttp.ClientSession() as http, http.ws_connect(
-        f"{server.url}/ws/chat?user=sam&session={session}"
-    ) as ws:
+async def _chat(server: RunningServer, http: aiohttp.ClientSession, texts: list[str]) -> str:
+    """One session of the browser's person (a new one each call); its conversation key."""
+    await new_session(http, server.url)
+    async with http.ws_connect(f"{server.url}/ws/chat") as ws:
         for text in texts:
             await ask(ws, text)
+    return conversation_of(http)
 
 
 async def _summaries(db: Database) -> dict[str, ConversationSummaryRow]:
@@ -62,24 +63,26 @@ async def test_idle_conversations_are_summarized_once_and_feed_older_context(mak
     settings = make_settings(FINBOT_SUMMARY_IDLE_MIN="0", FINBOT_RECENT_TURNS="2", FINBOT_JOBS="false")
     server = await start_server(settings, host="127.0.0.1", port=0)
     try:
-        await _chat(server, "long", ["I'm retiring in 2031.", "How much does an outgoing domestic wire cost?",
-                                     "What are the trading hours?", "hello"])
-        await _chat(server, "short", ["hello"])
+        async with browser() as sam:
+            long_key = await _chat(server, sam, ["I'm retiring in 2031.", "How much does an outgoing domestic wire "
+                                                 "cost?", "What are the trading hours?", "hello"])
+            short_key = await _chat(server, sam, ["hello"])
+            sam_id = person_of(sam)
         jobs = JobScheduler(server.container)
         first = await jobs.run("summarize")
         again = await jobs.run("summarize")
         rows = await _summaries(server.container.db)
         memory = server.container.memory
         assert memory is not None
-        context = await memory.build_context(user_id="web:local:sam", conversation_key="web:local:long:-",
+        context = await memory.build_context(user_id=sam_id, conversation_key=long_key,
                                              query="wire")
     finally:
         await server.stop()
 
-    assert sorted(first.summarized) == ["web:local:long:-", "web:local:short:-"]  # type: ignore[attr-defined]
+    assert sorted(first.summarized) == sorted([long_key, short_key])  # type: ignore[attr-defined]
     assert again.summarized == [] and again.skipped == 0  # type: ignore[attr-defined]
-    assert {k: r.revision for k, r in rows.items()} == {"web:local:long:-": 1, "web:local:short:-": 1}
-    long = rows["web:local:long:-"]
+    assert {k: r.revision for k, r in rows.items()} == {long_key: 1, short_key: 1}
+    long = rows[long_key]
     assert "Client: I'm retiring in 2031." in long.text and "outgoing domestic wire" in long.text
     assert long.claimed_by is None and 0 < long.tokens <= 1000
     # Older turns reach the context through the summary; only the last 2 turns come verbatim.

@@ -30,7 +30,7 @@ async def scrape(url: str, headers: dict[str, str] | None = None) -> Samples:
 async def test_counters_move_after_a_web_chat_turn(server: RunningServer) -> None:
     before = await scrape(server.url)
     assert not any(name == "finbot_turns_total" for name, _ in before)  # no turn yet: no labelled child
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=pm&session=m1") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
         turn = await ask(ws, "How much does it cost to send an outgoing domestic wire?")
         hello = await ask(ws, "hello")
         await server.container.assistant.drain()
@@ -50,7 +50,7 @@ async def test_counters_move_after_a_web_chat_turn(server: RunningServer) -> Non
 async def test_a_failing_metrics_store_never_fails_the_reply(server: RunningServer) -> None:
     async with server.container.db.session() as session:  # the metrics table is gone: every write raises
         await session.execute(text(f"DROP TABLE {TurnMetricRow.__tablename__}"))
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=x&session=m2") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
         turn = await ask(ws, "What are the trading hours for stocks?")
     assert turn.final["type"] == "final" and turn.reply["text"]
     await server.container.assistant.drain()
@@ -64,7 +64,7 @@ async def test_two_servers_in_one_process_keep_their_own_registries(
 ) -> None:
     other = await start_server(make_settings(FINBOT_DATA_DIR=tmp_path / "other"), host="127.0.0.1", port=0)
     try:
-        async with aiohttp.ClientSession() as http, http.ws_connect(other.url + "/ws/chat?user=a&session=b") as ws:
+        async with aiohttp.ClientSession() as http, http.ws_connect(other.url + "/ws/chat") as ws:
             await ask(ws, "hello")
         await other.container.assistant.drain()
         mine, theirs = await scrape(server.url), await scrape(other.url)

@@ -30,7 +30,7 @@ QUESTIONS = (
 
 async def _answers(url: str) -> list[dict]:
     replies = []
-    async with aiohttp.ClientSession() as http, http.ws_connect(url + "/ws/chat?user=u&session=s") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(url + "/ws/chat") as ws:
         for question in QUESTIONS:
             replies.append((await ask(ws, question)).reply)
     return replies

@@ -60,7 +60,7 @@ async def test_the_readme_sample_conversation_reproduces(make_settings: Settings
     assert [q for q, _, _ in turns] == ["How is my portfolio doing?", "and what about risk?", "Should I rebalance?"]
     server = await start_server(make_settings(), host="127.0.0.1", port=0)
     try:
-        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=u&session=s") as ws:
+        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
             for question, answer, figures in turns:
                 reply = (await ask(ws, question)).reply
                 text = " ".join(reply["text"].split())

@@ -50,7 +50,7 @@ async def running(make_settings: SettingsFactory) -> AsyncIterator[RunningServer
 
 async def _chat(server: RunningServer, *questions: str, user: str = "guest") -> list[dict[str, Any]]:
     replies = []
-    async with aiohttp.ClientSession() as http, http.ws_connect(f"{server.url}/ws/chat?user={user}") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(f"{server.url}/ws/chat") as ws:
         for question in questions:
             replies.append((await ask(ws, question)).reply)
     return replies

@@ -17,7 +17,7 @@ from core.market.csv_loader import DailyClose
 from core.portfolio import Holding
 from core.store.models import TurnMetricRow
 from tests.conftest import SettingsFactory
-from tests.integration.ws_client import ask
+from tests.integration.ws_client import ask, signed_in
 
 TOKEN = "market-secret-1"
 DAYS = [date(2026, 11, 16) + timedelta(days=i) for i in range(5)]
@@ -49,8 +49,7 @@ async def running(make_settings: SettingsFactory):  # type: ignore[no-untyped-de
 
 async def _chat(server: RunningServer, user: str, *questions: str) -> list[dict[str, Any]]:
     replies = []
-    chat_url = f"{server.url}/ws/chat?user={user}&session=s-{user}"
-    async with aiohttp.ClientSession() as http, http.ws_connect(chat_url) as ws:
+    async with signed_in(server, user, f"s-{user}") as http, http.ws_connect(f"{server.url}/ws/chat") as ws:
         for question in questions:
             replies.append((await ask(ws, question)).reply)
     return replies

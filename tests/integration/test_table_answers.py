@@ -25,7 +25,7 @@ async def test_the_asked_figure_is_quoted_from_the_table_with_its_citation(
     try:
         await server.container.ingestor.ingest_path(kb)
         await server.container.retriever.refresh()
-        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=t&session=t") as ws:
+        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
             turn = await ask(ws, "What were Northwind's total current assets in 2023?")
     finally:
         await server.stop()

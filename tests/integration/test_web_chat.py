@@ -18,7 +18,7 @@ async def test_home_page_and_health(server: RunningServer) -> None:
 
 
 async def test_question_streams_and_cites_its_document(server: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=alice&session=s1") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
         turn = await ask(ws, "How much does it cost to send an outgoing domestic wire?")
     assert len(turn.deltas) > 1, "the answer should stream in several pieces"
     reply = turn.reply
@@ -30,7 +30,7 @@ async def test_question_streams_and_cites_its_document(server: RunningServer) ->
 
 
 async def test_unrelated_question_gets_an_honest_refusal(server: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=bob&session=s2") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
         turn = await ask(ws, "What is the capital of Mongolia?")
     reply = turn.reply
     assert "couldn't find" in reply["text"] and reply["strategy"] == "refusal"
@@ -39,7 +39,7 @@ async def test_unrelated_question_gets_an_honest_refusal(server: RunningServer) 
 
 
 async def test_malformed_frame_is_answered_with_an_error_and_the_socket_stays_open(server: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=carol&session=s3") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
         await ws.send_str("{not json")
         error = await ws.receive_json()
         assert error["type"] == "error"
@@ -48,7 +48,7 @@ async def test_malformed_frame_is_answered_with_an_error_and_the_socket_stays_op
 
 
 async def test_feedback_is_stored_on_the_turn(server: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=dan&session=s4") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
         turn = await ask(ws, "What are the trading hours?")
         turn_id = turn.reply["turn_id"]
         await server.container.assistant.drain()

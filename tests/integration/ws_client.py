@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-__all__ = ["ChatTurn", "ask", "browser", "desk_auth", "new_session", "person_of"]
+__all__ = ["ChatTurn", "ask", "browser", "conversation_of", "desk_auth", "new_session", "person_of", "signed_in"]
 
 
 @dataclass
@@ -62,3 +62,24 @@ def person_of(http: aiohttp.ClientSession) -> str:
 
     token = next(c.value for c in http.cookie_jar if c.key == "finbot_web")
     return f"web:local:{jwt.decode(token, options={'verify_signature': False})['p']}"
+
+
+def conversation_of(http: aiohttp.ClientSession) -> str:
+    """The conversation key of this browser's current session."""
+    import jwt
+
+    token = next(c.value for c in http.cookie_jar if c.key == "finbot_web")
+    return f"web:local:{jwt.decode(token, options={'verify_signature': False})['s']}:-"
+
+
+def signed_in(server: Any, person: str, session: str = "s1", **kwargs: Any) -> aiohttp.ClientSession:
+    """A browser holding the cookie the server would issue to `person` in `session`: the test signs it with the
+    server's own key, as the Slack tests sign requests with the signing secret (a client without it cannot)."""
+    import jwt
+    from yarl import URL
+
+    key = server.container.surface("web").keys.identity_key
+    token = jwt.encode({"p": person, "s": session, "aud": "finbot-web-chat"}, key, "HS256")
+    http = browser(**kwargs)
+    http.cookie_jar.update_cookies({"finbot_web": token}, URL(server.url))
+    return http

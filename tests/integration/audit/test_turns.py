@@ -7,14 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import aiohttp
 from sqlalchemy import select, text
 
 from bot.server import RunningServer, start_server
 from core.audit.versions import template_version
 from core.store.models import AuditRow
 from tests.conftest import SettingsFactory
-from tests.integration.ws_client import ask
+from tests.integration.ws_client import ask, signed_in
 
 ROOT = Path(__file__).resolve().parents[3]
 WIRE = "How much does it cost to send an outgoing domestic wire?"
@@ -30,9 +29,7 @@ def finbot(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProces
 
 async def say(server: RunningServer, texts: list[str], *, user: str = "dana", session: str = "s1") -> list[dict]:
     out = []
-    async with aiohttp.ClientSession() as http, http.ws_connect(
-        f"{server.url}/ws/chat?user={user}&session={session}"
-    ) as ws:
+    async with signed_in(server, user, session) as http, http.ws_connect(f"{server.url}/ws/chat") as ws:
         for line in texts:
             out.append((await ask(ws, line)).reply)
     return out

@@ -77,7 +77,7 @@ async def test_unclaimed_escalations_are_reminded_then_expire(server: RunningSer
 
 
 async def test_a_claimed_escalation_is_neither_reminded_nor_expired(server: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=lu&session=c") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
         turn = await ask(ws, "talk to an advisor")
     escalation_id = turn.reply["escalation"]["id"]
     body = {"advisor_id": "ann", "advisor_name": "Ann"}
@@ -96,7 +96,7 @@ async def test_the_scheduled_job_runs_the_sweep_on_the_container(server: Running
     from bot.jobs import JOBS, JobScheduler
 
     assert "escalation-reminders" in JOBS
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=mo&session=j") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
         turn = await ask(ws, "human please")
         escalation_id = turn.reply["escalation"]["id"]
         async with server.container.db.session() as session:  # the escalation was opened two days ago

@@ -215,7 +215,7 @@ async def test_web_person_to_slack_advisors_cross_platform(
     settings = _settings(make_settings, fake_slack, FINBOT_ADVISOR_DESK="slack", FINBOT_WEB=True)
     server = await start_server(settings, host="127.0.0.1", port=0)
     try:
-        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=wen&session=x") as ws:
+        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
             slack = Slack(server, fake_slack, http)
             turn = await ask(ws, "My husband passed away and I need help with his IRA")
             assert turn.reply["escalation"]["reason"] == "bereavement"

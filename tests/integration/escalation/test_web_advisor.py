@@ -119,7 +119,7 @@ async def test_web_chat_to_advisor_page_and_back(server: RunningServer) -> None:
 
 
 async def test_sensitive_intent_escalates_without_a_bot_answer(server: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=bo&session=esc2") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
         turn = await ask(ws, "Please sell all my Apple shares today")
     reply = turn.reply
     assert reply["escalation"]["reason"] == "trade_instruction"
@@ -130,7 +130,7 @@ async def test_sensitive_intent_escalates_without_a_bot_answer(server: RunningSe
 
 
 async def test_an_unanswerable_question_offers_an_advisor_and_accepting_hands_it_over(server: RunningServer) -> None:
-    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=cy&session=esc3") as ws:
+    async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
         await ask(ws, "What are the trading hours?")
         offered = await ask(ws, "What is the capital of Mongolia?")
         assert offered.reply["offer_advisor"] is True and offered.reply["escalation"] is None

@@ -92,7 +92,7 @@ async def test_no_planted_value_reaches_the_model_and_the_person_sees_them(
     server = await start_server(settings, host="127.0.0.1", port=0)
     planted, shown = [], []
     try:
-        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat?user=u&session=s") as ws:
+        async with aiohttp.ClientSession() as http, http.ws_connect(server.url + "/ws/chat") as ws:
             for i in range(first, first + N):
                 text, values = plant(i)
                 planted.append(values)
