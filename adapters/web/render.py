@@ -8,22 +8,32 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from adapters.kb.links import PAGE_PREFIX
 from core.store import StoredMessage
-from core.types import Reply
+from core.types import Citation, Reply
 
 __all__ = ["history_frame", "render_reply"]
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
+def _linkable(uri: str) -> bool:
+    """A source's web address or finbot's own document page (`/kb/...`); never `file:`, `javascript:` or a
+    server path (those are shown as a title without a link)."""
+    return uri.startswith(("https://", "http://", PAGE_PREFIX))
+
+
+def _citation_html(citation: Citation) -> str:
+    title, tip = html.escape(citation.title), html.escape(citation.snippet, quote=True)
+    if not _linkable(citation.uri):
+        return f'<li><span title="{tip}">{title}</span></li>'
+    return f'<li><a href="{html.escape(citation.uri, quote=True)}" title="{tip}">{title}</a></li>'
+
+
 def _citations_html(reply: Reply) -> str:
     if not reply.citations:
         return ""
-    items = "".join(
-        f'<li><a href="{html.escape(c.uri, quote=True)}" title="{html.escape(c.snippet, quote=True)}">'
-        f"{html.escape(c.title)}</a></li>"
-        for c in reply.citations
-    )
+    items = "".join(_citation_html(c) for c in reply.citations)
     return f'<div class="sources"><span>Sources</span><ol>{items}</ol></div>'
 
 
