@@ -142,8 +142,9 @@ def _web_line(settings: Settings) -> str:
     if not settings.web_enabled:
         why = "FINBOT_WEB=false" if settings.web_setting is False else "Slack or Teams is configured; FINBOT_WEB=true"
         return f"off ({why})"
-    token = "token set" if settings.advisor_token else "no FINBOT_ADVISOR_TOKEN: loopback only"
-    return f"on: chat / and /ws/chat, advisor page /advisor ({token}), no login"
+    token = ("token set" if settings.advisor_token
+             else "generated token, printed by `finbot serve`; no FINBOT_ADVISOR_TOKEN: loopback only")
+    return f"on: chat / and /ws/chat (server-issued identity cookie), advisor page /advisor ({token}), no login"
 
 
 def _exposure_problems(settings: Settings) -> tuple[list[str], list[str]]:
