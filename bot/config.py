@@ -248,8 +248,8 @@ class Settings(BaseSettings):
     web_secret: SecretStr | None = Field(
         default=None, alias="FINBOT_WEB_SECRET", json_schema_extra={"default_text": "a key in the data dir"}
     )
-    """Key that signs the web chat's identity cookie (the person and session ids the server issues); set the
-    same value on every process behind one address, or a person is new on each."""
+    """Key (32+ characters) that signs the web chat's identity cookie (the person and session ids the server
+    issues); set the same value on every process behind one address, or a person is new on each."""
     web_setting: bool | None = Field(default=None, alias="FINBOT_WEB")
     """The web chat (`/`, `/ws/chat`) and advisor page (`/advisor`): unset = on only when neither Slack nor Teams
     is configured (the embedded default); `true` / `false` force it."""

@@ -6,14 +6,18 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from adapters.web import surface as web_surface
 from adapters.web.surface import WebKeys, WebSurface
 from bot.config import Settings
+from core.errors import ConfigurationError
 
 __all__ = ["ADVISOR_TOKEN_FILE", "WEB_KEY_FILE", "build_web_surface", "data_dir_secret", "web_keys"]
 
 WEB_KEY_FILE = "web.key"
+MIN_SECRET = 32
+"""Bytes of FINBOT_WEB_SECRET at least (HS256 keys shorter than its hash are weak)."""
 ADVISOR_TOKEN_FILE = "advisor.token"  # noqa: S105 - a file name
 
 
@@ -34,12 +38,15 @@ def web_keys(settings: Settings) -> WebKeys:
     """The web chat's identity key (FINBOT_WEB_SECRET, else the data dir's) and the advisor desk's token
     (FINBOT_ADVISOR_TOKEN, else one generated on the first start)."""
     secret = settings.web_secret.get_secret_value() if settings.web_secret else ""
+    if secret and len(secret.encode()) < MIN_SECRET:
+        raise ConfigurationError("FINBOT_WEB_SECRET", f"at least {MIN_SECRET} characters (e.g. `openssl rand -hex 32`)")
     token = settings.advisor_token.get_secret_value() if settings.advisor_token else ""
+    public = urlsplit(settings.public_url) if settings.public_url else None
     return WebKeys(
         identity_key=(secret or data_dir_secret(settings.data_dir, WEB_KEY_FILE)).encode(),
         advisor_token=token or data_dir_secret(settings.data_dir, ADVISOR_TOKEN_FILE),
         advisor_token_generated=not token,
-        secure_cookies=(settings.public_url or "").startswith("https:"),
+        public_origin=f"{public.scheme}://{public.netloc}" if public else None,
     )
 
 

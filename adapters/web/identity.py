@@ -36,11 +36,13 @@ class WebIdentity:
 class IdentityCookies:
     """Signs and checks the identity cookie with the server's key (FINBOT_WEB_SECRET or the data dir's)."""
 
-    def __init__(self, key: bytes, *, secure: bool = False) -> None:
+    def __init__(self, key: bytes, *, secure: bool = False, public_origin: str | None = None) -> None:
         if len(key) < 32:
             raise ValueError("the web identity key must be at least 32 bytes")
         self._key = key
         self._secure = secure
+        self.public_origin = public_origin
+        """`https://host[:port]` of FINBOT_PUBLIC_URL: an Origin accepted besides the request's own Host."""
 
     def read(self, request: web.Request) -> WebIdentity | None:
         """The identity the request's cookie carries, or None when it is missing, edited or signed elsewhere."""
@@ -74,8 +76,11 @@ def _is_id(value: str) -> bool:
     return _SAFE_ID.match(value) is not None
 
 
-def same_origin(request: web.Request) -> bool:
-    """A browser's Origin, when it sends one, must be this server's own Host: a page on another port of the
-    same machine is the same *site* (so SameSite lets the cookie through) but not the same origin."""
+def same_origin(request: web.Request, public_origin: str | None = None) -> bool:
+    """A browser's Origin, when it sends one, must be this server's own Host (or FINBOT_PUBLIC_URL's origin,
+    behind a proxy that rewrites Host): a page on another port of the same machine is the same *site* (so
+    SameSite lets the cookie through) but not the same origin."""
     origin = request.headers.get("Origin")
-    return origin is None or urlsplit(origin).netloc == request.headers.get("Host", "")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == request.headers.get("Host", "") or origin.rstrip("/") == public_origin

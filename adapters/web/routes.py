@@ -124,7 +124,7 @@ async def recover(
 
 
 def _refuse_cross_origin(request: web.Request) -> None:
-    if not same_origin(request):
+    if not same_origin(request, request.app[IDENTITY_KEY].public_origin):
         raise web.HTTPForbidden(text='{"error": "cross-origin request refused"}', content_type="application/json")
 
 

@@ -30,8 +30,9 @@ class WebKeys:
     advisor_token_generated: bool = False
     """Made on the first start (no FINBOT_ADVISOR_TOKEN): the desk also accepts only a loopback Host, and
     `finbot serve` prints the desk's URL with it."""
-    secure_cookies: bool = False
-    """Mark the identity cookie Secure (FINBOT_PUBLIC_URL is https)."""
+    public_origin: str | None = None
+    """FINBOT_PUBLIC_URL's `scheme://host[:port]`: the identity cookie is Secure when it is https, and a page
+    of that origin is accepted behind a proxy that rewrites Host."""
 
 
 class WebSurface:
@@ -40,7 +41,10 @@ class WebSurface:
     def __init__(self, services: SurfaceServices, *, keys: WebKeys) -> None:
         self._services = services
         self.keys = keys
-        self._identities = IdentityCookies(keys.identity_key, secure=keys.secure_cookies)
+        origin = keys.public_origin
+        self._identities = IdentityCookies(
+            keys.identity_key, secure=bool(origin and origin.startswith("https:")), public_origin=origin
+        )
         self.chat_hub = WebChatHub()
         """Open chat sockets by conversation (relays reach the person's open chat)."""
         self.desk_hub = WebChatHub()

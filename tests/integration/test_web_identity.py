@@ -7,9 +7,11 @@ from typing import Any
 
 import aiohttp
 import jwt
+import pytest
 
 from bot.data_keys import WEB_KEY_FILE
 from bot.server import RunningServer, start_server
+from core.errors import ConfigurationError
 from tests.conftest import SettingsFactory
 from tests.integration.ws_client import ChatTurn, ask, browser, new_session, person_of
 
@@ -140,3 +142,24 @@ async def test_the_session_endpoint_takes_json_only(server: RunningServer) -> No
         async with http.post(server.url + "/chat/session", data="{nope",
                              headers={"Content-Type": "application/json"}) as broken:
             assert broken.status == 400
+
+
+async def test_behind_a_proxy_the_public_origin_is_accepted_and_no_other(make_settings: SettingsFactory) -> None:
+    public = "https://finbot.harborpine.test"
+    server = await start_server(make_settings(FINBOT_PUBLIC_URL=public + "/"), host="127.0.0.1", port=0)
+    try:
+        statuses = {}
+        async with aiohttp.ClientSession() as http:
+            for origin in (public, "https://evil.harborpine.test", "http://127.0.0.1:9999"):
+                async with http.post(server.url + "/chat/session", json={}, headers={"Origin": origin}) as r:
+                    statuses[origin] = r.status
+                    if r.status == 200:
+                        assert "Secure" in r.headers["Set-Cookie"]  # an https address: the cookie is Secure
+    finally:
+        await server.stop()
+    assert statuses == {public: 200, "https://evil.harborpine.test": 403, "http://127.0.0.1:9999": 403}
+
+
+async def test_a_short_web_secret_is_refused_at_start(make_settings: SettingsFactory) -> None:
+    with pytest.raises(ConfigurationError, match="FINBOT_WEB_SECRET"):
+        await start_server(make_settings(FINBOT_WEB_SECRET="short"), host="127.0.0.1", port=0)
