@@ -133,7 +133,8 @@ def _guard(request: web.Request) -> None:
 
 async def page(request: web.Request) -> web.Response:
     html = resources.files("adapters.web").joinpath("static/advisor.html").read_text(encoding="utf-8")
-    return web.Response(text=html, content_type="text/html")
+    # the page is opened with ?token=...: no link on it may carry that address elsewhere in a Referer
+    return web.Response(text=html, content_type="text/html", headers={"Referrer-Policy": "no-referrer"})
 
 
 async def desk_socket(request: web.Request) -> web.WebSocketResponse:

@@ -70,6 +70,8 @@ async def test_without_the_generated_token_the_desk_answers_401_even_on_loopback
                 statuses.append(exc.status)
             async with http.get(server.url + f"/advisor/api/escalations?token={token}") as r:  # the printed URL's
                 with_token = r.status
+            async with http.get(server.url + f"/advisor?token={token}") as page:  # the token never leaves as Referer
+                assert page.status == 200 and page.headers["Referrer-Policy"] == "no-referrer"
     finally:
         await server.stop()
     assert statuses == [401] * 7
