@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from adapters.base import SurfaceServices
 from adapters.web import surface as web_surface
 from adapters.web.surface import WebKeys, WebSurface
 from bot.config import Settings
@@ -50,8 +51,8 @@ def web_keys(settings: Settings) -> WebKeys:
     )
 
 
-def build_web_surface(services: object, settings: Settings) -> WebSurface | None:
+def build_web_surface(services: SurfaceServices, settings: Settings) -> WebSurface | None:
     """adapters.web.surface.build with the keys above (SURFACES' web builder)."""
     if not settings.web_enabled:
         return None
-    return web_surface.build(services, settings, keys=web_keys(settings))  # type: ignore[arg-type]
+    return web_surface.build(services, settings, keys=web_keys(settings))
