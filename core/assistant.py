@@ -130,12 +130,17 @@ class Assistant:
             turn_id=uuid.uuid4().hex, message=message, snapshot=snapshot, pinned_route=list(thread.pinned_route),
             pinned_symbols=list(thread.pinned_symbols), offer=thread.offer,
         )
-        final: dict[str, Any] = {}
+        state = start
         try:
-            stream = self._graph.astream(start, context=self._context, stream_mode=["custom", "values"])
+            # Each node's update is applied to the turn's state here ("updates"), rather than LangGraph
+            # emitting the whole state after every step ("values"): the fields have no reducers, so the last
+            # write wins either way.
+            stream = self._graph.astream(start, context=self._context, stream_mode=["custom", "updates"])
             async for mode, chunk in cast(AsyncIterator[tuple[str, Any]], stream):  # (mode, chunk) with two modes
-                if mode == "values":
-                    final = chunk
+                if mode == "updates":
+                    for update in chunk.values():
+                        for name, value in (update or {}).items():
+                            setattr(state, name, value)
                 elif "delta" in chunk:
                     if first_token is None:
                         first_token = time.perf_counter()
@@ -145,7 +150,6 @@ class Assistant:
         except Exception:
             self._observers.error("turn")  # counted, then handled at the adapter's edge
             raise
-        state = final if isinstance(final, TurnState) else TurnState(**final)
         state.pii_counts, state.model_inputs = dict(ledger.counts), list(ledger.sent)
         reply = reply_from_state(state)
         if state.handover == "unrouted":  # a request no advisor desk could take (finbot doctor shows them)
@@ -174,7 +178,8 @@ class Assistant:
 
         async def audit_row(session: AsyncSession) -> None:  # the answer as delivered, with what produced it
             assert audit is not None
-            await audit.append_turn_in(session, as_mapping(state), disclaimer=disclaimer)
+            # the turn's earlier writes already hold SQLite's write lock (core.turn.TurnStore.close)
+            await audit.append_turn_in(session, as_mapping(state), disclaimer=disclaimer, locked=True)
 
         return await self._turns.close(TurnWrite(
             message=message, turn_id=state.turn_id,
@@ -182,6 +187,7 @@ class Assistant:
             question="(asked finbot to forget something)" if forgetting else message.text,
             answer="(confirmed what it forgot)" if forgetting else state.draft,
             profile=profile, record=record, audit=audit_row if audit is not None else None,
+            profile_known=state.snapshot is not None and state.snapshot.profile is not None,
         ))
 
     def _record(self, state: TurnState, reply: Reply, latency_ms: float, ttft_ms: float | None) -> TurnRecord | None:

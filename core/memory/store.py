@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.memory.similarity import FactSimilarity, from_bytes, jaccard, normalise, to_bytes
 from core.memory.types import CandidateFact, Fact, Profile
-from core.store.db import Database
+from core.store.db import Database, rowcount
 from core.store.models import UserFactRow, UserProfileRow, utcnow
 
 __all__ = ["MemoryStore"]
@@ -62,8 +62,10 @@ class MemoryStore:
                 await self.save_profile_in(session, profile)
 
     @staticmethod
-    async def save_profile_in(session: AsyncSession, profile: Profile) -> None:
-        """Insert or update the profile inside the caller's transaction (a savepoint guards a concurrent insert)."""
+    async def save_profile_in(session: AsyncSession, profile: Profile, *, known: bool = False) -> None:
+        """Insert or update the profile inside the caller's transaction (a savepoint guards a concurrent insert).
+
+        `known`: the caller read the row in this turn, so one UPDATE does (an insert follows if it is gone)."""
         values = {
             "name": profile.name,
             "style": profile.style,
@@ -73,6 +75,13 @@ class MemoryStore:
             "avg_words": profile.avg_words,
             "last_interaction": profile.last_interaction,
         }
+        if known:
+            updated = await session.execute(
+                update(UserProfileRow).where(UserProfileRow.user_id == profile.user_id).values(**values),
+                execution_options={"synchronize_session": False},
+            )
+            if rowcount(updated):
+                return
         row = await session.get(UserProfileRow, profile.user_id)
         if row is None:
             try:

@@ -46,7 +46,8 @@ class HoldingsAccess:
 
     async def held_in(self, session: AsyncSession, person_id: str) -> list[Holding]:
         """What `owner_for` resolves to, with its holdings, inside the caller's transaction (core.turn)."""
-        holdings = await self.store.holdings_in(session, person_id)
-        if not holdings and self.sees_demo(person_id):
-            holdings = await self.store.holdings_in(session, self.demo_owner)
-        return holdings
+        if not self.sees_demo(person_id) or person_id == self.demo_owner:
+            return await self.store.holdings_in(session, person_id)
+        # one statement for both: their own holdings when they have any, else the demo's
+        both = await self.store.holdings_of_in(session, [person_id, self.demo_owner])
+        return both.get(person_id) or both.get(self.demo_owner, [])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -122,16 +122,18 @@ class ConversationStore:
     ) -> int:
         """`add_exchange` inside the caller's transaction (the turn's one write, core.turn)."""
         now = utcnow()
-        asked = MessageRow(
-            conversation_key=conversation_key, role="user", text=question, user_id=user_id, event_id=event_id,
-            created_at=now,
+        rows = [
+            {"conversation_key": conversation_key, "role": "user", "text": question, "user_id": user_id,
+             "event_id": event_id, "turn_id": None, "created_at": now},
+            {"conversation_key": conversation_key, "role": "assistant", "text": answer, "user_id": None,
+             "event_id": None, "turn_id": turn_id, "created_at": now},
+        ]
+        # One INSERT of both rows; their ids come back in the order given (the question's first).
+        ids = await session.scalars(
+            insert(MessageRow).returning(MessageRow.id, sort_by_parameter_order=True), rows,
+            execution_options={"render_nulls": True},  # the same columns in both rows: one statement
         )
-        answered = MessageRow(
-            conversation_key=conversation_key, role="assistant", text=answer, turn_id=turn_id, created_at=now
-        )
-        session.add_all([asked, answered])  # one flush; inserted in this order
-        await session.flush()
-        return asked.id
+        return int(ids.all()[0])
 
     async def answer_for(self, event_id: str) -> str | None:
         """finbot's saved answer to the message with this platform event id (None: not answered yet).

@@ -9,21 +9,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.escalation.store import EscalationStore
 from core.market.store import DbMarketFeed
 from core.memory.store import MemoryStore
-from core.memory.summary_store import SummaryStore
 from core.memory.types import Profile
 from core.portfolio.access import HoldingsAccess
-from core.retrieval.documents import DocumentStore
 from core.store.conversations import ConversationStore
 from core.store.db import Database
 from core.store.metrics import MetricsStore, TurnRecord
-from core.store.models import ConversationRow, UserRow, utcnow
+from core.store.models import (
+    ConversationRow,
+    ConversationSummaryRow,
+    DocumentRow,
+    UserRow,
+    utcnow,
+)
 from core.turn.snapshot import ThreadState, TurnSnapshot
 from core.types import IncomingMessage
 
@@ -48,6 +54,8 @@ class TurnWrite:
     """The turn's metrics row."""
     audit: Callable[[AsyncSession], Awaitable[object]] | None = None
     """Adds the turn's audit row (core.audit) inside this transaction: no answer is kept without its record."""
+    profile_known: bool = False
+    """The profile's row existed when the turn read it (an UPDATE, else an insert guarded by a savepoint)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,24 +87,24 @@ class TurnStore:
 
     async def open(self, message: IncomingMessage) -> TurnSnapshot:
         """One transaction: the person and conversation (created when new), the hold, memory, recent messages,
-        holdings."""
+        holdings. The single-valued reads share one statement (`_heads`): each statement costs a round trip."""
         person, key = message.person.id, message.conversation.key
         async with self._db.session() as session:
             snapshot = TurnSnapshot(person_id=person, conversation_key=key)
-            snapshot.new_person = await session.get(UserRow, person) is None
-            conversation = await session.get(ConversationRow, key)
-            snapshot.new_conversation = conversation is None
-            if conversation is not None:  # another person's thread state too, in a shared channel thread
-                snapshot.thread = ThreadState.from_json(conversation.thread_state)
+            heads = (await session.execute(_heads(person, key, summary=self._memory))).one()
+            snapshot.new_person = heads.user is None
+            snapshot.new_conversation = heads.conversation is None
+            if heads.conversation is not None:  # another person's thread state too, in a shared channel thread
+                snapshot.thread = ThreadState.from_json(heads.thread_state)
+            snapshot.documents_version = (int(heads.documents or 0), str(heads.documents_updated))
             snapshot.active = await EscalationStore.active_in(session, key)
             if self._memory:
                 snapshot.profile = await MemoryStore.profile_in(session, person)
                 snapshot.fact_rows = await MemoryStore.rows_in(session, person)
-                snapshot.summary = await SummaryStore.summary_in(session, key)
+                snapshot.summary = heads.summary or ""
             snapshot.recent = await ConversationStore.recent_in(session, key, self._recent)
             if self._access is not None:
                 snapshot.holdings = await self._access.held_in(session, person)
-            snapshot.documents_version = await DocumentStore.version_in(session)
             if self._market is not None and self._market.symbols_stale():
                 await self._market.refresh_symbols_in(session)
             if snapshot.new_person or snapshot.new_conversation:  # last: SQLite's write lock only for the inserts
@@ -105,23 +113,25 @@ class TurnStore:
 
     async def close(self, write: TurnWrite) -> Closed:
         """One transaction: the question and answer, the person's and conversation's activity, the thread state,
-        the profile, the metrics row."""
+        the profile, the metrics row. Plain UPDATE statements: the rows exist (the turn's read made them)."""
         message, now = write.message, utcnow()
         async with self._db.session() as session:
-            # Every read first, then the changes: SQLite's write lock is held for the writes alone.
-            user = await session.get(UserRow, message.person.id)
-            conversation = await session.get(ConversationRow, message.conversation.key)
+            person: dict[str, Any] = {"last_seen_at": now}
+            if message.person.display_name:
+                person["display_name"] = message.person.display_name
+            await session.execute(
+                update(UserRow).where(UserRow.id == message.person.id).values(**person),
+                execution_options={"synchronize_session": False},
+            )
+            conversation: dict[str, Any] = {"last_activity_at": now, "thread_state": write.thread.to_json()}
+            if message.conversation.reference is not None:
+                conversation["reference"] = message.conversation.reference
+            await session.execute(
+                update(ConversationRow).where(ConversationRow.key == message.conversation.key).values(**conversation),
+                execution_options={"synchronize_session": False},
+            )
             if write.profile is not None:
-                await MemoryStore.save_profile_in(session, write.profile)
-            if user is not None:
-                user.last_seen_at = now
-                if message.person.display_name:
-                    user.display_name = message.person.display_name
-            if conversation is not None:
-                conversation.last_activity_at = now
-                conversation.thread_state = write.thread.to_json()
-                if message.conversation.reference is not None:
-                    conversation.reference = message.conversation.reference
+                await MemoryStore.save_profile_in(session, write.profile, known=write.profile_known)
             message_id = await ConversationStore.add_exchange_in(
                 session, message.conversation.key, question=write.question, answer=write.answer,
                 user_id=message.person.id, event_id=message.event_id, turn_id=write.turn_id,
@@ -134,11 +144,28 @@ class TurnStore:
     async def _record(self, session: AsyncSession, record: TurnRecord) -> bool:
         try:
             async with session.begin_nested():
-                self._metrics.record_in(session, record)
+                await self._metrics.record_in(session, record)
             return True
         except Exception:  # a failure to write metrics never fails a reply
             log.exception("could not record metrics for turn %s", record.id)
             return False
+
+
+def _heads(person: str, key: str, *, summary: bool) -> Select[Any]:
+    """One row of scalar subqueries: is the person known, the conversation and its thread state, its summary,
+    and the knowledge base's fingerprint (core.retrieval.documents.DocumentStore.version_in)."""
+    columns = [
+        select(UserRow.id).where(UserRow.id == person).scalar_subquery().label("user"),
+        select(ConversationRow.key).where(ConversationRow.key == key).scalar_subquery().label("conversation"),
+        select(ConversationRow.thread_state).where(ConversationRow.key == key).scalar_subquery()
+        .label("thread_state"),
+        select(func.count()).select_from(DocumentRow).scalar_subquery().label("documents"),
+        select(func.max(DocumentRow.updated_at)).scalar_subquery().label("documents_updated"),
+    ]
+    if summary:
+        columns.append(select(ConversationSummaryRow.text).where(ConversationSummaryRow.conversation_key == key)
+                       .scalar_subquery().label("summary"))
+    return select(*columns)
 
 
 async def _create(session: AsyncSession, message: IncomingMessage, *, person: bool, conversation: bool) -> None:

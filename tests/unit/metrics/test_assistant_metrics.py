@@ -29,9 +29,7 @@ class ScriptedGraph:
         yield "custom", {"status": "writing an answer..."}
         yield "custom", {"delta": "Wires cost "}
         yield "custom", {"delta": "$25 [1]."}
-        yield "values", {
-            "turn_id": turn.turn_id,
-            "message": turn.message,
+        yield "updates", {"check_grounding": {
             "draft": "Wires cost $25 [1].",
             "strategy": "llm",
             "model": "gpt-4o-mini",
@@ -42,11 +40,11 @@ class ScriptedGraph:
             "route": ["knowledge"],
             "passages": [{"title": "Money Transfers", "text": "Outgoing domestic wires cost $25."}],
             "failures": [],
-        }
+        }}
 
 
 class BrokenStore(MetricsStore):
-    def record_in(self, session: Any, record: TurnRecord) -> None:
+    async def record_in(self, session: Any, record: TurnRecord) -> None:
         raise ConnectionError("database is down")
 
 
