@@ -104,7 +104,7 @@ class TurnStore:
                 snapshot.summary = heads.summary or ""
             snapshot.recent = await ConversationStore.recent_in(session, key, self._recent)
             if self._access is not None:
-                snapshot.holdings = await self._access.held_in(session, person)
+                snapshot.owner, snapshot.holdings = await self._access.owned_in(session, person)
             if self._market is not None and self._market.symbols_stale():
                 await self._market.refresh_symbols_in(session)
             if snapshot.new_person or snapshot.new_conversation:  # last: SQLite's write lock only for the inserts
