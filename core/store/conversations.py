@@ -128,12 +128,9 @@ class ConversationStore:
             {"conversation_key": conversation_key, "role": "assistant", "text": answer, "user_id": None,
              "event_id": None, "turn_id": turn_id, "created_at": now},
         ]
-        # One INSERT of both rows; their ids come back in the order given (the question's first).
-        ids = await session.scalars(
-            insert(MessageRow).returning(MessageRow.id, sort_by_parameter_order=True), rows,
-            execution_options={"render_nulls": True},  # the same columns in both rows: one statement
-        )
-        return int(ids.all()[0])
+        # One INSERT of both rows (multi-row VALUES); RETURNING's order is not guaranteed, its roles tell them apart.
+        returned = await session.execute(insert(MessageRow).values(rows).returning(MessageRow.id, MessageRow.role))
+        return next(int(i) for i, role in returned.all() if role == "user")
 
     async def answer_for(self, event_id: str) -> str | None:
         """finbot's saved answer to the message with this platform event id (None: not answered yet).

@@ -97,7 +97,8 @@ class TurnStore:
             if heads.conversation is not None:  # another person's thread state too, in a shared channel thread
                 snapshot.thread = ThreadState.from_json(heads.thread_state)
             snapshot.documents_version = (int(heads.documents or 0), str(heads.documents_updated))
-            snapshot.active = await EscalationStore.active_in(session, key)
+            if heads.escalation is not None:  # rare: load the hold only when there is one
+                snapshot.active = await EscalationStore.active_in(session, key)
             if self._memory:
                 snapshot.profile = await MemoryStore.profile_in(session, person)
                 snapshot.fact_rows = await MemoryStore.rows_in(session, person)
@@ -153,7 +154,8 @@ class TurnStore:
 
 def _heads(person: str, key: str, *, summary: bool) -> Select[Any]:
     """One row of scalar subqueries: is the person known, the conversation and its thread state, its summary,
-    and the knowledge base's fingerprint (core.retrieval.documents.DocumentStore.version_in)."""
+    the knowledge base's fingerprint (core.retrieval.documents.DocumentStore.version_in), and whether an
+    escalation holds the conversation."""
     columns = [
         select(UserRow.id).where(UserRow.id == person).scalar_subquery().label("user"),
         select(ConversationRow.key).where(ConversationRow.key == key).scalar_subquery().label("conversation"),
@@ -161,6 +163,7 @@ def _heads(person: str, key: str, *, summary: bool) -> Select[Any]:
         .label("thread_state"),
         select(func.count()).select_from(DocumentRow).scalar_subquery().label("documents"),
         select(func.max(DocumentRow.updated_at)).scalar_subquery().label("documents_updated"),
+        EscalationStore.active_id(key).label("escalation"),
     ]
     if summary:
         columns.append(select(ConversationSummaryRow.text).where(ConversationSummaryRow.conversation_key == key)
