@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.memory.similarity import FactSimilarity, from_bytes, jaccard, normalise, to_bytes
 from core.memory.types import CandidateFact, Fact, Profile
-from core.store.db import Database, rowcount
+from core.store.db import Database, rowcount, table_of
 from core.store.models import UserFactRow, UserProfileRow, utcnow
 
 __all__ = ["MemoryStore"]
@@ -76,10 +76,8 @@ class MemoryStore:
             "last_interaction": profile.last_interaction,
         }
         if known:
-            updated = await session.execute(
-                update(UserProfileRow).where(UserProfileRow.user_id == profile.user_id).values(**values),
-                execution_options={"synchronize_session": False},
-            )
+            table = table_of(UserProfileRow)
+            updated = await session.execute(update(table).where(table.c.user_id == profile.user_id).values(**values))
             if rowcount(updated):
                 return
         row = await session.get(UserProfileRow, profile.user_id)

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.store.db import Database
+from core.store.db import Database, table_of
 from core.store.models import ConversationRow, MessageRow, UserRow, utcnow
 from core.types import Conversation, Person
 
@@ -129,7 +129,8 @@ class ConversationStore:
              "event_id": None, "turn_id": turn_id, "created_at": now},
         ]
         # One INSERT of both rows (multi-row VALUES); RETURNING's order is not guaranteed, its roles tell them apart.
-        returned = await session.execute(insert(MessageRow).values(rows).returning(MessageRow.id, MessageRow.role))
+        table = table_of(MessageRow)  # the table, not the entity: no ORM bulk-insert machinery
+        returned = await session.execute(insert(table).values(rows).returning(table.c.id, table.c.role))
         return next(int(i) for i, role in returned.all() if role == "user")
 
     async def answer_for(self, event_id: str) -> str | None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.store.db import Database
+from core.store.db import Database, table_of
 from core.store.models import TurnMetricRow, utcnow
 
 __all__ = ["MetricsStore", "TurnRecord"]
@@ -64,7 +64,7 @@ class MetricsStore:
         row = asdict(record)
         row.pop("signals", None)
         row.pop("pii", None)
-        await session.execute(insert(TurnMetricRow), [row])
+        await session.execute(insert(table_of(TurnMetricRow)).values(**row))  # the table: no ORM bulk path
 
     async def set_feedback(self, turn_id: str, value: int, note: str | None = None) -> bool:
         """Store thumbs up (+1) / down (-1) on a turn; False when the turn is unknown."""

@@ -21,7 +21,7 @@ from core.memory.store import MemoryStore
 from core.memory.types import Profile
 from core.portfolio.access import HoldingsAccess
 from core.store.conversations import ConversationStore
-from core.store.db import Database
+from core.store.db import Database, table_of
 from core.store.metrics import MetricsStore, TurnRecord
 from core.store.models import (
     ConversationRow,
@@ -120,16 +120,13 @@ class TurnStore:
             person: dict[str, Any] = {"last_seen_at": now}
             if message.person.display_name:
                 person["display_name"] = message.person.display_name
-            await session.execute(
-                update(UserRow).where(UserRow.id == message.person.id).values(**person),
-                execution_options={"synchronize_session": False},
-            )
+            users, conversations = table_of(UserRow), table_of(ConversationRow)  # tables: no ORM update path
+            await session.execute(update(users).where(users.c.id == message.person.id).values(**person))
             conversation: dict[str, Any] = {"last_activity_at": now, "thread_state": write.thread.to_json()}
             if message.conversation.reference is not None:
                 conversation["reference"] = message.conversation.reference
             await session.execute(
-                update(ConversationRow).where(ConversationRow.key == message.conversation.key).values(**conversation),
-                execution_options={"synchronize_session": False},
+                update(conversations).where(conversations.c.key == message.conversation.key).values(**conversation)
             )
             if write.profile is not None:
                 await MemoryStore.save_profile_in(session, write.profile, known=write.profile_known)
