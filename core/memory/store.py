@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 from sqlalchemy import delete, select, update
@@ -25,6 +27,24 @@ def _fact(row: UserFactRow, score: float = 0.0) -> Fact:
     return Fact(row.id, row.user_id, row.text, row.importance, row.slot, row.created_at, score)
 
 
+_PROFILE_COLUMNS = (
+    "user_id", "name", "style", "style_source", "topics", "interaction_count", "avg_words", "last_interaction"
+)
+
+
+def _profile(row: Any) -> Profile:
+    return Profile(
+        user_id=row.user_id,
+        name=row.name,
+        style=row.style,
+        style_source=row.style_source,
+        topics={str(k): int(v) for k, v in (row.topics or {}).items()},
+        interaction_count=row.interaction_count,
+        avg_words=row.avg_words,
+        last_interaction=row.last_interaction,
+    )
+
+
 class MemoryStore:
     def __init__(self, db: Database, similarity: FactSimilarity | None = None) -> None:
         self._db = db
@@ -38,20 +58,25 @@ class MemoryStore:
 
     @staticmethod
     async def profile_in(session: AsyncSession, user_id: str) -> Profile | None:
-        """The profile, read inside the caller's transaction (the turn's one read, core.turn)."""
+        """The profile, read inside the caller's transaction."""
         row = await session.get(UserProfileRow, user_id)
-        if row is None:
-            return None
-        return Profile(
-            user_id=row.user_id,
-            name=row.name,
-            style=row.style,
-            style_source=row.style_source,
-            topics={str(k): int(v) for k, v in (row.topics or {}).items()},
-            interaction_count=row.interaction_count,
-            avg_words=row.avg_words,
-            last_interaction=row.last_interaction,
-        )
+        return _profile(row) if row is not None else None
+
+    @staticmethod
+    def profile_columns(user_id: str) -> list[Any]:
+        """The profile's columns as labelled scalar subqueries (`profile_<column>`): the turn's one read asks
+        them in its single-row statement with its other single values (core.turn)."""
+        return [
+            select(getattr(UserProfileRow, name)).where(UserProfileRow.user_id == user_id).scalar_subquery()
+            .label(f"profile_{name}")
+            for name in _PROFILE_COLUMNS
+        ]
+
+    @staticmethod
+    def profile_from(row: Any) -> Profile | None:
+        """The profile from a row holding `profile_columns`; None when the person has none."""
+        values = {name: getattr(row, f"profile_{name}") for name in _PROFILE_COLUMNS}
+        return _profile(SimpleNamespace(**values)) if values["user_id"] is not None else None
 
     async def save_profile(self, profile: Profile) -> None:
         try:

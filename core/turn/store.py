@@ -27,6 +27,7 @@ from core.store.models import (
     ConversationRow,
     ConversationSummaryRow,
     DocumentRow,
+    UserFactRow,
     UserRow,
     utcnow,
 )
@@ -91,7 +92,7 @@ class TurnStore:
         person, key = message.person.id, message.conversation.key
         async with self._db.session() as session:
             snapshot = TurnSnapshot(person_id=person, conversation_key=key)
-            heads = (await session.execute(_heads(person, key, summary=self._memory))).one()
+            heads = (await session.execute(_heads(person, key, memory=self._memory))).one()
             snapshot.new_person = heads.user is None
             snapshot.new_conversation = heads.conversation is None
             if heads.conversation is not None:  # another person's thread state too, in a shared channel thread
@@ -100,8 +101,9 @@ class TurnStore:
             if heads.escalation is not None:  # rare: load the hold only when there is one
                 snapshot.active = await EscalationStore.active_in(session, key)
             if self._memory:
-                snapshot.profile = await MemoryStore.profile_in(session, person)
-                snapshot.fact_rows = await MemoryStore.rows_in(session, person)
+                snapshot.profile = MemoryStore.profile_from(heads)
+                if heads.facts:  # most people have none: no query for them
+                    snapshot.fact_rows = await MemoryStore.rows_in(session, person)
                 snapshot.summary = heads.summary or ""
             snapshot.recent = await ConversationStore.recent_in(session, key, self._recent)
             if self._access is not None:
@@ -114,7 +116,18 @@ class TurnStore:
 
     async def close(self, write: TurnWrite) -> Closed:
         """One transaction: the question and answer, the person's and conversation's activity, the thread state,
-        the profile, the metrics row. Plain UPDATE statements: the rows exist (the turn's read made them)."""
+        the profile, the metrics row. Plain UPDATE statements: the rows exist (the turn's read made them).
+
+        A metrics row that cannot be written never loses the exchange: the transaction is written again
+        without it (no savepoint around it on every turn for a failure that is rare)."""
+        if write.record is not None:
+            try:
+                return await self._close(write, write.record)
+            except _MetricsFailed:
+                log.exception("could not record metrics for turn %s", write.record.id)
+        return await self._close(write, None)
+
+    async def _close(self, write: TurnWrite, record: TurnRecord | None) -> Closed:
         message, now = write.message, utcnow()
         async with self._db.session() as session:
             person: dict[str, Any] = {"last_seen_at": now}
@@ -134,25 +147,24 @@ class TurnStore:
                 session, message.conversation.key, question=write.question, answer=write.answer,
                 user_id=message.person.id, event_id=message.event_id, turn_id=write.turn_id,
             )
-            recorded = write.record is not None and await self._record(session, write.record)
+            if record is not None:
+                try:
+                    await self._metrics.record_in(session, record)
+                except Exception as exc:  # rolled back with the rest; `close` writes the exchange without it
+                    raise _MetricsFailed from exc
             if write.audit is not None:
                 await write.audit(session)
-        return Closed(message_id, recorded)
-
-    async def _record(self, session: AsyncSession, record: TurnRecord) -> bool:
-        try:
-            async with session.begin_nested():
-                await self._metrics.record_in(session, record)
-            return True
-        except Exception:  # a failure to write metrics never fails a reply
-            log.exception("could not record metrics for turn %s", record.id)
-            return False
+        return Closed(message_id, record is not None)
 
 
-def _heads(person: str, key: str, *, summary: bool) -> Select[Any]:
+class _MetricsFailed(Exception):
+    """The metrics row could not be written (the turn's write is retried without it)."""
+
+
+def _heads(person: str, key: str, *, memory: bool) -> Select[Any]:
     """One row of scalar subqueries: is the person known, the conversation and its thread state, its summary,
     the knowledge base's fingerprint (core.retrieval.documents.DocumentStore.version_in), and whether an
-    escalation holds the conversation."""
+    escalation holds the conversation; with memory, also the summary, the number of facts and the profile."""
     columns = [
         select(UserRow.id).where(UserRow.id == person).scalar_subquery().label("user"),
         select(ConversationRow.key).where(ConversationRow.key == key).scalar_subquery().label("conversation"),
@@ -162,9 +174,12 @@ def _heads(person: str, key: str, *, summary: bool) -> Select[Any]:
         select(func.max(DocumentRow.updated_at)).scalar_subquery().label("documents_updated"),
         EscalationStore.active_id(key).label("escalation"),
     ]
-    if summary:
+    if memory:
         columns.append(select(ConversationSummaryRow.text).where(ConversationSummaryRow.conversation_key == key)
                        .scalar_subquery().label("summary"))
+        columns.append(select(func.count()).select_from(UserFactRow).where(UserFactRow.user_id == person)
+                       .scalar_subquery().label("facts"))
+        columns.extend(MemoryStore.profile_columns(person))
     return select(*columns)
 
 
