@@ -92,6 +92,10 @@ async def test_reply_arrives_when_the_metrics_store_raises(db: Database) -> None
     assert isinstance(reply, Reply) and reply.text == "Wires cost $25 [1]." and reply.turn_id
     assert recorder.errors == ["metrics_write"]
     assert len(recorder.records) == 1  # the observers still saw the turn
+    kept = await ConversationStore(db).recent_messages(_message().conversation.key, 10)
+    assert [(m.role, m.text) for m in kept] == [("user", "How much is a wire?"), ("assistant", "Wires cost $25 [1].")]
+    async with db.session() as session:  # the exchange was written again without the metrics row
+        assert await session.get(TurnMetricRow, reply.turn_id) is None
 
 
 async def test_tokens_are_counted_and_priced_when_the_provider_sends_no_usage(db: Database) -> None:
