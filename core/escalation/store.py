@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import BindParameter, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import ScalarSelect
 
@@ -136,7 +136,7 @@ class EscalationStore:
         return _to_record(row) if row is not None else None
 
     @staticmethod
-    def active_id(conversation_key: str) -> ScalarSelect[Any]:
+    def active_id(conversation_key: str | BindParameter[str]) -> ScalarSelect[Any]:
         """The id of an escalation holding the conversation, as a scalar subquery (NULL: none): the turn's read
         asks it with its other single values and loads the escalation only when there is one."""
         return (

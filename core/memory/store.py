@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import BindParameter, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,7 +63,7 @@ class MemoryStore:
         return _profile(row) if row is not None else None
 
     @staticmethod
-    def profile_columns(user_id: str) -> list[Any]:
+    def profile_columns(user_id: str | BindParameter[str]) -> list[Any]:
         """The profile's columns as labelled scalar subqueries (`profile_<column>`): the turn's one read asks
         them in its single-row statement with its other single values (core.turn)."""
         return [

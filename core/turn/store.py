@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import BindParameter, Select, String, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -85,6 +85,7 @@ class TurnStore:
         self._recent = recent_messages
         self._memory = memory
         self._access = access
+        self._heads = _heads(bindparam("person", type_=String), bindparam("key", type_=String), memory=memory)
 
     async def open(self, message: IncomingMessage) -> TurnSnapshot:
         """One transaction: the person and conversation (created when new), the hold, memory, recent messages,
@@ -92,7 +93,7 @@ class TurnStore:
         person, key = message.person.id, message.conversation.key
         async with self._db.session() as session:
             snapshot = TurnSnapshot(person_id=person, conversation_key=key)
-            heads = (await session.execute(_heads(person, key, memory=self._memory))).one()
+            heads = (await session.execute(self._heads, {"person": person, "key": key})).one()
             snapshot.new_person = heads.user is None
             snapshot.new_conversation = heads.conversation is None
             if heads.conversation is not None:  # another person's thread state too, in a shared channel thread
@@ -161,10 +162,11 @@ class _MetricsFailed(Exception):
     """The metrics row could not be written (the turn's write is retried without it)."""
 
 
-def _heads(person: str, key: str, *, memory: bool) -> Select[Any]:
+def _heads(person: BindParameter[str], key: BindParameter[str], *, memory: bool) -> Select[Any]:
     """One row of scalar subqueries: is the person known, the conversation and its thread state, its summary,
     the knowledge base's fingerprint (core.retrieval.documents.DocumentStore.version_in), and whether an
-    escalation holds the conversation; with memory, also the summary, the number of facts and the profile."""
+    escalation holds the conversation; with memory, also the summary, the number of facts and the profile.
+    Built once per store with bound parameters: only its values change from turn to turn."""
     columns = [
         select(UserRow.id).where(UserRow.id == person).scalar_subquery().label("user"),
         select(ConversationRow.key).where(ConversationRow.key == key).scalar_subquery().label("conversation"),
