@@ -134,11 +134,11 @@ async def run_turn(assistant: Assistant, message: IncomingMessage, sink: TurnSin
                 await sink.delta(event.text)
             elif isinstance(event, Progress):
                 await sink.progress(event.status)
-            elif isinstance(event, Reply):
+            elif isinstance(event, Reply):  # delivered before the core goes on (facts are learned after it)
                 reply = event
+                await sink.final(reply)
         if reply is None:
             raise RuntimeError("the core's stream ended without a Reply")
-        await sink.final(reply)
     except Exception:  # the edge: log with the conversation, show the person a fixed message
         log.exception("%s turn failed for %s", message.conversation.platform, message.conversation.key)
         try:

@@ -350,8 +350,9 @@ class Settings(BaseSettings):
     quote_stale_min: float = Field(default=15, gt=0, alias="FINBOT_QUOTE_STALE_MIN")
     """A quote older than this many minutes is labelled with its age."""
     router: Literal["auto", "llm", "offline"] = Field(default="auto", alias="FINBOT_ROUTER")
-    """Who picks the specialists: `auto` = the language model when the offline classifier sees a data question,
-    `llm` = always the model, `offline` = never."""
+    """Who picks the specialists: `auto` = the offline classifier, and the language model only when it is unsure
+    (a data subject with no ask its keywords name, or a follow-up naming no specialist), `llm` = always the
+    model, `offline` = never the model."""
     jury: int = Field(default=0, ge=0, le=7, alias="FINBOT_JURY")
     """With a language model, high-stakes answers get N drafts, a critique and a final choice (0 = off); jury
     size, agreement, latency, tokens and cost are recorded per turn."""

@@ -90,6 +90,8 @@ class Assistant:
         self._background: set[asyncio.Task[None]] = set()
         self._learning: dict[str, asyncio.Task[None]] = {}
         """Person id -> facts still being learned from their last message (their next turn waits for it)."""
+        self._undelivered: set[asyncio.Event] = set()
+        """Replies whose caller has not come back yet (learning waits for them; `drain` releases them)."""
 
     def add_observer(self, observer: TurnObserver) -> None:
         """Also tell `observer` about every turn from now on (e.g. an evaluation collecting signals)."""
@@ -130,12 +132,17 @@ class Assistant:
             turn_id=uuid.uuid4().hex, message=message, snapshot=snapshot, pinned_route=list(thread.pinned_route),
             pinned_symbols=list(thread.pinned_symbols), offer=thread.offer,
         )
-        final: dict[str, Any] = {}
+        state = start
         try:
-            stream = self._graph.astream(start, context=self._context, stream_mode=["custom", "values"])
+            # Each node's update is applied to the turn's state here ("updates"), rather than LangGraph
+            # emitting the whole state after every step ("values"): the fields have no reducers, so the last
+            # write wins either way.
+            stream = self._graph.astream(start, context=self._context, stream_mode=["custom", "updates"])
             async for mode, chunk in cast(AsyncIterator[tuple[str, Any]], stream):  # (mode, chunk) with two modes
-                if mode == "values":
-                    final = chunk
+                if mode == "updates":
+                    for update in chunk.values():
+                        for name, value in (update or {}).items():
+                            setattr(state, name, value)
                 elif "delta" in chunk:
                     if first_token is None:
                         first_token = time.perf_counter()
@@ -145,7 +152,6 @@ class Assistant:
         except Exception:
             self._observers.error("turn")  # counted, then handled at the adapter's edge
             raise
-        state = final if isinstance(final, TurnState) else TurnState(**final)
         state.pii_counts, state.model_inputs = dict(ledger.counts), list(ledger.sent)
         reply = reply_from_state(state)
         if state.handover == "unrouted":  # a request no advisor desk could take (finbot doctor shows them)
@@ -155,8 +161,12 @@ class Assistant:
         closed = await self._close(state, reply, latency_ms, ttft_ms)
         if not closed.recorded:
             self._observers.error("metrics_write")
-        self._learn_in_background(state, closed.message_id)
-        yield reply
+        delivered = asyncio.Event()  # set when the caller comes back for more: the surface has delivered the reply
+        self._learn_in_background(state, closed.message_id, delivered)
+        try:
+            yield reply
+        finally:
+            delivered.set()
 
     async def _close(self, state: TurnState, reply: Reply, latency_ms: float, ttft_ms: float | None) -> Closed:
         """The turn's one write: question, answer, profile, thread state, metrics (core.turn.TurnStore.close)."""
@@ -174,7 +184,8 @@ class Assistant:
 
         async def audit_row(session: AsyncSession) -> None:  # the answer as delivered, with what produced it
             assert audit is not None
-            await audit.append_turn_in(session, as_mapping(state), disclaimer=disclaimer)
+            # the turn's earlier writes already hold SQLite's write lock (core.turn.TurnStore.close)
+            await audit.append_turn_in(session, as_mapping(state), disclaimer=disclaimer, locked=True)
 
         return await self._turns.close(TurnWrite(
             message=message, turn_id=state.turn_id,
@@ -182,6 +193,7 @@ class Assistant:
             question="(asked finbot to forget something)" if forgetting else message.text,
             answer="(confirmed what it forgot)" if forgetting else state.draft,
             profile=profile, record=record, audit=audit_row if audit is not None else None,
+            profile_known=state.snapshot is not None and state.snapshot.profile is not None,
         ))
 
     def _record(self, state: TurnState, reply: Reply, latency_ms: float, ttft_ms: float | None) -> TurnRecord | None:
@@ -196,22 +208,33 @@ class Assistant:
             log.exception("could not record metrics for turn %s", reply.turn_id)
             return None
 
-    def _learn_in_background(self, state: TurnState, message_id: int) -> None:
-        """Facts the message states are kept after the reply is out (the extractor may call a model)."""
+    def _learn_in_background(self, state: TurnState, message_id: int, delivered: asyncio.Event) -> None:
+        """Facts the message states are kept after the reply is delivered (the extractor may call a model): the
+        task is registered now, so the person's next turn waits for it, and starts once `delivered` is set."""
         memory = self._context.memory
         if memory is None or (is_memory_intent(state.intent) and state.intent != "memory_note"):
+            delivered.set()
             return
         person = state.message.person.id
-        task = asyncio.create_task(self._learn(memory, state.message, message_id, self._learning.get(person)))
+        task = asyncio.create_task(
+            self._learn(memory, state.message, message_id, self._learning.get(person), delivered)
+        )
         self._background.add(task)
+        self._undelivered.add(delivered)
         task.add_done_callback(self._background.discard)
+        task.add_done_callback(lambda _t: self._undelivered.discard(delivered))
         self._learning[person] = task
         task.add_done_callback(lambda t: self._learning.pop(person, None) if self._learning.get(person) is t else None)
 
     @staticmethod
     async def _learn(
-        memory: MemoryService, message: IncomingMessage, message_id: int, before: asyncio.Task[None] | None
+        memory: MemoryService,
+        message: IncomingMessage,
+        message_id: int,
+        before: asyncio.Task[None] | None,
+        delivered: asyncio.Event,
     ) -> None:
+        await delivered.wait()  # no model call competes with the reply's delivery
         if before is not None:  # one person's facts are learned in the order they were told
             await asyncio.gather(asyncio.shield(before), return_exceptions=True)
         try:
@@ -228,6 +251,8 @@ class Assistant:
 
     async def drain(self) -> None:
         """Wait for background work (facts learned from messages); call before shutting down."""
+        for delivered in list(self._undelivered):  # a caller that never came back after its reply
+            delivered.set()
         if self._background:
             await asyncio.gather(*list(self._background), return_exceptions=True)
 

@@ -58,9 +58,15 @@ class AuditTrail:
         async with self._db.session() as session:
             return await self.append_in(session, entry, signed=signed)
 
-    async def append_in(self, session: AsyncSession, entry: AuditEntry, *, signed: bool = False) -> AuditRow:
-        """Append inside the caller's open transaction (committed with the rest of its writes)."""
-        await self._lock(session)
+    async def append_in(
+        self, session: AsyncSession, entry: AuditEntry, *, signed: bool = False, locked: bool = False
+    ) -> AuditRow:
+        """Append inside the caller's open transaction (committed with the rest of its writes).
+
+        `locked`: the transaction has already written on SQLite, so it holds the database's write lock and
+        no other writer can move the chain's head (PostgreSQL always takes the chain's advisory lock)."""
+        if not (locked and self._db.is_sqlite):
+            await self._lock(session)
         last = select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
         head = (await session.execute(last)).first()
         seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
@@ -84,14 +90,14 @@ class AuditTrail:
             return await self.append_turn_in(session, state, disclaimer=disclaimer)
 
     async def append_turn_in(
-        self, session: AsyncSession, state: Mapping[str, Any], *, disclaimer: str = ""
+        self, session: AsyncSession, state: Mapping[str, Any], *, disclaimer: str = "", locked: bool = False
     ) -> AuditRow:
         """The record of one answered turn (core.audit.entries.turn_entry), inside the caller's transaction."""
         passages = list(state.get("passages") or []) + list(state.get("nearby") or [])
         versions = await self.document_versions(session, [str(p.get("source", "")) for p in passages])
         extra = {"review": self._review.marks(state)} if self._review is not None else {}
         facts = TurnFacts(template_version=template_version(), disclaimer=disclaimer, extra=extra)
-        return await self.append_in(session, turn_entry(state, facts=facts, versions=versions))
+        return await self.append_in(session, turn_entry(state, facts=facts, versions=versions), locked=locked)
 
     async def document_versions(self, session: AsyncSession, sources: list[str]) -> dict[str, str]:
         """The knowledge base's version (content hash) of each document a turn read; remembered until

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import BindParameter, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.expression import ScalarSelect
 
 from core.escalation.record import ACTIVE, Advisor, CardRef, Escalation, Status
 from core.store.db import Database, rowcount
@@ -133,6 +134,17 @@ class EscalationStore:
             .limit(1)
         )
         return _to_record(row) if row is not None else None
+
+    @staticmethod
+    def active_id(conversation_key: str | BindParameter[str]) -> ScalarSelect[Any]:
+        """The id of an escalation holding the conversation, as a scalar subquery (NULL: none): the turn's read
+        asks it with its other single values and loads the escalation only when there is one."""
+        return (
+            select(EscalationRow.id)
+            .where(EscalationRow.conversation_key == conversation_key, EscalationRow.status.in_(_ACTIVE_VALUES))
+            .limit(1)
+            .scalar_subquery()
+        )
 
     async def by_card(self, platform: str, channel: str, message_id: str) -> Escalation | None:
         async with self._db.session() as session:

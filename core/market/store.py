@@ -43,18 +43,21 @@ class DbMarketFeed:
                 row.symbol: row
                 for row in await session.scalars(select(QuoteRow).where(QuoteRow.symbol.in_(wanted)))
             }
-            for symbol in wanted:
-                closes = (
-                    await session.execute(
-                        select(PriceRow.day, PriceRow.close)
-                        .where(PriceRow.symbol == symbol)
-                        .order_by(PriceRow.day.desc())
-                        .limit(2)
-                    )
-                ).all()
-                quote = _quote(symbol, ticks.get(symbol), [(d, c) for d, c in closes])
-                if quote is not None:
-                    quotes[symbol] = quote
+            # the last two closes of every symbol in one statement (a window per symbol), newest first
+            ranked = select(
+                PriceRow.symbol, PriceRow.day, PriceRow.close,
+                func.row_number().over(partition_by=PriceRow.symbol, order_by=PriceRow.day.desc()).label("n"),
+            ).where(PriceRow.symbol.in_(wanted)).subquery()
+            closes: dict[str, list[tuple[date, float]]] = {}
+            for symbol, day, close in await session.execute(
+                select(ranked.c.symbol, ranked.c.day, ranked.c.close).where(ranked.c.n <= 2)
+                .order_by(ranked.c.symbol, ranked.c.n)
+            ):
+                closes.setdefault(symbol, []).append((day, close))
+        for symbol in wanted:
+            quote = _quote(symbol, ticks.get(symbol), closes.get(symbol, []))
+            if quote is not None:
+                quotes[symbol] = quote
         return quotes
 
     async def history(self, symbols: Sequence[str], *, since: date | None = None) -> dict[str, DailyHistory]:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import BindParameter, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.memory.similarity import FactSimilarity, from_bytes, jaccard, normalise, to_bytes
 from core.memory.types import CandidateFact, Fact, Profile
-from core.store.db import Database
+from core.store.db import Database, rowcount, table_of
 from core.store.models import UserFactRow, UserProfileRow, utcnow
 
 __all__ = ["MemoryStore"]
@@ -23,6 +25,24 @@ NEAR_DUPLICATE_COSINE = 0.93
 
 def _fact(row: UserFactRow, score: float = 0.0) -> Fact:
     return Fact(row.id, row.user_id, row.text, row.importance, row.slot, row.created_at, score)
+
+
+_PROFILE_COLUMNS = (
+    "user_id", "name", "style", "style_source", "topics", "interaction_count", "avg_words", "last_interaction"
+)
+
+
+def _profile(row: Any) -> Profile:
+    return Profile(
+        user_id=row.user_id,
+        name=row.name,
+        style=row.style,
+        style_source=row.style_source,
+        topics={str(k): int(v) for k, v in (row.topics or {}).items()},
+        interaction_count=row.interaction_count,
+        avg_words=row.avg_words,
+        last_interaction=row.last_interaction,
+    )
 
 
 class MemoryStore:
@@ -38,20 +58,25 @@ class MemoryStore:
 
     @staticmethod
     async def profile_in(session: AsyncSession, user_id: str) -> Profile | None:
-        """The profile, read inside the caller's transaction (the turn's one read, core.turn)."""
+        """The profile, read inside the caller's transaction."""
         row = await session.get(UserProfileRow, user_id)
-        if row is None:
-            return None
-        return Profile(
-            user_id=row.user_id,
-            name=row.name,
-            style=row.style,
-            style_source=row.style_source,
-            topics={str(k): int(v) for k, v in (row.topics or {}).items()},
-            interaction_count=row.interaction_count,
-            avg_words=row.avg_words,
-            last_interaction=row.last_interaction,
-        )
+        return _profile(row) if row is not None else None
+
+    @staticmethod
+    def profile_columns(user_id: str | BindParameter[str]) -> list[Any]:
+        """The profile's columns as labelled scalar subqueries (`profile_<column>`): the turn's one read asks
+        them in its single-row statement with its other single values (core.turn)."""
+        return [
+            select(getattr(UserProfileRow, name)).where(UserProfileRow.user_id == user_id).scalar_subquery()
+            .label(f"profile_{name}")
+            for name in _PROFILE_COLUMNS
+        ]
+
+    @staticmethod
+    def profile_from(row: Any) -> Profile | None:
+        """The profile from a row holding `profile_columns`; None when the person has none."""
+        values = {name: getattr(row, f"profile_{name}") for name in _PROFILE_COLUMNS}
+        return _profile(SimpleNamespace(**values)) if values["user_id"] is not None else None
 
     async def save_profile(self, profile: Profile) -> None:
         try:
@@ -62,8 +87,10 @@ class MemoryStore:
                 await self.save_profile_in(session, profile)
 
     @staticmethod
-    async def save_profile_in(session: AsyncSession, profile: Profile) -> None:
-        """Insert or update the profile inside the caller's transaction (a savepoint guards a concurrent insert)."""
+    async def save_profile_in(session: AsyncSession, profile: Profile, *, known: bool = False) -> None:
+        """Insert or update the profile inside the caller's transaction (a savepoint guards a concurrent insert).
+
+        `known`: the caller read the row in this turn, so one UPDATE does (an insert follows if it is gone)."""
         values = {
             "name": profile.name,
             "style": profile.style,
@@ -73,6 +100,11 @@ class MemoryStore:
             "avg_words": profile.avg_words,
             "last_interaction": profile.last_interaction,
         }
+        if known:
+            table = table_of(UserProfileRow)
+            updated = await session.execute(update(table).where(table.c.user_id == profile.user_id).values(**values))
+            if rowcount(updated):
+                return
         row = await session.get(UserProfileRow, profile.user_id)
         if row is None:
             try:

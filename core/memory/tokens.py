@@ -46,10 +46,13 @@ class WordPieceCounter:
         tokenizer.no_truncation()
         tokenizer.no_padding()
         self._tokenizer = tokenizer
+        # Every turn counts the same recent messages, facts and summary again: each text is encoded once.
+        self._cached = lru_cache(maxsize=4096)(self._encode)
 
     def count(self, text: str) -> int:
-        if not text:
-            return 0
+        return self._cached(text) if text else 0
+
+    def _encode(self, text: str) -> int:
         return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
 
 

@@ -46,7 +46,17 @@ class HoldingsAccess:
 
     async def held_in(self, session: AsyncSession, person_id: str) -> list[Holding]:
         """What `owner_for` resolves to, with its holdings, inside the caller's transaction (core.turn)."""
-        holdings = await self.store.holdings_in(session, person_id)
-        if not holdings and self.sees_demo(person_id):
-            holdings = await self.store.holdings_in(session, self.demo_owner)
-        return holdings
+        return (await self.owned_in(session, person_id))[1]
+
+    async def owned_in(self, session: AsyncSession, person_id: str) -> tuple[Owner | None, list[Holding]]:
+        """`owner_for` and that owner's holdings, in one statement inside the caller's transaction (core.turn)."""
+        if not self.sees_demo(person_id) or person_id == self.demo_owner:
+            own = await self.store.holdings_in(session, person_id)
+            return (Owner(person_id) if own else None), own
+        # one statement for both: their own holdings when they have any, else the demo's
+        both = await self.store.holdings_of_in(session, [person_id, self.demo_owner])
+        if both.get(person_id):
+            return Owner(person_id), both[person_id]
+        if both.get(self.demo_owner):
+            return Owner(self.demo_owner, is_demo=True), both[self.demo_owner]
+        return None, []

@@ -67,6 +67,19 @@ class HoldingStore:
         )
         return [Holding(r.symbol, r.quantity, r.cost_basis, r.account, r.name, r.asset_class, r.sector) for r in rows]
 
+    @staticmethod
+    async def holdings_of_in(session: AsyncSession, owner_ids: Sequence[str]) -> dict[str, list[Holding]]:
+        """Several owners' holdings in one statement (owner id -> holdings, in `holdings_in`'s order)."""
+        rows = await session.scalars(
+            select(HoldingRow).where(HoldingRow.owner_id.in_(list(owner_ids)))
+            .order_by(HoldingRow.owner_id, HoldingRow.account, HoldingRow.symbol)
+        )
+        found: dict[str, list[Holding]] = {}
+        for r in rows:
+            found.setdefault(r.owner_id, []).append(
+                Holding(r.symbol, r.quantity, r.cost_basis, r.account, r.name, r.asset_class, r.sector))
+        return found
+
     async def targets(self, owner_id: str) -> dict[str, float]:
         async with self._db.session() as session:
             rows = await session.scalars(select(TargetAllocationRow).where(TargetAllocationRow.owner_id == owner_id))

@@ -66,11 +66,23 @@ class Redactor:
         """`text` with every value found replaced by its placeholder in `vault`."""
         if not text or not any(c.isdigit() or c == "@" for c in text):  # every kind has a digit or an @
             return text
-        for value, kind in self._detect(text):  # longest first: a value inside another goes with it
+        for value, kind in self._found(text):  # longest first: a value inside another goes with it
             times = text.count(value)
             if times:
                 text = text.replace(value, vault.placeholder(kind, value, times))
         return text
+
+    def _found(self, text: str) -> tuple[tuple[str, str], ...]:
+        """`_detect` paragraph by paragraph: a prompt changes every turn, but most of its paragraphs (the
+        instructions, passages, figures, earlier turns) were in the last one, and each is analysed once."""
+        paragraphs = text.split("\n\n")
+        if len(paragraphs) == 1:
+            return self._detect(text)
+        found: dict[str, str] = {}
+        for paragraph in paragraphs:
+            if any(c.isdigit() or c == "@" for c in paragraph):
+                found.update(self._detect(paragraph))
+        return tuple(sorted(found.items(), key=lambda item: -len(item[0])))
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one redactor per process; prompts repeat (system text, history)
     def _detect(self, text: str) -> tuple[tuple[str, str], ...]:

@@ -10,6 +10,7 @@ never gives a specialist a question without its subject.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -20,13 +21,25 @@ from core.routing.prototypes import PROTOTYPES
 from core.routing.securities import SecurityNames
 from core.routing.types import RouteDecision, RouteRequest
 
-__all__ = ["OfflineClassifier", "TextEmbedder"]
+__all__ = ["Assessed", "OfflineClassifier", "TextEmbedder"]
 
 
 class TextEmbedder(Protocol):
     """What the classifier needs of an embedder (core.retrieval's Embedder satisfies it)."""
 
     async def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """The offline decision, the evidence it rests on, and whether the words alone decided it."""
+
+    decision: RouteDecision
+    evidence: Evidence
+    confident: bool
+    """The words decided: a data route the keywords called for, or no data question at all (no subject, no
+    thread). Unsure: a data subject the keywords found no ask for (the embedding vote or a guess), or a
+    follow-up in a data thread that names no specialist of its own (the pin would decide)."""
 
 
 class OfflineClassifier:
@@ -53,13 +66,16 @@ class OfflineClassifier:
         return gather(request, self._names)
 
     async def decide(self, request: RouteRequest) -> RouteDecision:
-        return (await self.assess(request))[0]
+        return (await self.assess(request)).decision
 
-    async def assess(self, request: RouteRequest) -> tuple[RouteDecision, Evidence]:
-        """The decision and the evidence it rests on (the supervisor checks an LLM's route against it)."""
+    async def assess(self, request: RouteRequest) -> Assessed:
+        """The decision, the evidence it rests on (the supervisor checks an LLM's route against it), and
+        whether the words alone were enough to decide (the supervisor asks a model only when they were not)."""
         evidence = self.evidence(request)
-        labels = keyword_route(evidence)
-        if not labels and evidence.subject and evidence.request and not evidence.firm:
+        worded = keyword_route(evidence)
+        labels = worded
+        voted = not worded and evidence.subject and evidence.request and not evidence.firm
+        if voted:
             labels = ["portfolio"] if mentions_own_portfolio(request.question) else []
             if self._embedder is not None:
                 nearest = await self.nearest(request.question)
@@ -71,7 +87,8 @@ class OfflineClassifier:
             symbols=list(evidence.securities),
             follow_up=is_follow_up(request.question),
         )
-        return decision, evidence
+        spoke = any(label != "knowledge" for label in worded)
+        return Assessed(decision, evidence, confident=spoke or not (voted or evidence.thread))
 
     async def nearest(self, text: str) -> str | None:
         """The specialist whose example questions are most similar, if similar enough."""

@@ -1,11 +1,12 @@
 """The supervisor's decision for a turn: which router speaks, and how a follow-up keeps its thread.
 
 Cascade: the offline classifier always runs (it is cheap). The language model is asked when the mode
-says so: "llm" always; "auto" (default) only when the offline classifier found evidence of a data
-question (a portfolio, market or risk route, or a follow-up in a thread with a data subject), so the
-most common turn, a question about the firm or a company, costs no extra round trip. The model's route
-is held to the same evidence (core/routing/evidence.py): a data specialist the question gives no
-subject for is dropped. A failed or malformed LLM decision falls back to the offline one.
+says so: "llm" always; "auto" (default) only when the offline classifier is unsure: a data subject whose
+ask no keyword names (a paraphrase, decided by the embedding vote), or a follow-up in a data thread that
+names no specialist of its own. When the words decide (a question about the firm or a company, "How is my
+portfolio doing?", "Should I buy Tesla?") no model call precedes the answer. The model's route is held to
+the same evidence (core/routing/evidence.py): a data specialist the question gives no subject for is
+dropped. A failed or malformed LLM decision falls back to the offline one.
 """
 
 from __future__ import annotations
@@ -63,9 +64,10 @@ class Supervisor:
     timeout_s: float = 10.0
 
     async def route(self, request: RouteRequest) -> Routed:
-        decision, evidence = await self.offline.assess(request)
+        assessed = await self.offline.assess(request)
+        decision, evidence = assessed.decision, assessed.evidence
         decided_by = "offline"
-        if self.llm is not None and self._ask_llm(decision, evidence):
+        if self.llm is not None and self._ask_llm(assessed.confident):
             try:
                 async with asyncio.timeout(self.timeout_s):
                     asked = await self.llm.decide(request)
@@ -76,12 +78,12 @@ class Supervisor:
         route, symbols = apply_pin(decision, request)
         return Routed(route, symbols, decision.high_stakes, decided_by)
 
-    def _ask_llm(self, offline: RouteDecision, evidence: Evidence) -> bool:
+    def _ask_llm(self, confident: bool) -> bool:
         if self.mode == "llm":
             return True
         if self.mode == "offline":
             return False
-        return any(s != "knowledge" for s in offline.specialists) or evidence.thread
+        return not confident
 
 
 def held_to_evidence(asked: RouteDecision, offline: RouteDecision, evidence: Evidence) -> RouteDecision:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.market.analysis import PERIODS, SymbolMoves, market_snapshot
 from core.specialists.format import age_words, money, signed_money, signed_pct, when
-from core.specialists.types import SpecialistRequest, SpecialistResult, SpecialistServices
+from core.specialists.types import SpecialistRequest, SpecialistResult, SpecialistServices, own_holdings
 from core.types import Figure
 
 __all__ = ["market_specialist", "subject_symbols"]
@@ -16,11 +16,10 @@ async def subject_symbols(request: SpecialistRequest, services: SpecialistServic
     """(symbols, from_holdings): the named symbols, else the person's holdings, else none."""
     if request.symbols:
         return list(request.symbols), False
-    owner = await services.access.owner_for(request.person_id)
+    owner, holdings = await own_holdings(request, services)
     if owner is None:
         return [], False
-    held = list(dict.fromkeys(h.symbol for h in await services.holdings.holdings(owner.id)))
-    return held, True
+    return list(dict.fromkeys(h.symbol for h in holdings)), True
 
 
 async def market_specialist(request: SpecialistRequest, services: SpecialistServices) -> SpecialistResult:

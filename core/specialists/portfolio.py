@@ -18,7 +18,7 @@ from core.portfolio.analysis import (
     value_positions,
 )
 from core.specialists.format import age_words, money, pct, ratio, shares, signed_money, signed_pct, when
-from core.specialists.types import SpecialistRequest, SpecialistResult, SpecialistServices
+from core.specialists.types import SpecialistRequest, SpecialistResult, SpecialistServices, own_holdings
 from core.types import Figure
 
 __all__ = ["NO_HOLDINGS", "portfolio_specialist"]
@@ -37,11 +37,10 @@ _SECTOR = re.compile(r"\b(sectors?|industr\w*|tech\w*|exposure)\b", re.I)
 
 async def portfolio_specialist(request: SpecialistRequest, services: SpecialistServices) -> SpecialistResult:
     result = SpecialistResult("portfolio")
-    owner = await services.access.owner_for(request.person_id)
+    owner, holdings = await own_holdings(request, services)
     if owner is None:
         result.summary.append(NO_HOLDINGS)
         return result
-    holdings = await services.holdings.holdings(owner.id)
     quotes = await services.market.latest(sorted({h.symbol for h in holdings}))
     valuation = value_positions(holdings, quotes)
     targets = await services.holdings.targets(owner.id)

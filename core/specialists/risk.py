@@ -3,11 +3,11 @@ or of the symbols a question names."""
 
 from __future__ import annotations
 
-from core.portfolio.access import HoldingsAccess, Owner
+from core.portfolio.access import Owner
 from core.risk import RiskFigures, portfolio_risk
 from core.specialists.format import money, pct, ratio
 from core.specialists.portfolio import NO_HOLDINGS
-from core.specialists.types import SpecialistRequest, SpecialistResult, SpecialistServices
+from core.specialists.types import SpecialistRequest, SpecialistResult, SpecialistServices, own_holdings
 from core.types import Figure
 
 __all__ = ["METHOD", "risk_specialist"]
@@ -25,7 +25,7 @@ async def risk_specialist(request: SpecialistRequest, services: SpecialistServic
         subjects = {s: {s: 1.0} for s in request.symbols}
         label = None
     else:
-        owned = await _own_quantities(services.access, services, request.person_id)
+        owned = await _own_quantities(request, services)
         if owned is None:
             result.summary.append(NO_HOLDINGS)
             return result
@@ -50,13 +50,13 @@ async def risk_specialist(request: SpecialistRequest, services: SpecialistServic
 
 
 async def _own_quantities(
-    access: HoldingsAccess, services: SpecialistServices, person_id: str
+    request: SpecialistRequest, services: SpecialistServices
 ) -> tuple[Owner, dict[str, float]] | None:
-    owner = await access.owner_for(person_id)
+    owner, holdings = await own_holdings(request, services)
     if owner is None:
         return None
     quantities: dict[str, float] = {}
-    for holding in await services.holdings.holdings(owner.id):
+    for holding in holdings:
         quantities[holding.symbol] = quantities.get(holding.symbol, 0.0) + holding.quantity
     return owner, quantities
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from core.market.feed import MarketFeed
-from core.portfolio.access import HoldingsAccess
-from core.portfolio.holdings import HoldingStore
+from core.portfolio.access import HoldingsAccess, Owner
+from core.portfolio.holdings import Holding, HoldingStore
 from core.types import Figure
 
-__all__ = ["SpecialistPolicy", "SpecialistRequest", "SpecialistResult", "SpecialistServices"]
+__all__ = ["SpecialistPolicy", "SpecialistRequest", "SpecialistResult", "SpecialistServices", "own_holdings"]
 
 
 def _utcnow() -> datetime:
@@ -45,6 +45,8 @@ class SpecialistRequest:
     symbols: tuple[str, ...] = ()
     """Symbols the question (or its thread) names; empty = the person's own holdings."""
     now: datetime = field(default_factory=_utcnow)
+    held: tuple[Owner | None, tuple[Holding, ...]] | None = None
+    """The owner and holdings the turn already read (core.turn); None: the specialist reads them itself."""
 
 
 @dataclass(slots=True)
@@ -57,3 +59,11 @@ class SpecialistResult:
     figures: list[Figure] = field(default_factory=list)
     advice: bool = False
     """True when the result illustrates a change (rebalancing trades): the answer carries the disclaimer."""
+
+
+async def own_holdings(request: SpecialistRequest, services: SpecialistServices) -> tuple[Owner | None, list[Holding]]:
+    """Whose holdings the person sees, and those holdings: from the turn's read when it made one, else read."""
+    if request.held is not None:
+        return request.held[0], list(request.held[1])
+    owner = await services.access.owner_for(request.person_id)
+    return owner, (await services.holdings.holdings(owner.id) if owner is not None else [])

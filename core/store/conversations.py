@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.store.db import Database
+from core.store.db import Database, table_of
 from core.store.models import ConversationRow, MessageRow, UserRow, utcnow
 from core.types import Conversation, Person
 
@@ -122,16 +122,16 @@ class ConversationStore:
     ) -> int:
         """`add_exchange` inside the caller's transaction (the turn's one write, core.turn)."""
         now = utcnow()
-        asked = MessageRow(
-            conversation_key=conversation_key, role="user", text=question, user_id=user_id, event_id=event_id,
-            created_at=now,
-        )
-        answered = MessageRow(
-            conversation_key=conversation_key, role="assistant", text=answer, turn_id=turn_id, created_at=now
-        )
-        session.add_all([asked, answered])  # one flush; inserted in this order
-        await session.flush()
-        return asked.id
+        rows = [
+            {"conversation_key": conversation_key, "role": "user", "text": question, "user_id": user_id,
+             "event_id": event_id, "turn_id": None, "created_at": now},
+            {"conversation_key": conversation_key, "role": "assistant", "text": answer, "user_id": None,
+             "event_id": None, "turn_id": turn_id, "created_at": now},
+        ]
+        # One INSERT of both rows (multi-row VALUES); RETURNING's order is not guaranteed, its roles tell them apart.
+        table = table_of(MessageRow)  # the table, not the entity: no ORM bulk-insert machinery
+        returned = await session.execute(insert(table).values(rows).returning(table.c.id, table.c.role))
+        return next(int(i) for i, role in returned.all() if role == "user")
 
     async def answer_for(self, event_id: str) -> str | None:
         """finbot's saved answer to the message with this platform event id (None: not answered yet).

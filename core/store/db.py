@@ -7,13 +7,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Result, event
+from sqlalchemy import CursorResult, Result, Table, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from core.errors import ConfigurationError
 
-__all__ = ["Database", "normalize_url", "rowcount"]
+__all__ = ["Database", "normalize_url", "rowcount", "table_of"]
 
 _DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
@@ -80,6 +80,11 @@ class Database:
 def rowcount(result: Result[Any]) -> int:
     """The rows an UPDATE or DELETE touched (`execute` is typed as Result; for DML it is a CursorResult)."""
     return int(cast("CursorResult[Any]", result).rowcount or 0)
+
+
+def table_of(model: type[Any]) -> Table:
+    """A mapped class's table: statements on it skip the ORM's bulk insert / update machinery (hot paths)."""
+    return cast(Table, model.__table__)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

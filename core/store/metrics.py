@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.store.db import Database
+from core.store.db import Database, table_of
 from core.store.models import TurnMetricRow, utcnow
 
 __all__ = ["MetricsStore", "TurnRecord"]
@@ -55,14 +56,15 @@ class MetricsStore:
 
     async def record(self, record: TurnRecord) -> None:
         async with self._db.session() as session:
-            self.record_in(session, record)
+            await self.record_in(session, record)
 
-    def record_in(self, session: AsyncSession, record: TurnRecord) -> None:
-        """Add the turn's record to the caller's transaction (the turn's one write, core.turn)."""
+    async def record_in(self, session: AsyncSession, record: TurnRecord) -> None:
+        """Insert the turn's record in the caller's transaction (the turn's one write, core.turn): one INSERT,
+        no ORM object to flush."""
         row = asdict(record)
         row.pop("signals", None)
         row.pop("pii", None)
-        session.add(TurnMetricRow(**row))
+        await session.execute(insert(table_of(TurnMetricRow)).values(**row))  # the table: no ORM bulk path
 
     async def set_feedback(self, turn_id: str, value: int, note: str | None = None) -> bool:
         """Store thumbs up (+1) / down (-1) on a turn; False when the turn is unknown."""

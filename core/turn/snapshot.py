@@ -12,6 +12,7 @@ from typing import Any
 
 from core.escalation.record import Escalation
 from core.memory.types import Profile
+from core.portfolio.access import Owner
 from core.portfolio.holdings import Holding
 from core.store.conversations import StoredMessage
 from core.store.models import UserFactRow
@@ -60,6 +61,8 @@ class TurnSnapshot:
     """The conversation's last messages, oldest first."""
     holdings: list[Holding] | None = None
     """The holdings the person may see (their own, or the demo's); None: no portfolio services here."""
+    owner: Owner | None = None
+    """Whose those holdings are (the person, or the demo owner); None: nobody's."""
     documents_version: tuple[int, str] | None = None
     """The knowledge base's fingerprint (core.retrieval.documents), so retrieval need not read it again."""
     new_person: bool = False

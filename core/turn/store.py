@@ -9,21 +9,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import BindParameter, Select, String, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.escalation.store import EscalationStore
 from core.market.store import DbMarketFeed
 from core.memory.store import MemoryStore
-from core.memory.summary_store import SummaryStore
 from core.memory.types import Profile
 from core.portfolio.access import HoldingsAccess
-from core.retrieval.documents import DocumentStore
 from core.store.conversations import ConversationStore
-from core.store.db import Database
+from core.store.db import Database, table_of
 from core.store.metrics import MetricsStore, TurnRecord
-from core.store.models import ConversationRow, UserRow, utcnow
+from core.store.models import (
+    ConversationRow,
+    ConversationSummaryRow,
+    DocumentRow,
+    UserFactRow,
+    UserRow,
+    utcnow,
+)
 from core.turn.snapshot import ThreadState, TurnSnapshot
 from core.types import IncomingMessage
 
@@ -48,6 +55,8 @@ class TurnWrite:
     """The turn's metrics row."""
     audit: Callable[[AsyncSession], Awaitable[object]] | None = None
     """Adds the turn's audit row (core.audit) inside this transaction: no answer is kept without its record."""
+    profile_known: bool = False
+    """The profile's row existed when the turn read it (an UPDATE, else an insert guarded by a savepoint)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,27 +85,30 @@ class TurnStore:
         self._recent = recent_messages
         self._memory = memory
         self._access = access
+        self._heads = _heads(bindparam("person", type_=String), bindparam("key", type_=String), memory=memory)
 
     async def open(self, message: IncomingMessage) -> TurnSnapshot:
         """One transaction: the person and conversation (created when new), the hold, memory, recent messages,
-        holdings."""
+        holdings. The single-valued reads share one statement (`_heads`): each statement costs a round trip."""
         person, key = message.person.id, message.conversation.key
         async with self._db.session() as session:
             snapshot = TurnSnapshot(person_id=person, conversation_key=key)
-            snapshot.new_person = await session.get(UserRow, person) is None
-            conversation = await session.get(ConversationRow, key)
-            snapshot.new_conversation = conversation is None
-            if conversation is not None:  # another person's thread state too, in a shared channel thread
-                snapshot.thread = ThreadState.from_json(conversation.thread_state)
-            snapshot.active = await EscalationStore.active_in(session, key)
+            heads = (await session.execute(self._heads, {"person": person, "key": key})).one()
+            snapshot.new_person = heads.user is None
+            snapshot.new_conversation = heads.conversation is None
+            if heads.conversation is not None:  # another person's thread state too, in a shared channel thread
+                snapshot.thread = ThreadState.from_json(heads.thread_state)
+            snapshot.documents_version = (int(heads.documents or 0), str(heads.documents_updated))
+            if heads.escalation is not None:  # rare: load the hold only when there is one
+                snapshot.active = await EscalationStore.active_in(session, key)
             if self._memory:
-                snapshot.profile = await MemoryStore.profile_in(session, person)
-                snapshot.fact_rows = await MemoryStore.rows_in(session, person)
-                snapshot.summary = await SummaryStore.summary_in(session, key)
+                snapshot.profile = MemoryStore.profile_from(heads)
+                if heads.facts:  # most people have none: no query for them
+                    snapshot.fact_rows = await MemoryStore.rows_in(session, person)
+                snapshot.summary = heads.summary or ""
             snapshot.recent = await ConversationStore.recent_in(session, key, self._recent)
             if self._access is not None:
-                snapshot.holdings = await self._access.held_in(session, person)
-            snapshot.documents_version = await DocumentStore.version_in(session)
+                snapshot.owner, snapshot.holdings = await self._access.owned_in(session, person)
             if self._market is not None and self._market.symbols_stale():
                 await self._market.refresh_symbols_in(session)
             if snapshot.new_person or snapshot.new_conversation:  # last: SQLite's write lock only for the inserts
@@ -105,40 +117,72 @@ class TurnStore:
 
     async def close(self, write: TurnWrite) -> Closed:
         """One transaction: the question and answer, the person's and conversation's activity, the thread state,
-        the profile, the metrics row."""
+        the profile, the metrics row. Plain UPDATE statements: the rows exist (the turn's read made them).
+
+        A metrics row that cannot be written never loses the exchange: the transaction is written again
+        without it (no savepoint around it on every turn for a failure that is rare)."""
+        if write.record is not None:
+            try:
+                return await self._close(write, write.record)
+            except _MetricsFailed:
+                log.exception("could not record metrics for turn %s", write.record.id)
+        return await self._close(write, None)
+
+    async def _close(self, write: TurnWrite, record: TurnRecord | None) -> Closed:
         message, now = write.message, utcnow()
         async with self._db.session() as session:
-            # Every read first, then the changes: SQLite's write lock is held for the writes alone.
-            user = await session.get(UserRow, message.person.id)
-            conversation = await session.get(ConversationRow, message.conversation.key)
+            person: dict[str, Any] = {"last_seen_at": now}
+            if message.person.display_name:
+                person["display_name"] = message.person.display_name
+            users, conversations = table_of(UserRow), table_of(ConversationRow)  # tables: no ORM update path
+            await session.execute(update(users).where(users.c.id == message.person.id).values(**person))
+            conversation: dict[str, Any] = {"last_activity_at": now, "thread_state": write.thread.to_json()}
+            if message.conversation.reference is not None:
+                conversation["reference"] = message.conversation.reference
+            await session.execute(
+                update(conversations).where(conversations.c.key == message.conversation.key).values(**conversation)
+            )
             if write.profile is not None:
-                await MemoryStore.save_profile_in(session, write.profile)
-            if user is not None:
-                user.last_seen_at = now
-                if message.person.display_name:
-                    user.display_name = message.person.display_name
-            if conversation is not None:
-                conversation.last_activity_at = now
-                conversation.thread_state = write.thread.to_json()
-                if message.conversation.reference is not None:
-                    conversation.reference = message.conversation.reference
+                await MemoryStore.save_profile_in(session, write.profile, known=write.profile_known)
             message_id = await ConversationStore.add_exchange_in(
                 session, message.conversation.key, question=write.question, answer=write.answer,
                 user_id=message.person.id, event_id=message.event_id, turn_id=write.turn_id,
             )
-            recorded = write.record is not None and await self._record(session, write.record)
+            if record is not None:
+                try:
+                    await self._metrics.record_in(session, record)
+                except Exception as exc:  # rolled back with the rest; `close` writes the exchange without it
+                    raise _MetricsFailed from exc
             if write.audit is not None:
                 await write.audit(session)
-        return Closed(message_id, recorded)
+        return Closed(message_id, record is not None)
 
-    async def _record(self, session: AsyncSession, record: TurnRecord) -> bool:
-        try:
-            async with session.begin_nested():
-                self._metrics.record_in(session, record)
-            return True
-        except Exception:  # a failure to write metrics never fails a reply
-            log.exception("could not record metrics for turn %s", record.id)
-            return False
+
+class _MetricsFailed(Exception):
+    """The metrics row could not be written (the turn's write is retried without it)."""
+
+
+def _heads(person: BindParameter[str], key: BindParameter[str], *, memory: bool) -> Select[Any]:
+    """One row of scalar subqueries: is the person known, the conversation and its thread state, its summary,
+    the knowledge base's fingerprint (core.retrieval.documents.DocumentStore.version_in), and whether an
+    escalation holds the conversation; with memory, also the summary, the number of facts and the profile.
+    Built once per store with bound parameters: only its values change from turn to turn."""
+    columns = [
+        select(UserRow.id).where(UserRow.id == person).scalar_subquery().label("user"),
+        select(ConversationRow.key).where(ConversationRow.key == key).scalar_subquery().label("conversation"),
+        select(ConversationRow.thread_state).where(ConversationRow.key == key).scalar_subquery()
+        .label("thread_state"),
+        select(func.count()).select_from(DocumentRow).scalar_subquery().label("documents"),
+        select(func.max(DocumentRow.updated_at)).scalar_subquery().label("documents_updated"),
+        EscalationStore.active_id(key).label("escalation"),
+    ]
+    if memory:
+        columns.append(select(ConversationSummaryRow.text).where(ConversationSummaryRow.conversation_key == key)
+                       .scalar_subquery().label("summary"))
+        columns.append(select(func.count()).select_from(UserFactRow).where(UserFactRow.user_id == person)
+                       .scalar_subquery().label("facts"))
+        columns.extend(MemoryStore.profile_columns(person))
+    return select(*columns)
 
 
 async def _create(session: AsyncSession, message: IncomingMessage, *, person: bool, conversation: bool) -> None:

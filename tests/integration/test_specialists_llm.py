@@ -1,4 +1,5 @@
-"""With a language model (the fake OpenAI server): the supervisor's structured-output route, and the jury."""
+"""With a language model (the fake OpenAI server): the supervisor's structured-output route when the offline
+router is unsure (none when it is confident), and the jury."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from bot.server import RunningServer, start_server
 from core.store.models import TurnMetricRow
-from core.types import Conversation, IncomingMessage, Person, Reply
+from core.types import Conversation, IncomingMessage, Person, Reply, TextDelta
 from tests.conftest import SettingsFactory
 from tests.fakes import FakeOpenAI
 
@@ -25,14 +26,17 @@ def _prompt(body: dict[str, Any]) -> str:
     return "\n".join(str(m.get("content") or "") for m in body.get("messages") or [])
 
 
-async def _ask(server: RunningServer, text: str, n: int) -> Reply:
-    message = IncomingMessage(
+def _message(text: str, n: int) -> IncomingMessage:
+    return IncomingMessage(
         event_id=f"llm-{n}",
         person=Person(id="web:local:llm-user"),
         conversation=Conversation(platform="web", tenant="local", channel_id=f"llm-{n}", is_direct=True),
         text=text,
     )
-    return await server.container.assistant.respond(message)
+
+
+async def _ask(server: RunningServer, text: str, n: int) -> Reply:
+    return await server.container.assistant.respond(_message(text, n))
 
 
 async def _metrics(server: RunningServer, turn_id: str | None) -> TurnMetricRow:
@@ -43,11 +47,11 @@ async def _metrics(server: RunningServer, turn_id: str | None) -> TurnMetricRow:
     return row
 
 
-async def test_the_llm_supervisor_routes_with_structured_output(
+async def test_the_llm_supervisor_routes_with_structured_output_when_the_offline_router_is_unsure(
     make_settings: SettingsFactory, fake_openai: FakeOpenAI
 ) -> None:
     def responder(body: dict[str, Any]) -> Any:
-        if _tool(body) == "RouteDecision":  # the offline classifier alone would say ["portfolio"]
+        if _tool(body) == "RouteDecision":  # the offline vote alone would say ["portfolio"]
             return {"specialists": ["portfolio", "risk"], "high_stakes": False, "symbols": [], "follow_up": False}
         return _DRIFT.search(_prompt(body)).group(0) + " [1]"  # type: ignore[union-attr]
 
@@ -55,9 +59,10 @@ async def test_the_llm_supervisor_routes_with_structured_output(
     settings = make_settings(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=fake_openai.url + "/v1")
     server = await start_server(settings, host="127.0.0.1", port=0)
     try:
-        reply = await _ask(server, "How is my portfolio doing?", 1)
+        question = "How bumpy has the ride been for my investments?"  # a subject, and no ask a keyword names
+        reply = await _ask(server, question, 1)
         route_requests = [r for r in fake_openai.chat_requests() if _tool(r.body) == "RouteDecision"]
-        assert len(route_requests) == 1 and route_requests[0].last_user_text == "How is my portfolio doing?"
+        assert len(route_requests) == 1 and route_requests[0].last_user_text == question
         assert reply.route == ["portfolio", "risk"]
         assert {f.name for f in reply.figures} >= {"Holdings", "Allocation by asset class"}
         assert any(f.name.startswith("Risk") for f in reply.figures)
@@ -72,6 +77,31 @@ async def test_the_llm_supervisor_routes_with_structured_output(
         assert len([r for r in fake_openai.chat_requests() if _tool(r.body) == "RouteDecision"]) == before
     finally:
         await server.stop()
+
+
+async def test_a_confident_portfolio_question_makes_one_model_request_before_its_first_token(
+    make_settings: SettingsFactory, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.responder = lambda body: _DRIFT.search(_prompt(body)).group(0) + " [1]"  # type: ignore[union-attr]
+    settings = make_settings(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=fake_openai.url + "/v1")
+    server = await start_server(settings, host="127.0.0.1", port=0)
+    try:
+        assistant = server.container.assistant
+        seen: list[int] = []  # requests the fake had received when each text delta arrived
+        reply: Reply | None = None
+        async for event in assistant.stream(_message("How is my portfolio doing?", 6)):
+            if isinstance(event, TextDelta):
+                seen.append(len(fake_openai.requests))
+            elif isinstance(event, Reply):
+                reply = event
+        await assistant.drain()
+    finally:
+        await server.stop()
+    assert reply is not None and seen, "the answer streamed"
+    (request,) = fake_openai.requests[: seen[0]]  # exactly one request before the first token: the answer's
+    assert request.is_chat and not request.tools and request.stream
+    assert reply.route == ["portfolio"] and reply.strategy == "llm"  # the offline router decided: no router call
+    assert not [r for r in fake_openai.chat_requests() if _tool(r.body) == "RouteDecision"]
 
 
 def _jury_responder(positions: list[str]) -> Any:
@@ -130,7 +160,7 @@ async def test_jury_disagreement_lowers_confidence_and_offers_an_advisor(
     assert reply.escalation is None and reply.offer_advisor
 
 
-async def test_auto_routing_asks_the_model_only_with_evidence_and_holds_it_to_it(
+async def test_auto_routing_asks_the_model_only_when_unsure_and_holds_it_to_the_evidence(
     make_settings: SettingsFactory, fake_openai: FakeOpenAI
 ) -> None:
     def responder(body: dict[str, Any]) -> Any:
@@ -149,12 +179,16 @@ async def test_auto_routing_asks_the_model_only_with_evidence_and_holds_it_to_it
         company = await _ask(server, "What was Home Depot's market share?", 4)
         assert route_calls() == [] and company.route == ["knowledge"]  # no evidence of a data question: no call
 
-        tesla = await _ask(server, "Should I buy Tesla?", 5)
+        tesla = await _ask(server, "Should I buy Tesla?", 5)  # the words decide: a quote, and the advice flag
+        assert route_calls() == [] and tesla.route == ["market"]
+        assert tesla.text.startswith("I have no quote for TSLA")
+        assert "not personalised investment advice" in tesla.text  # a model's answer to a request for advice
+
+        bumpy = await _ask(server, "How bumpy has the ride been for Tesla?", 7)  # a subject, no ask named
         (call,) = route_calls()
         assert "The client holds: AAPL, BND" in call.prompt_text  # the demo portfolio this guest sees
-        assert tesla.route == ["market"], "portfolio has no subject in 'Should I buy Tesla?': dropped"
-        assert tesla.text.startswith("I have no quote for TSLA")  # TSLA from the words, the model gave none
-        assert "not personalised investment advice" in tesla.text  # a model's answer to a request for advice
-        assert (await _metrics(server, tesla.turn_id)).route == "market"
+        assert bumpy.route == ["market"], "portfolio has no subject in a question about Tesla: dropped"
+        assert bumpy.text.startswith("I have no quote for TSLA")  # TSLA from the words, the model gave none
+        assert (await _metrics(server, bumpy.turn_id)).route == "market"
     finally:
         await server.stop()

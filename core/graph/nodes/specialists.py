@@ -16,6 +16,8 @@ from langgraph.runtime import Runtime
 from core.graph.context import GraphContext
 from core.graph.nodes.knowledge import knowledge
 from core.graph.state import TurnState
+from core.portfolio.access import Owner
+from core.portfolio.holdings import Holding
 from core.specialists import (
     SpecialistRequest,
     SpecialistResult,
@@ -41,6 +43,14 @@ _STATUS = {
 }
 
 
+def _held(state: TurnState) -> tuple[Owner | None, tuple[Holding, ...]] | None:
+    """The owner and holdings the turn's read found (core.turn), so no specialist reads them again."""
+    snapshot = state.snapshot
+    if snapshot is None or snapshot.holdings is None:
+        return None
+    return snapshot.owner, tuple(snapshot.holdings)
+
+
 async def specialists(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str, Any]:
     ctx = runtime.context
     chosen = [name for name in state.route if name in DATA_SPECIALISTS]
@@ -54,6 +64,7 @@ async def specialists(state: TurnState, runtime: Runtime[GraphContext]) -> dict[
             person_id=state.message.person.id,
             symbols=tuple(state.symbols),
             now=services.clock(),
+            held=_held(state),
         )
         for name in chosen:
             runtime.stream_writer({"status": _STATUS[name]})

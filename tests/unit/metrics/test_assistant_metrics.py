@@ -29,9 +29,7 @@ class ScriptedGraph:
         yield "custom", {"status": "writing an answer..."}
         yield "custom", {"delta": "Wires cost "}
         yield "custom", {"delta": "$25 [1]."}
-        yield "values", {
-            "turn_id": turn.turn_id,
-            "message": turn.message,
+        yield "updates", {"check_grounding": {
             "draft": "Wires cost $25 [1].",
             "strategy": "llm",
             "model": "gpt-4o-mini",
@@ -42,11 +40,11 @@ class ScriptedGraph:
             "route": ["knowledge"],
             "passages": [{"title": "Money Transfers", "text": "Outgoing domestic wires cost $25."}],
             "failures": [],
-        }
+        }}
 
 
 class BrokenStore(MetricsStore):
-    def record_in(self, session: Any, record: TurnRecord) -> None:
+    async def record_in(self, session: Any, record: TurnRecord) -> None:
         raise ConnectionError("database is down")
 
 
@@ -94,6 +92,10 @@ async def test_reply_arrives_when_the_metrics_store_raises(db: Database) -> None
     assert isinstance(reply, Reply) and reply.text == "Wires cost $25 [1]." and reply.turn_id
     assert recorder.errors == ["metrics_write"]
     assert len(recorder.records) == 1  # the observers still saw the turn
+    kept = await ConversationStore(db).recent_messages(_message().conversation.key, 10)
+    assert [(m.role, m.text) for m in kept] == [("user", "How much is a wire?"), ("assistant", "Wires cost $25 [1].")]
+    async with db.session() as session:  # the exchange was written again without the metrics row
+        assert await session.get(TurnMetricRow, reply.turn_id) is None
 
 
 async def test_tokens_are_counted_and_priced_when_the_provider_sends_no_usage(db: Database) -> None:

@@ -75,3 +75,16 @@ def test_placeholders_are_stable_and_kinds_configurable() -> None:
     out = only_email.redact(f"{EMAIL} / {CARD} / {EMAIL}", vault)
     assert out == f"[EMAIL_1] / {CARD} / [EMAIL_1]"
     assert vault.restore(out) == f"{EMAIL} / {CARD} / {EMAIL}"
+
+
+def test_a_prompt_is_analysed_paragraph_by_paragraph_with_the_same_placeholders() -> None:
+    redactor = Redactor()
+    vault = Vault()
+    prompt = f"Instructions without data.\n\nMy email is {EMAIL}.\n\nCard {CARD}; write to {EMAIL}."
+    out = redactor.redact(prompt, vault)
+    assert EMAIL not in out and CARD not in out
+    assert out.count("[EMAIL_1]") == 2 and "[CARD_1]" in out  # one value, one placeholder, in every paragraph
+    assert vault.restore(out) == prompt
+    # the next turn's prompt shares paragraphs: only the new one is analysed, the values keep their kinds
+    again = redactor.redact(f"Instructions without data.\n\nCard {CARD} again.", Vault())
+    assert again == "Instructions without data.\n\nCard [CARD_1] again."

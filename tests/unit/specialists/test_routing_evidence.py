@@ -131,14 +131,20 @@ async def test_the_llm_route_is_held_to_the_same_evidence() -> None:
     assert tesla.route == ["market", "knowledge"] and tesla.symbols == ["TSLA"]  # the words' symbol fills in
 
 
-async def test_auto_asks_the_llm_only_with_evidence_of_a_data_question() -> None:
+async def test_auto_asks_the_llm_only_when_the_offline_router_is_unsure() -> None:
     llm = _Router(RouteDecision(specialists=["market"], symbols=["TSLA"]))
     supervisor = Supervisor(OfflineClassifier(), llm=llm, mode="auto")  # type: ignore[arg-type]
+    # the words decide: no data question at all, or a data route the keywords call for
     for question in ("What was Home Depot's market share?", "I think the market is going crazy lately.",
-                     "What was Best Buy's FY2019 revenue?", "What are the advisory fees?"):
-        assert (await supervisor.route(RouteRequest(question=question))).decided_by == "offline"
-    assert (await supervisor.route(RouteRequest(question="Should I buy Tesla?"))).decided_by == "llm"
-    assert llm.asked == ["Should I buy Tesla?"]
+                     "What was Best Buy's FY2019 revenue?", "What are the advisory fees?",
+                     "Should I buy Tesla?", "How is my portfolio doing?", "Should I rebalance my portfolio?"):
+        assert (await supervisor.route(RouteRequest(question=question))).decided_by == "offline", question
+    assert llm.asked == []
+    # unsure: a data subject with no ask the keywords know; a follow-up in a data thread naming no specialist
+    bumpy = await supervisor.route(RouteRequest(question="How bumpy has the ride been for Tesla?"))
+    follow_up = await supervisor.route(RouteRequest(question="and last month?", pinned_route=["portfolio"]))
+    assert bumpy.decided_by == follow_up.decided_by == "llm"
+    assert llm.asked == ["How bumpy has the ride been for Tesla?", "and last month?"]
 
 
 def test_the_closing_note_matches_what_the_answer_contains() -> None:
