@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -25,8 +24,14 @@ async def serving(tmp_path: Path) -> AsyncIterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FINBOT_", "DATABASE_URL", "KAFKA_", "SLACK_"))}
     env.update({"FINBOT_DATA_DIR": str(tmp_path / "data"), "PORT": "0", "FINBOT_JOBS": "false"})
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "serve", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "serve",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     assert process.stdout is not None
     try:
