@@ -64,3 +64,30 @@ async def test_healthz_answers_while_loading_and_the_first_question_waits(servin
             while (await _json(http, serving + "/readyz"))[0] != 200:
                 await asyncio.sleep(0.05)
         assert await _json(http, serving + "/healthz") == (200, {"status": "ok", "llm": False, "ready": True})
+
+
+HEAVY = ("onnxruntime", "tokenizers", "faiss", "langgraph", "presidio_analyzer", "spacy", "pandas")
+PROBE = """
+import sys
+from bot.cli import main
+code = main(sys.argv[1:])
+print("loaded:", ",".join(sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[0].split(",")))))
+"""
+
+
+@pytest.mark.parametrize("command", [["doctor"], ["users", "--limit", "5"]])
+async def test_commands_that_need_no_model_do_not_import_it(tmp_path: Path, command: list[str]) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FINBOT_", "DATABASE_URL", "KAFKA_", "SLACK_"))}
+    env["FINBOT_DATA_DIR"] = str(tmp_path / "data")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        PROBE.replace("sys.argv[0]", repr(",".join(HEAVY))),
+        *command,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert b"loaded: \n" in out, (out[-500:], err[-1500:])
