@@ -114,7 +114,7 @@ class DocumentStore:
                 .join(DocumentRow, ChunkRow.document_id == DocumentRow.id)
                 .order_by(ChunkRow.document_id, ChunkRow.ordinal)
             )
-            rows = result.tuples().all()
+            rows = result.all()
         shared: dict[str, str] = {}
         link, names = self._passage_link, dict[str, str]()
         chunks = []
