@@ -87,11 +87,24 @@ class LateApp:
         return await self._app.request_handler(request)
 
 
+def _preload_model(settings: Settings) -> None:
+    from core.retrieval.embeddings import preload
+
+    options = {"threads": settings.onnx_threads, "spinning": settings.onnx_spinning}
+    preload(settings.embeddings, memory_arena=settings.onnx_memory_arena, **options)
+
+
 async def _load(settings: Settings, late: LateApp, listening: web.ServerRunner) -> Any:
-    """Import the server in a thread, open the services and attach the application; returns its RunningServer."""
+    """Import the server in a thread (the embedding model loads in another), open the services and attach the
+    application; returns its RunningServer."""
+    model = asyncio.create_task(asyncio.to_thread(_preload_model, settings))
     server = await asyncio.to_thread(importlib.import_module, "bot.server")
     running = await server.open_server(settings, listening=listening)
     late.attach(running.runner.server)
+    try:
+        await model
+    except Exception:  # the first question loads it again and reports the error
+        log.warning("the embedding model did not load in the background", exc_info=True)
     return running
 
 
