@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from urllib.parse import quote
 
@@ -105,8 +105,13 @@ class DocumentStore:
             return True
 
     async def all_chunks(self) -> list[StoredChunk]:
-        """Every chunk in order, by one column select (no ORM objects: a restart at 57k chunks reads them in
-        about a second); a document's source and title strings are shared by its chunks."""
+        """Every chunk in order, each with the URI a citation of it links to."""
+        return [replace(c, uri=self.cited_uri(c)) for c in await self.index_chunks()]
+
+    async def index_chunks(self) -> list[StoredChunk]:
+        """Every chunk in order with its stored `uri` (`cited_uri` makes a citation's link, for the few cited):
+        one column select, no ORM objects, so a restart at 57k chunks reads them in about half a second; a
+        document's source and title strings are shared by its chunks."""
         columns = (ChunkRow.id, ChunkRow.title, ChunkRow.uri, ChunkRow.text, DocumentRow.source)
         async with self._db.session() as session:
             result = await session.execute(
@@ -116,18 +121,15 @@ class DocumentStore:
             )
             rows = result.all()
         shared: dict[str, str] = {}
-        link, names = self._passage_link, dict[str, str]()
         chunks = []
         for id_, title, uri, text, source in rows:
             source = shared.setdefault(source, source)
-            title = shared.setdefault(title, title)
-            if _is_web(uri):
-                cited = uri
-            else:
-                name = names.get(source) or names.setdefault(source, PurePath(source).name)
-                cited = link(id_, name)
-            chunks.append(StoredChunk(id_, title, cited, text, source))
+            chunks.append(StoredChunk(id_, shared.setdefault(title, title), uri, text, source))
         return chunks
+
+    def cited_uri(self, chunk: StoredChunk) -> str:
+        """What a citation of an `index_chunks` chunk links to (see `_cited_uri`)."""
+        return chunk.uri if _is_web(chunk.uri) else self._passage_link(chunk.id, PurePath(chunk.source).name)
 
     async def passage_document(self, chunk_id: str) -> PassageDocument | None:
         """The document the passage `chunk_id` belongs to, for finbot's page of it; None when there is none."""

@@ -233,7 +233,7 @@ class HybridRetriever:
         """Bring the indexes in step with the chunks in the database (embedding only what is new)."""
         async with self._lock:
             started = time.perf_counter()
-            chunks = await self._documents.all_chunks()
+            chunks = await self._documents.index_chunks()
             hashes = [chunk_hash(c) for c in chunks]
             digest = hashlib.sha256(f"bm25:{ANALYZER_VERSION}\n".encode())
             digest.update("".join(f"{c.id}:{h}\n" for c, h in zip(chunks, hashes, strict=True)).encode())
@@ -346,7 +346,7 @@ class HybridRetriever:
                 Passage(
                     chunk_id=chunk.id,
                     title=chunk.title,
-                    uri=chunk.uri,
+                    uri=self._documents.cited_uri(chunk),
                     text=chunk.text,
                     score=hit.score,
                     relevance=engine.relevance(query, hit, lexical),
