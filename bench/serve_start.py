@@ -65,6 +65,15 @@ async def _status(http: aiohttp.ClientSession, url: str) -> int:
         return 0
 
 
+async def _poll(http: aiohttp.ClientSession, url: str, timeout_s: float = 120) -> None:
+    """Until the URL answers 200, every 10 ms."""
+    for _ in range(int(timeout_s * 100)):
+        if await _status(http, url) == 200:
+            return
+        await asyncio.sleep(0.01)
+    raise RuntimeError(f"{url} did not answer 200")
+
+
 async def measure(command: list[str], data_dir: Path | None, turns: int) -> dict[str, float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FINBOT_", "DATABASE_URL", "KAFKA_", "SLACK_"))}
     env.update({"PORT": "0", "FINBOT_JOBS": "false"})
@@ -82,11 +91,9 @@ async def measure(command: list[str], data_dir: Path | None, turns: int) -> dict
                 raise RuntimeError("the server ended before listening")
         url = found.group(1).decode()
         async with aiohttp.ClientSession() as http:
-            while await _status(http, url + "/healthz") != 200:
-                await asyncio.sleep(0.01)
+            await _poll(http, url + "/healthz")
             out["listen_s"] = time.perf_counter() - started
-            while await _status(http, url + "/readyz") != 200:
-                await asyncio.sleep(0.01)
+            await _poll(http, url + "/readyz")
             out["ready_s"] = time.perf_counter() - started
             out["ready_mb"] = _rss_mb(process.pid)
             if turns and data_dir is not None:
