@@ -167,6 +167,7 @@ def run_vectors(precision: str, n: int, dim: int = 384, batch: int = 10000) -> d
         for start in range(0, n, batch):
             rows = _clustered(min(batch, n - start), dim, seed=start + 1)
             index.upsert_sync([str(i) for i in range(start, start + len(rows))], rows)
+        index.flush()  # the int8 codes saved, as at a server's close
         build_s = time.perf_counter() - t0
         del index
         t0 = time.perf_counter()
