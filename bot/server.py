@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-import signal
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,25 +18,38 @@ from bot.config import Settings
 from bot.container import SURFACES, Container
 from bot.jobs import JobScheduler
 from bot.kb_links import passage_links
-from core.errors import ConfigurationError
+from bot.listen import check_exposure, serve_forever
 from core.market.store import DbMarketFeed
 
-__all__ = ["RunningServer", "advisor_url", "build_app", "serve_forever", "start_server"]
+__all__ = [
+    "RunningServer", "advisor_url", "build_app", "check_exposure", "open_server", "serve_forever", "start_server",
+]
 
 log = logging.getLogger(__name__)
 
 CONTAINER_KEY = web.AppKey("container", Container)
+READY_KEY = web.AppKey("ready", asyncio.Event)
+"""Set once the embedding model is loaded (the index is loaded before the application exists)."""
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """Ready only when the database answers a write round-trip (a read-only or locked database is not ok)."""
+    """Ok only when the database answers a write round-trip (a read-only or locked database is not ok);
+    `ready` says whether the embedding model has loaded (bot.listen answers this while the rest loads)."""
     container = request.app[CONTAINER_KEY]
     try:
         await asyncio.wait_for(container.events.claim(f"healthz:{uuid.uuid4().hex}"), HEALTH_TIMEOUT_S)
     except Exception:  # any database failure: not ready (503), the reason is in the log
         log.warning("health check: the database did not answer", exc_info=True)
         return web.json_response({"status": "database unavailable"}, status=503)
-    return web.json_response({"status": "ok", "llm": container.settings.llm_enabled})
+    ready = request.app[READY_KEY].is_set()
+    return web.json_response({"status": "ok", "llm": container.settings.llm_enabled, "ready": ready})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """503 until the model and the index are loaded, then /healthz's database check."""
+    if not request.app[READY_KEY].is_set():
+        return web.json_response({"status": "loading", "ready": False}, status=503)
+    return await healthz(request)
 
 
 HEALTH_TIMEOUT_S = 5.0
@@ -48,8 +59,9 @@ def build_app(container: Container) -> web.Application:
     """The aiohttp application with every configured surface's routes."""
     app = web.Application(client_max_size=1024**2)
     app[CONTAINER_KEY] = container
+    app[READY_KEY] = asyncio.Event()
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/readyz", healthz)
+    app.router.add_get("/readyz", readyz)
     kb_pages.mount(app, container.documents, passage_links(container.settings))  # where citations link
     for surface in container.surfaces:  # web chat + /advisor, POST /slack/events, POST /api/messages, ...
         surface.mount(app)
@@ -71,26 +83,6 @@ def build_app(container: Container) -> web.Application:
     return app
 
 
-def check_exposure(settings: Settings, host: str) -> None:
-    """Refuse to put the open advisor desk (every client's escalated questions), or Teams without app
-    credentials (an unauthenticated POST would make finbot call any serviceUrl), on a non-loopback address."""
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = host == "localhost"
-    if settings.teams_enabled and not settings.microsoft_app_id and not loopback:
-        raise ConfigurationError(
-            "MICROSOFT_APP_ID", f"required when Teams listens on {host} (anonymous mode is for loopback only)"
-        )
-    if not settings.web_enabled or settings.advisor_token is not None:
-        return
-    if not loopback:
-        raise ConfigurationError(
-            "FINBOT_ADVISOR_TOKEN",
-            f"required when the web chat and advisor page listen on {host} (set it, or FINBOT_WEB=false)",
-        )
-
-
 @dataclass(slots=True)
 class RunningServer:
     container: Container
@@ -100,8 +92,18 @@ class RunningServer:
     """The scheduled jobs (bot/jobs.py) when FINBOT_JOBS is on."""
     recovery: asyncio.Task[object] | None = None
     """The inbox sweep run at start (messages a previous process accepted and never answered)."""
+    warming: asyncio.Task[None] | None = None
+    """Loads the embedding model (sets the application's READY_KEY)."""
+
+    async def ready(self) -> None:
+        """Wait until the model is loaded."""
+        if self.warming is not None:
+            await asyncio.shield(self.warming)
 
     async def stop(self) -> None:
+        if self.warming is not None:
+            self.warming.cancel()
+            await asyncio.gather(self.warming, return_exceptions=True)
         if self.recovery is not None:
             await asyncio.gather(self.recovery, return_exceptions=True)
         if self.container.knowledge is not None:  # the LISTEN / poll tasks (bot.knowledge_sync)
@@ -120,20 +122,43 @@ async def start_server(
     surfaces: tuple[SurfaceBuilder, ...] = SURFACES,
     clock: Callable[[], datetime] | None = None,
 ) -> RunningServer:
-    """Open the services, index the sample knowledge base if empty, and listen (port 0 = any free port).
-    `surfaces` and `clock` are Container.open's (tests add a surface or move time)."""
+    """Open the services, index the sample knowledge base if empty, listen (port 0 = any free port) and return
+    once the model is loaded. `surfaces` and `clock` are Container.open's (tests add a surface or move time).
+    `finbot serve` listens before all this instead (bot.listen)."""
     check_exposure(settings, host or settings.host)
+    server = await open_server(settings, host=host, port=port, surfaces=surfaces, clock=clock)
+    try:
+        await server.ready()
+    except BaseException:
+        await server.stop()
+        raise
+    return server
+
+
+async def open_server(
+    settings: Settings,
+    *,
+    listening: web.BaseRunner | None = None,
+    host: str | None = None,
+    port: int | None = None,
+    surfaces: tuple[SurfaceBuilder, ...] = SURFACES,
+    clock: Callable[[], datetime] | None = None,
+) -> RunningServer:
+    """The services and the application, the model loading in the background. With `listening` (bot.listen's
+    runner, already on its port) the caller hands requests to `runner.server`; else it listens on its own."""
     container = await Container.open(settings, surfaces=surfaces, **({"clock": clock} if clock else {}))
     try:
         await container.ingest_sample_if_empty()
         if container.market_consumer is not None:  # Kafka ticks, in the background (never blocks the start)
             await container.market_consumer.start()
-        runner = web.AppRunner(build_app(container), access_log=None)
+        app = build_app(container)
+        runner = web.AppRunner(app, access_log=None)
         await runner.setup()
-        site = web.TCPSite(
-            runner, host or settings.host, settings.port if port is None else port, backlog=settings.listen_backlog
-        )
-        await site.start()
+        if listening is None:
+            site = web.TCPSite(
+                runner, host or settings.host, settings.port if port is None else port, backlog=settings.listen_backlog
+            )
+            await site.start()
         for surface in container.surfaces:  # background connections (Slack Socket Mode)
             await surface.start()
     except BaseException:
@@ -144,14 +169,22 @@ async def start_server(
         scheduler.start()
     if container.knowledge is not None:  # refresh on NOTIFY (PostgreSQL) and every FINBOT_INDEX_WATCH s
         await container.knowledge.start(container.db, poll_s=settings.index_watch_s)
-    bound = runner.addresses[0]
+    bound = (listening or runner).addresses[0]
     return RunningServer(
         container=container,
         runner=runner,
         url=f"http://{bound[0]}:{bound[1]}",
         scheduler=scheduler,
         recovery=asyncio.create_task(_recover_at_start(container)),
+        warming=asyncio.create_task(_warm(container, app[READY_KEY])),
     )
+
+
+async def _warm(container: Container, ready: asyncio.Event) -> None:
+    """Load the embedding model (an empty batch embeds nothing), then say ready."""
+    await container.retriever.embedder.embed([])
+    ready.set()
+    log.info("finbot is ready")
 
 
 async def _recover_at_start(container: Container) -> object:
@@ -174,18 +207,3 @@ def advisor_url(server: RunningServer) -> str | None:
     return url_of(server.url) if url_of is not None else None
 
 
-async def serve_forever(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
-    server = await start_server(settings, host=host, port=port)
-    log.info("finbot is listening on %s (open it in a browser to chat)", server.url)
-    print(f"finbot is running: open {server.url}/ (Ctrl+C to stop)", flush=True)
-    desk = advisor_url(server)
-    if desk:  # as notebook servers print their token: the desk needs it, even on loopback
-        print(f"advisor desk: {desk}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await server.stop()

@@ -17,7 +17,7 @@ __all__ = ["register"]
 
 
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.server import serve_forever
+    from bot.listen import serve_forever
 
     await serve_forever(settings, host=args.host, port=args.port)
     return 0

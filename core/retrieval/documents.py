@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from urllib.parse import quote
 
@@ -105,15 +105,31 @@ class DocumentStore:
             return True
 
     async def all_chunks(self) -> list[StoredChunk]:
+        """Every chunk in order, each with the URI a citation of it links to."""
+        return [replace(c, uri=self.cited_uri(c)) for c in await self.index_chunks()]
+
+    async def index_chunks(self) -> list[StoredChunk]:
+        """Every chunk in order with its stored `uri` (`cited_uri` makes a citation's link, for the few cited):
+        one column select, no ORM objects, so a restart at 57k chunks reads them in about half a second; a
+        document's source and title strings are shared by its chunks."""
+        columns = (ChunkRow.id, ChunkRow.title, ChunkRow.uri, ChunkRow.text, DocumentRow.source)
         async with self._db.session() as session:
-            rows = (
-                await session.execute(
-                    select(ChunkRow, DocumentRow.source)
-                    .join(DocumentRow, ChunkRow.document_id == DocumentRow.id)
-                    .order_by(ChunkRow.document_id, ChunkRow.ordinal)
-                )
-            ).all()
-        return [StoredChunk(c.id, c.title, self._cited_uri(c, source), c.text, source) for c, source in rows]
+            result = await session.execute(
+                select(*columns)
+                .join(DocumentRow, ChunkRow.document_id == DocumentRow.id)
+                .order_by(ChunkRow.document_id, ChunkRow.ordinal)
+            )
+            rows = result.all()
+        shared: dict[str, str] = {}
+        chunks = []
+        for id_, title, uri, text, source in rows:
+            source = shared.setdefault(source, source)
+            chunks.append(StoredChunk(id_, shared.setdefault(title, title), uri, text, source))
+        return chunks
+
+    def cited_uri(self, chunk: StoredChunk) -> str:
+        """What a citation of an `index_chunks` chunk links to (see `_cited_uri`)."""
+        return chunk.uri if _is_web(chunk.uri) else self._passage_link(chunk.id, PurePath(chunk.source).name)
 
     async def passage_document(self, chunk_id: str) -> PassageDocument | None:
         """The document the passage `chunk_id` belongs to, for finbot's page of it; None when there is none."""

@@ -19,7 +19,7 @@ import numpy as np
 
 from core.errors import ConfigurationError, ProviderError, RetrievalError
 
-__all__ = ["EMBEDDERS", "Embedder", "MiniLmEmbedder", "OpenAIEmbedder", "make_embedder"]
+__all__ = ["EMBEDDERS", "Embedder", "MiniLmEmbedder", "OpenAIEmbedder", "make_embedder", "preload"]
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -222,3 +222,10 @@ def make_embedder(name: str, **options: Any) -> Embedder:
         wanted = ("api_key", "model", "base_url", "dim", "timeout_s", "max_retries")
         return OpenAIEmbedder(**{k: v for k, v in options.items() if k in wanted and v is not None})
     raise ConfigurationError("FINBOT_EMBEDDINGS", f"unknown embeddings {name!r}; valid: {', '.join(EMBEDDERS)}")
+
+
+def preload(name: str, **options: Any) -> None:
+    """Load the model that `make_embedder(name, **options)` will return, when that is the process's shared one
+    (`finbot serve` loads it while the server module is still importing); anything else loads on first use."""
+    if name == "local" and make_embedder(name, **options) is _shared_minilm():
+        _shared_minilm().embed_sync([])

@@ -72,7 +72,7 @@ class HybridIndex:
         metadata: Sequence[Mapping[str, str]] | None = None,
     ) -> None:
         self.ids = list(ids)
-        self.texts = list(texts)
+        self.texts = texts  # not copied: the retriever passes a view of its chunks (the text held once)
         self.bm25 = bm25
         self.vectors = vectors
         self.fusion = fusion or FusionConfig()

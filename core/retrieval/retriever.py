@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -48,24 +48,40 @@ def chunk_hash(chunk: StoredChunk) -> str:
 
 
 class EmbeddingCache:
-    """content hash -> vector, persisted as `<folder>/<model>.npy` + `.json` (rewritten when it grows)."""
+    """content hash -> vector, persisted as `<folder>/<model>.npy` + `.json` (rewritten when it grows).
+
+    Read on first use, memory-mapped: a restart with nothing new to embed never opens it."""
 
     def __init__(self, folder: Path | None, model_id: str, dim: int, *, seeds: Sequence[Path] = ()) -> None:
         self.filename = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in model_id)
+        self._folder = folder
         self._npy = folder / f"{self.filename}.npy" if folder else None
         self._json = folder / f"{self.filename}.json" if folder else None
         self._dim = dim
-        self._vectors = self._read(folder) if folder else {}
-        self._seeds: dict[str, np.ndarray] = {}
-        for seed in seeds:
-            self._seeds.update(self._read(seed))
+        self._seed_folders = tuple(seeds)
+        self._loaded: dict[str, np.ndarray] | None = None
+        self._seed_rows: dict[str, np.ndarray] | None = None
+
+    @property
+    def _vectors(self) -> dict[str, np.ndarray]:
+        if self._loaded is None:
+            self._loaded = self._read(self._folder) if self._folder else {}
+        return self._loaded
+
+    @property
+    def _seeds(self) -> dict[str, np.ndarray]:
+        if self._seed_rows is None:
+            self._seed_rows = {}
+            for seed in self._seed_folders:
+                self._seed_rows.update(self._read(seed))
+        return self._seed_rows
 
     def _read(self, folder: Path) -> dict[str, np.ndarray]:
         npy, names = folder / f"{self.filename}.npy", folder / f"{self.filename}.json"
         if not (npy.exists() and names.exists()):
             return {}
         hashes = json.loads(names.read_text(encoding="utf-8"))
-        matrix = np.load(npy)
+        matrix = np.load(npy, mmap_mode="r")
         if matrix.shape != (len(hashes), self._dim):
             return {}
         return {h: matrix[i] for i, h in enumerate(hashes)}
@@ -78,7 +94,7 @@ class EmbeddingCache:
         self._vectors[digest] = vector
 
     def keep_only(self, digests: set[str]) -> None:
-        self._vectors = {h: v for h, v in self._vectors.items() if h in digests}
+        self._loaded = {h: v for h, v in self._vectors.items() if h in digests}
 
     def save(self) -> None:
         if not (self._npy and self._json):
@@ -86,6 +102,7 @@ class EmbeddingCache:
         hashes = list(self._vectors)
         matrix = np.stack([self._vectors[h] for h in hashes]) if hashes else np.zeros((0, self._dim), np.float32)
         self.save_to(self._npy.parent, hashes, matrix)
+        self._loaded = None  # the rows were views of the file just replaced: read the new one when next needed
 
     def save_to(self, folder: Path, hashes: list[str] | None = None, matrix: np.ndarray | None = None) -> None:
         """Write the cache (or the given rows) to `folder`, e.g. to ship vectors for a bundled knowledge base."""
@@ -98,6 +115,27 @@ class EmbeddingCache:
         np.save(tmp, matrix.astype(np.float32))
         os.replace(tmp, npy)
         names.write_text(json.dumps(hashes), encoding="utf-8")
+
+
+class _ChunkTexts(Sequence[str]):
+    """`title\ntext` of each chunk, made when asked: the chunk text is held once (in the chunks)."""
+
+    def __init__(self, chunks: Sequence[StoredChunk]) -> None:
+        self._chunks = chunks
+
+    def __len__(self) -> int:
+        return len(self._chunks)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [chunk_text(c) for c in self._chunks[index]]
+        return chunk_text(self._chunks[index])
 
 
 class HybridRetriever:
@@ -166,13 +204,36 @@ class HybridRetriever:
         tmp.write_text(json.dumps(state), encoding="utf-8")
         os.replace(tmp, path)
 
+    def _read_synced(self, state: dict[str, Any]) -> dict[str, dict[str, str]]:
+        """chunk id -> content hash per backend, in `synced.json` (read only when the chunks changed); an
+        older state.json held it inline."""
+        if "synced" in state:
+            inline: dict[str, dict[str, str]] = state.pop("synced")
+            return inline
+        path = self._folder / "synced.json" if self._folder else None
+        if path is None or not path.exists():
+            return {}
+        try:
+            synced: dict[str, dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))
+            return synced
+        except ValueError:
+            return {}
+
+    def _write_synced(self, synced: dict[str, dict[str, str]]) -> None:
+        if self._folder is None:
+            return
+        self._folder.mkdir(parents=True, exist_ok=True)
+        tmp = self._folder / "synced.json.tmp"
+        tmp.write_text(json.dumps(synced), encoding="utf-8")
+        os.replace(tmp, self._folder / "synced.json")
+
     # -- refresh -----------------------------------------------------------------------------------
 
     async def refresh(self, *, progress: RefreshProgress | None = None) -> None:
         """Bring the indexes in step with the chunks in the database (embedding only what is new)."""
         async with self._lock:
             started = time.perf_counter()
-            chunks = await self._documents.all_chunks()
+            chunks = await self._documents.index_chunks()
             hashes = [chunk_hash(c) for c in chunks]
             digest = hashlib.sha256(f"bm25:{ANALYZER_VERSION}\n".encode())
             digest.update("".join(f"{c.id}:{h}\n" for c, h in zip(chunks, hashes, strict=True)).encode())
@@ -185,16 +246,29 @@ class HybridRetriever:
                 bm25 = await asyncio.to_thread(Bm25Index.build, [chunk_text(c) for c in chunks])
                 if self._folder:
                     await asyncio.to_thread(bm25.save, self._folder / "bm25")
-            embedded = await self._sync_vectors(chunks, hashes, state, progress)
+            key = f"{self._backend_name}:{self._embedder.model_id}"
+            unchanged = (
+                not rebuilt
+                and "synced" not in state
+                and state.get("counts", {}).get(key) == len(chunks)
+                and await self._vectors.count() == len(chunks)
+            )
+            embedded = 0
+            if not unchanged:  # the same digest and count: the backend holds exactly these chunks
+                synced = self._read_synced(state)
+                embedded = await self._sync_vectors(chunks, hashes, synced, key, progress)
+                self._write_synced(synced)
+                state.setdefault("counts", {})[key] = len(chunks)
             state["digest"] = digest.hexdigest()
             self._write_state(state)
+            sources: dict[str, dict[str, str]] = {}  # one metadata dict per document, shared by its chunks
             self._engine = HybridIndex(
                 ids=[c.id for c in chunks],
-                texts=[chunk_text(c) for c in chunks],
+                texts=_ChunkTexts(chunks),
                 bm25=bm25,
                 vectors=self._vectors,
                 fusion=self._fusion,
-                metadata=[{"source": c.source} for c in chunks],
+                metadata=[sources.setdefault(c.source, {"source": c.source}) for c in chunks],
             )
             self._chunks = chunks
             self.last_refresh = {
@@ -213,11 +287,15 @@ class HybridRetriever:
             )
 
     async def _sync_vectors(
-        self, chunks: list[StoredChunk], hashes: list[str], state: dict[str, Any], progress: RefreshProgress | None
+        self,
+        chunks: list[StoredChunk],
+        hashes: list[str],
+        synced_all: dict[str, dict[str, str]],
+        key: str,
+        progress: RefreshProgress | None,
     ) -> int:
         """Upsert chunks whose content the backend lacks, delete the ones gone; returns how many were embedded."""
-        key = f"{self._backend_name}:{self._embedder.model_id}"
-        synced: dict[str, str] = state.get("synced", {}).get(key, {})
+        synced: dict[str, str] = synced_all.get(key, {})
         if await self._vectors.count() != len(synced):
             synced = {}  # the backend was emptied or changed behind our back: re-sync everything
             if await self._vectors.count():
@@ -246,7 +324,7 @@ class HybridRetriever:
         if missing or stale:
             self._cache.keep_only(set(hashes))
             await asyncio.to_thread(self._cache.save)
-        state.setdefault("synced", {})[key] = current
+        synced_all[key] = current
         return len(missing)
 
     # -- search ------------------------------------------------------------------------------------
@@ -268,7 +346,7 @@ class HybridRetriever:
                 Passage(
                     chunk_id=chunk.id,
                     title=chunk.title,
-                    uri=chunk.uri,
+                    uri=self._documents.cited_uri(chunk),
                     text=chunk.text,
                     score=hit.score,
                     relevance=engine.relevance(query, hit, lexical),

@@ -110,12 +110,17 @@ async def test_reingest_updates_removes_and_leaves_the_rest(make_settings: Setti
     finally:
         await container.close()
 
-    # A restart loads the saved indexes instead of rebuilding or re-embedding anything.
+    # A restart loads the saved indexes instead of rebuilding or re-embedding anything; with nothing new to
+    # embed it never opens the embedding cache (garbage here would fail to load).
+    for cached in (settings.data_dir / "index" / "embeddings").iterdir():
+        cached.write_bytes(b"not a cache")
     again = await Container.open(settings)
     try:
         info = again.retriever.last_refresh
         assert info["bm25_rebuilt"] is False and info["embedded"] == 0
         assert info["seconds"] < 1.0
         assert "money-transfers.md" in await _top_sources(again, "How much is an outgoing international wire?")
+        cited = await again.retriever.search("How much is an outgoing international wire?", 3)
+        assert cited and all("/kb/" in p.uri and "sig=" in p.uri for p in cited)  # signed when returned
     finally:
         await again.close()

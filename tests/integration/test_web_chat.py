@@ -14,7 +14,7 @@ async def test_home_page_and_health(server: RunningServer) -> None:
             assert page.status == 200
             assert "/ws/chat" in await page.text()
         async with http.get(server.url + "/healthz") as health:
-            assert (await health.json()) == {"status": "ok", "llm": False}
+            assert (await health.json()) == {"status": "ok", "llm": False, "ready": True}
 
 
 async def test_question_streams_and_cites_its_document(server: RunningServer) -> None:

@@ -39,17 +39,39 @@ class _Rows:
 
     def __init__(self, dim: int, file: Path | None) -> None:
         self.dim, self.file, self.n = dim, file, 0
+        self._fd: int | None = None
         self._buf = np.zeros((0, dim), dtype=np.float32)
         if file is not None and file.exists():
             self.n = file.stat().st_size // (4 * dim)
             self._map()
 
     def _map(self) -> None:
+        """Memory-map the file for the rare full scans (a rebuild of the codes, deletes, filtered or exact
+        search); the hot path reads its few rows with `take`."""
         assert self.file is not None
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd = os.open(self.file, os.O_RDONLY) if self.file.exists() else None
         if self.n:
             self._buf = np.memmap(self.file, dtype=np.float32, mode="r", shape=(self.n, self.dim))
         else:
             self._buf = np.zeros((0, self.dim), dtype=np.float32)
+
+    def __del__(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def take(self, at: np.ndarray) -> np.ndarray:
+        """The rows at the given positions, read with one pread each (from a file): touching them through the
+        map would make whole page-cache folios resident around each row, ~0.5 MB of RSS per row read."""
+        if self.file is None or self._fd is None:
+            return np.asarray(self._buf[at])
+        out = np.empty((len(at), self.dim), dtype=np.float32)
+        size = 4 * self.dim
+        for i, position in enumerate(np.asarray(at).tolist()):
+            os.preadv(self._fd, [memoryview(out[i])], position * size)
+        return out
 
     @property
     def matrix(self) -> np.ndarray:
@@ -124,6 +146,31 @@ class _Codes:
         view = view.reshape(self.index.ntotal, size)
         view[np.asarray(at)] = codes
 
+    def save(self, path: Path, stamp: dict[str, Any]) -> None:
+        """Write the codes and, last, the stamp saying which files they were built from (bot restarts read them
+        instead of re-quantizing every row, which also kept the whole float32 file in memory)."""
+        stamp_file = path / "codes.json"
+        stamp_file.unlink(missing_ok=True)
+        tmp = path / "codes.faiss.tmp"
+        self._faiss.write_index(self.index, str(tmp))
+        os.replace(tmp, path / "codes.faiss")
+        stamp_file.write_text(json.dumps({**stamp, "trained_on": self.trained_on}), encoding="utf-8")
+
+    def load(self, path: Path, stamp: dict[str, Any]) -> bool:
+        """Read saved codes when their stamp matches the files as they are now."""
+        try:
+            saved = json.loads((path / "codes.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if {k: saved.get(k) for k in stamp} != stamp:
+            return False
+        index = self._faiss.read_index(str(path / "codes.faiss"))
+        expected = (stamp["n"], self.index.d)
+        if not isinstance(index, self._faiss.IndexScalarQuantizer) or (index.ntotal, index.d) != expected:
+            return False
+        self.index, self.trained_on = index, int(saved["trained_on"])
+        return True
+
     def search(self, query: np.ndarray, k: int) -> np.ndarray:
         _, rows = self.index.search(query[None, :], k)
         found: np.ndarray = rows[0]
@@ -148,13 +195,16 @@ class LocalVectorIndex:
         self._lock = threading.Lock()
         self._postings: dict[str, dict[str, np.ndarray]] = {}
         self._codes: _Codes | None = None
+        self._codes_saved = False
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
             self._convert_legacy(path)
         self._rows = _Rows(dim, path / "vectors.f32" if path is not None else None)
         if path is not None:
             self._load(path)
+        self._load_codes()
         self._sync_codes()
+        self.flush()
 
     # -- persistence -------------------------------------------------------------------------------
 
@@ -183,11 +233,14 @@ class LocalVectorIndex:
             return
         ids: dict[int, str] = {}
         meta: dict[int, dict[str, str]] = {}
+        shared: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}  # equal metadata (a document's) held once
         with rows_file.open(encoding="utf-8") as lines:
             for line in lines:
                 if line.strip():
                     row = json.loads(line)
-                    ids[row["i"]], meta[row["i"]] = row["id"], row["meta"]
+                    fields = row["meta"]
+                    ids[row["i"]] = row["id"]
+                    meta[row["i"]] = shared.setdefault(tuple(sorted(fields.items())), fields)
         if len(ids) != self._rows.n or set(ids) != set(range(self._rows.n)):
             self._reset_files(path)  # torn write: start empty, the caller re-embeds
             return
@@ -217,6 +270,28 @@ class LocalVectorIndex:
 
     # -- the quantized copy ------------------------------------------------------------------------
 
+    def _stamp(self) -> dict[str, Any]:
+        """What the codes were built from: the precision, the row count and the two files' sizes (every write
+        appends to rows.jsonl, so a write the codes missed changes its size)."""
+        assert self._path is not None
+        sizes = [f.stat().st_size if f.exists() else 0 for f in (self._path / "rows.jsonl", self._path / "vectors.f32")]
+        return {"precision": self.precision, "n": self._rows.n, "rows_bytes": sizes[0], "vectors_bytes": sizes[1]}
+
+    def _load_codes(self) -> None:
+        if self._path is None or self.precision == "float32" or self._rows.n < max(1, self.exact_below):
+            return
+        codes = _Codes(self.dim, self.precision)
+        if codes.load(self._path, self._stamp()):
+            self._codes, self._codes_saved = codes, True
+
+    def flush(self) -> None:
+        """Save the quantized codes if they changed since last saved (at close; after a rebuild at load)."""
+        with self._lock:
+            if self._path is None or self._codes is None or self._codes_saved:
+                return
+            self._codes.save(self._path, self._stamp())
+            self._codes_saved = True
+
     def _sync_codes(self) -> None:
         """Build the codes once the index is large enough; retrain when it has doubled since (amortised)."""
         n = self._rows.n
@@ -227,6 +302,7 @@ class LocalVectorIndex:
             self._codes = _Codes(self.dim, self.precision)
         if self._codes.trained_on == 0 or n >= 2 * self._codes.trained_on or self._codes.index.ntotal != n:
             self._codes.rebuild(self._rows.matrix)
+            self._codes_saved = False
 
     # -- writes ------------------------------------------------------------------------------------
 
@@ -258,6 +334,7 @@ class LocalVectorIndex:
                 self._codes.overwrite(positions, matrix[[updated[p] for p in positions]])
             if self._codes is not None and fresh and self._rows.n < 2 * self._codes.trained_on:
                 self._codes.append(matrix[fresh])
+            self._codes_saved = False
             self._sync_codes()
             self._postings.clear()
 
@@ -279,6 +356,7 @@ class LocalVectorIndex:
             self._rewrite_rows_file()
             if self._codes is not None:
                 self._codes.trained_on = 0
+            self._codes_saved = False
             self._sync_codes()
             self._postings.clear()
 
@@ -314,7 +392,7 @@ class LocalVectorIndex:
             candidates = np.arange(n)
         else:
             candidates = np.sort(codes.search(query, min(n, max(k, self.refine))))
-            scores = self._rows.matrix[candidates] @ query
+            scores = self._rows.take(candidates) @ query
         k = min(k, len(candidates))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(candidates) else np.arange(len(candidates))
         top = top[np.argsort(-scores[top], kind="stable")]
@@ -327,7 +405,7 @@ class LocalVectorIndex:
             return np.zeros(0, dtype=np.float32)
         order = np.argsort(rows)
         scores = np.empty(len(rows), dtype=np.float32)
-        scores[order] = self._rows.matrix[np.asarray(rows)[order]] @ query
+        scores[order] = self._rows.take(np.asarray(rows)[order]) @ query
         return scores
 
     def query_sync(self, vector: np.ndarray, k: int, filter: Filter | None = None) -> list[VectorHit]:
@@ -375,4 +453,4 @@ class LocalVectorIndex:
         return len(self._ids)
 
     async def close(self) -> None:
-        return None
+        await asyncio.to_thread(self.flush)

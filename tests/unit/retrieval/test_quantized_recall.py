@@ -97,3 +97,23 @@ async def test_hybrid_search_over_the_quantized_index_matches_the_exact_one() ->
         exact = [(h.row, round(h.dense, 4)) for h in await engines[1].search(text, query, 10)]
         same += len(set(quantized) & set(exact))
     assert same / (10 * len(queries)) >= 0.99
+
+
+def test_saved_codes_are_read_at_restart_and_never_used_stale(tmp_path: Path) -> None:
+    folder = tmp_path / "v"
+    matrix = _clustered(2000)
+    index = LocalVectorIndex(DIM, folder, exact_below=500)
+    index.upsert_sync([str(i) for i in range(2000)], matrix)
+    index.flush()
+    saved = (folder / "codes.faiss").stat().st_mtime_ns
+    again = LocalVectorIndex(DIM, folder, exact_below=500)  # reads the codes instead of re-quantizing
+    assert again.quantized and (folder / "codes.faiss").stat().st_mtime_ns == saved
+    assert again.query_sync(matrix[7], 1)[0].id == "7"
+    moved = _clustered(1, seed=99)
+    again.upsert_sync(["7"], moved)  # not flushed (a crash): the saved codes no longer match the files
+    third = LocalVectorIndex(DIM, folder, exact_below=500)
+    assert third.query_sync(moved[0], 1)[0].id == "7"
+    assert (folder / "codes.faiss").stat().st_mtime_ns != saved  # rebuilt and saved again
+    queries = _clustered(50, seed=5)
+    matrix[7] = moved[0]
+    assert _recall_at_10(third, matrix, queries) >= 0.99
