@@ -98,7 +98,8 @@ async def handle_share(body: dict[str, Any], action: dict[str, Any], client: Asy
 
 
 async def handle_offer(
-    body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: SlackDeps, *, replay: bool = False
+    body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: SlackDeps, *, replay: bool = False,
+    shown_ts: str | None = None,
 ) -> bool:
     """The person accepted the offer of an advisor: a turn in the conversation the button was shown in
     (privately again when that was a slash command's answer). True when settled; `replay`: the inbox sweep."""
@@ -115,13 +116,19 @@ async def handle_offer(
     if (conversation.reference or {}).get("private"):
         reply = await answer_privately(client, deps, message, replay=replay)
     else:
-        inboxed = Inboxed(inbox=deps.inbox, key=message.event_id, replay=replay) if deps.inbox else None
+        inboxed = (
+            Inboxed(inbox=deps.inbox, key=message.event_id, replay=replay, shown_ts=shown_ts) if deps.inbox else None
+        )
         reply = await answer_in_thread(client, deps, message, show_status=False, inboxed=inboxed)
     return reply is not None
 
 
-async def rerun_offer(body: dict[str, Any], client: AsyncWebClient, deps: SlackDeps) -> bool:
+async def rerun_offer(
+    body: dict[str, Any], client: AsyncWebClient, deps: SlackDeps, *, shown_ts: str | None = None
+) -> bool:
     """The inbox sweep: a stored offer click run again (the escalation is asked for once: a saved answer is
-    delivered instead of a second turn)."""
+    delivered instead of a second turn; a message an earlier run started, `shown_ts`, is edited)."""
     action = next((a for a in body.get("actions") or [] if isinstance(a, dict)), None)
-    return True if action is None else await handle_offer(body, action, client, deps, replay=True)
+    if action is None:
+        return True
+    return await handle_offer(body, action, client, deps, replay=True, shown_ts=shown_ts)

@@ -87,7 +87,7 @@ async def handle_stored(item: InboxItem, client: AsyncWebClient, deps: SlackDeps
     if item.event_id.startswith(OFFER_PREFIX):
         from adapters.slack.listeners.actions import rerun_offer
 
-        return await rerun_offer(body, client, deps)
+        return await rerun_offer(body, client, deps, shown_ts=(item.delivery or {}).get("ts"))
     event = body.get("event") or {}
     if deps.inbox is None or not isinstance(event, dict):
         return True
