@@ -161,8 +161,13 @@ async def answer_in_thread(
 
 
 async def answer_privately(
-    client: AsyncWebClient, deps: SlackDeps, message: IncomingMessage, *, respond: object = None
+    client: AsyncWebClient, deps: SlackDeps, message: IncomingMessage, *, respond: object = None,
+    replay: bool = False,
 ) -> Reply | None:
-    """Run the turn and answer only the asker (ephemeral)."""
+    """Run the turn and answer only the asker (ephemeral); `replay`: run by the inbox sweep (an answer an
+    earlier run saved is delivered instead of a second turn)."""
+    sink = EphemeralSink(client, target_of(message), respond=respond)
     async with deps.turns:
-        return await run_turn(deps.assistant, message, EphemeralSink(client, target_of(message), respond=respond))
+        if replay:
+            return await replay_turn(deps.assistant, deps.conversations, message, sink)
+        return await run_turn(deps.assistant, message, sink)

@@ -37,14 +37,15 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import Connections
 
-from adapters.base import run_turn
+from adapters.base import replay_turn, run_turn
 from adapters.teams.actions import ActionRegistry, ActionResult, CardAction, CommandRegistry
 from adapters.teams.delivery import TeamsSink, final_message
 from adapters.teams.inbound import card_action_of, is_personal, to_incoming
+from adapters.teams.inboxed import CURRENT
 from adapters.teams.render import ADAPTIVE_CARD, OFFER_VERB, card_attachment
 from core.assistant import Assistant
 from core.escalation import ACCEPT_OFFER
-from core.store import EventLog
+from core.store import ConversationStore, EventLog, Inbox
 from core.types import IncomingMessage, Reply
 
 __all__ = ["INTRODUCTION", "WELCOME", "AnswerBook", "FinbotAgent", "invoke_body"]
@@ -143,6 +144,8 @@ class FinbotAgent(AgentApplication[TurnState]):
         actions: ActionRegistry,
         commands: CommandRegistry,
         stream_interval_s: float = 1.0,
+        conversations: ConversationStore | None = None,
+        inbox: Inbox | None = None,
     ) -> None:
         # No typing timer (finbot sends one typing indicator itself) and no mention stripping (inbound does it).
         super().__init__(
@@ -154,6 +157,8 @@ class FinbotAgent(AgentApplication[TurnState]):
         self._actions = actions
         self._commands = commands
         self._stream_interval_s = stream_interval_s
+        self._conversations = conversations
+        self._inbox = inbox
         self.answers = AnswerBook()
         self.adaptive_card.action_execute(re.compile(""))(self._on_execute)  # every verb: the registry decides
         # Action.Execute values the SDK's model refuses (an empty verb, no action) never reach action_execute.
@@ -193,12 +198,36 @@ class FinbotAgent(AgentApplication[TurnState]):
         await self._answer(context, message)
 
     async def _answer(self, context: TurnContext, message: IncomingMessage) -> None:
-        sink = TeamsSink(context, personal=is_personal(context.activity), interval_s=self._stream_interval_s)
-        await sink.start()
-        reply = await run_turn(self._assistant, message, sink)
-        if reply is not None and sink.answer_id and context.activity.id:
-            self.answers.record(context.activity.id, sink.answer_id, conversation_id=context.activity.conversation.id,
+        turn = CURRENT.get()
+        personal = is_personal(context.activity)
+        sink: Any
+        if turn is not None and turn.replay and turn.shown_id:  # an earlier run showed the answer: edit it
+            sink = _UpdateSink(context, turn.shown_id, feedback=not personal)
+        else:
+            sink = TeamsSink(context, personal=personal, interval_s=self._stream_interval_s,
+                             on_shown=self._noter(turn.key) if turn is not None else None)
+            await sink.start()
+        if turn is not None and turn.replay and self._conversations is not None:
+            reply = await replay_turn(self._assistant, self._conversations, message, sink)
+        else:
+            reply = await run_turn(self._assistant, message, sink)
+        if reply is None and turn is not None:  # apologised for: the inbox sweep answers it after its lease
+            turn.failed = True
+        answer_id = sink.answer_id
+        if reply is not None and answer_id and context.activity.id:
+            self.answers.record(context.activity.id, answer_id, conversation_id=context.activity.conversation.id,
                                 turn_id=reply.turn_id, escalated=reply.escalation is not None)
+
+    def _noter(self, key: str) -> Any:
+        """Remember the answer's message id in the inbox, so a re-run of this activity edits it."""
+        inbox = self._inbox
+        if inbox is None:
+            return None
+
+        async def note(answer_id: str) -> None:
+            await inbox.note_delivery(key, {"id": answer_id})
+
+        return note
 
     # -- edits and deletes --------------------------------------------------------------------------
 
@@ -292,6 +321,10 @@ class _UpdateSink:
         self._context = context
         self._answer_id = answer_id
         self._feedback = feedback
+
+    @property
+    def answer_id(self) -> str:
+        return self._answer_id
 
     async def progress(self, status: str) -> None:
         return None

@@ -15,6 +15,7 @@ connector errors from its background queue and would keep streaming the next chu
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from microsoft_agents.activity import (
@@ -83,8 +84,13 @@ def final_message(reply: Reply, *, feedback: bool = True, feedback_loop: bool = 
 class TeamsSink:
     """One answer's delivery; `personal` turns the native stream on (1:1 chats only)."""
 
-    def __init__(self, context: TurnContext, *, personal: bool, interval_s: float = 1.0) -> None:
+    def __init__(
+        self, context: TurnContext, *, personal: bool, interval_s: float = 1.0,
+        on_shown: Callable[[str], Awaitable[None]] | None = None,
+    ) -> None:
         self._context = context
+        self._on_shown = on_shown
+        """Told the id of the message holding the answer once it exists (the durable inbox notes it)."""
         self._stream = context.streaming_response if personal else None
         if self._stream is not None:
             self._stream._interval = interval_s  # the SDK fixes Teams at 1 s; tests stream every delta
@@ -111,6 +117,10 @@ class TeamsSink:
                 self._stream_id = response.id
             elif activity.type == ActivityTypes.message and self._message_id is None:
                 self._message_id = response.id
+        shown = self.answer_id
+        if self._on_shown is not None and shown:
+            on_shown, self._on_shown = self._on_shown, None
+            await on_shown(shown)
         return responses
 
     @property

@@ -9,6 +9,7 @@ from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.core import Middleware, TurnContext
 
 from adapters.teams.inbound import channel_root_reference, conversation_of, person_of, teams_conversation, tenant_of
+from adapters.teams.inboxed import CURRENT
 from core.store import ConversationStore, EventLog
 
 __all__ = ["ConversationMiddleware", "INCOMING_TYPES"]
@@ -24,8 +25,9 @@ _ANSWERED = (ActivityTypes.message, ActivityTypes.invoke)
 
 
 class ConversationMiddleware(Middleware):  # the SDK's middleware protocol, as botbuilder's
-    """Exactly-once turns (`EventLog.claim`, shared by every process) and a fresh conversation reference per
-    activity, install events included: the reference is what proactive posts need later."""
+    """Exactly-once turns (`EventLog.claim`, shared by every process; the durable inbox claimed messages
+    already) and a fresh conversation reference per activity,
+    install events included: the reference is what proactive posts need later."""
 
     def __init__(self, conversations: ConversationStore, events: EventLog) -> None:
         self._conversations = conversations
@@ -36,7 +38,10 @@ class ConversationMiddleware(Middleware):  # the SDK's middleware protocol, as b
         if activity.type not in INCOMING_TYPES or activity.conversation is None:
             await logic(context)
             return
-        if activity.type in _ANSWERED and activity.id and not await self._events.claim(f"teams:{activity.id}"):
+        turn = CURRENT.get()
+        claimed = turn is not None and turn.key == f"teams:{activity.id}"  # by the durable inbox, before the 202
+        if (activity.type in _ANSWERED and activity.id and not claimed
+                and not await self._events.claim(f"teams:{activity.id}")):
             log.info("Teams activity %s was already handled; not answering twice", activity.id)
             if activity.type == ActivityTypes.invoke:
                 await _answer_invoke(context, 200)

@@ -65,7 +65,15 @@ async def messages(request: web.Request) -> web.StreamResponse:
     except Unauthorized:
         return _error(401, "unauthorized")
     if activity.type != ActivityTypes.invoke:
-        teams.start_turn(claims, activity)
+        try:  # stored with its claim before the 202 (the durable inbox): an acknowledged message is on disk
+            first, inboxed = await teams.accept(claims, activity)
+        except Exception:  # the database is failing: not acknowledged, so Teams delivers it again
+            log.warning("could not store Teams activity %s; answering 503", activity.id, exc_info=True)
+            return _error(503, "try again")
+        if not first:
+            log.info("Teams activity %s was already accepted; not answering twice", activity.id)
+            return web.Response(status=202)
+        teams.start_turn(claims, activity, inboxed)
         return web.Response(status=202)
     request["claims_identity"] = claims  # noqa: RUF100 - where the SDK's JWT middleware leaves it (a str key)
     try:

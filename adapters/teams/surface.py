@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from adapters.base import SurfaceServices
 from core.escalation import AdvisorDesk, PersonChannel
+from core.store import InboxItem
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -47,6 +48,10 @@ class TeamsSurface:
     async def stop(self) -> None:
         await self.app.drain()
 
+    async def recover(self, item: InboxItem) -> bool:
+        """The inbox sweep (adapters.base.Recovers): the stored activity answered again, once."""
+        return await self.app.recover(item)
+
 
 def build(services: SurfaceServices, settings: Any, *, token_provider_factory: Any = None) -> TeamsSurface | None:
     """`token_provider_factory`: the seam for outgoing Bot Framework tokens (tests); default MSAL with the app id."""
@@ -70,6 +75,7 @@ def build(services: SurfaceServices, settings: Any, *, token_provider_factory: A
         assistant=services.assistant,
         conversations=services.conversations,
         events=services.events,
+        inbox=services.inbox,
         token_provider_factory=token_provider_factory,
     )
     if services.metrics is not None:  # `metrics [period]` for FINBOT_ADMINS

@@ -14,8 +14,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import inbound
 from adapters.slack.delivery import post_ephemeral, post_message
 from adapters.slack.deps import SlackDeps
+from adapters.slack.listeners.commands import settle
+from adapters.slack.middleware import claim_key
 from adapters.slack.render import FEEDBACK, FEEDBACK_DOWN, FEEDBACK_UP, OFFER_ADVISOR, SHARE, feedback_of, text_blocks
-from adapters.slack.turn import answer_in_thread, answer_privately
+from adapters.slack.turn import Inboxed, answer_in_thread, answer_privately
 from core.escalation import ACCEPT_OFFER
 
 __all__ = ["ACTIONS", "handle_feedback", "handle_offer", "handle_share", "register"]
@@ -38,7 +40,7 @@ def register(app: AsyncApp, deps: SlackDeps) -> None:
 
     async def on_offer(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        await handle_offer(body, action, client, deps)
+        await settle(deps, claim_key(body), await handle_offer(body, action, client, deps))
 
     app.action(FEEDBACK)(on_feedback)  # Slack's native feedback buttons
     app.action(FEEDBACK_UP)(on_feedback)  # the emoji buttons (fallback, older answers)
@@ -95,20 +97,38 @@ async def handle_share(body: dict[str, Any], action: dict[str, Any], client: Asy
         )
 
 
-async def handle_offer(body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: SlackDeps) -> None:
+async def handle_offer(
+    body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient, deps: SlackDeps, *, replay: bool = False,
+    shown_ts: str | None = None,
+) -> bool:
     """The person accepted the offer of an advisor: a turn in the conversation the button was shown in
-    (privately again when that was a slash command's answer)."""
+    (privately again when that was a slash command's answer). True when settled; `replay`: the inbox sweep."""
     team, channel, user, _ = _where(body)
     built = inbound.conversation_of_offer(str(action.get("value") or ""), team=team, channel=channel, user=user)
     if built is None:
         log.info("offer button with a malformed value ignored")
-        return
+        return True
     conversation = await deps.conversations.get_conversation(built.key) or built
     message = inbound.action_to_incoming(
         event_id=f"slack:offer:{body.get('trigger_id') or action.get('action_ts') or built.key}",
         team=team, user=user, conversation=conversation, text=ACCEPT_OFFER,
     )
     if (conversation.reference or {}).get("private"):
-        await answer_privately(client, deps, message)
+        reply = await answer_privately(client, deps, message, replay=replay)
     else:
-        await answer_in_thread(client, deps, message, show_status=False)
+        inboxed = (
+            Inboxed(inbox=deps.inbox, key=message.event_id, replay=replay, shown_ts=shown_ts) if deps.inbox else None
+        )
+        reply = await answer_in_thread(client, deps, message, show_status=False, inboxed=inboxed)
+    return reply is not None
+
+
+async def rerun_offer(
+    body: dict[str, Any], client: AsyncWebClient, deps: SlackDeps, *, shown_ts: str | None = None
+) -> bool:
+    """The inbox sweep: a stored offer click run again (the escalation is asked for once: a saved answer is
+    delivered instead of a second turn; a message an earlier run started, `shown_ts`, is edited)."""
+    action = next((a for a in body.get("actions") or [] if isinstance(a, dict)), None)
+    if action is None:
+        return True
+    return await handle_offer(body, action, client, deps, replay=True, shown_ts=shown_ts)

@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import inbound
 from adapters.slack.delivery import post_message
 from adapters.slack.deps import SlackDeps
-from adapters.slack.middleware import MESSAGE_PREFIX, claim_key
+from adapters.slack.middleware import COMMAND_PREFIX, MESSAGE_PREFIX, OFFER_PREFIX, claim_key
 from adapters.slack.sessions import dm_session_id
 from adapters.slack.turn import Inboxed, answer_in_thread
 from core.store import InboxItem
@@ -80,6 +80,14 @@ async def _settle(inboxed: Inboxed | None, settled: bool) -> None:
 async def handle_stored(item: InboxItem, client: AsyncWebClient, deps: SlackDeps) -> bool:
     """An inbox event run again by the sweep: the same listener, resuming a message an earlier run showed."""
     body = item.payload.get("body") or {}
+    if item.event_id.startswith(COMMAND_PREFIX):
+        from adapters.slack.listeners.commands import rerun_command
+
+        return await rerun_command(body, client, deps)
+    if item.event_id.startswith(OFFER_PREFIX):
+        from adapters.slack.listeners.actions import rerun_offer
+
+        return await rerun_offer(body, client, deps, shown_ts=(item.delivery or {}).get("ts"))
     event = body.get("event") or {}
     if deps.inbox is None or not isinstance(event, dict):
         return True

@@ -177,3 +177,34 @@ def _real_answers(fake: FakeSlackWebAPI, thread_ts: str) -> list[Any]:
     from adapters.base import SORRY
 
     return [c for c in _answers(fake, thread_ts) if c.args.get("text") != SORRY]
+
+
+async def test_a_slash_command_whose_answer_failed_is_answered_once_by_the_sweep(
+    slack_settings: Any, fake_slack: FakeSlackWebAPI
+) -> None:
+    from bot.server import start_server
+    from tests.fakes.slack_signing import slash_command_body
+
+    server = await start_server(slack_settings(FINBOT_INBOX_LEASE=2, FINBOT_INBOX_SWEEP=1), host="127.0.0.1", port=0)
+    try:
+        # The answer and the apology both fail to post (no response_url to fall back on): the turn is not settled.
+        fake_slack.fail_next(500, times=2, path="/api/chat.postEphemeral")
+        body = slash_command_body("/finbot", "How much does a domestic wire cost?", user_id="U7", channel_id="C7",
+                                  response_url="", trigger_id="trigger-7")
+        async with aiohttp.ClientSession() as http:
+            headers = signed_headers(body, SECRET, content_type="application/x-www-form-urlencoded")
+            async with http.post(server.url + "/slack/events", data=body.encode(), headers=headers) as r:
+                assert r.status == 200
+            await fake_slack.wait_for(lambda c: len(_private_answers(fake_slack)) >= 1, timeout=30)
+            async with http.post(server.url + "/slack/events", data=body.encode(), headers=headers) as r:
+                assert r.status == 200  # the same invocation again is a repeat
+            await asyncio.sleep(3)  # longer than a lease and a sweep: a second answer would have come by now
+        assert await server.container.inbox.pending() == 0
+    finally:
+        await server.stop()
+    failed = [c for c in fake_slack.calls("chat.postEphemeral") if c.status == 500]
+    assert len(failed) == 2 and len(_private_answers(fake_slack)) == 1
+
+
+def _private_answers(fake: FakeSlackWebAPI) -> list[Any]:
+    return [c for c in fake.calls("chat.postEphemeral") if c.status == 200 and "$25" in str(c.args.get("text"))]
