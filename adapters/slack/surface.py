@@ -28,12 +28,15 @@ log = logging.getLogger(__name__)
 class SlackSurface:
     name = "slack"
 
-    def __init__(self, app: AsyncApp, deps: SlackDeps, *, app_token: str | None = None) -> None:
+    def __init__(
+        self, app: AsyncApp, deps: SlackDeps, *, signing_secret: str, app_token: str | None = None
+    ) -> None:
         from adapters.slack.escalation import SlackAdvisorDesk, SlackPersonChannel
 
         self.app = app
         self.deps = deps
         self._app_token = app_token
+        self._signing_secret = signing_secret
         self._socket_mode: Any = None
         self._desk = (
             SlackAdvisorDesk(app.client, deps.advisor_channel)
@@ -53,7 +56,7 @@ class SlackSurface:
     def mount(self, app: web.Application) -> None:
         from adapters.slack.routes import mount
 
-        mount(app, self.app)
+        mount(app, self.app, self._signing_secret)
 
     async def recover(self, item: InboxItem) -> bool:
         """The inbox sweep: the stored event through the same listener, resuming any message already shown."""
@@ -102,11 +105,14 @@ def build(services: SurfaceServices, settings: Any) -> SlackSurface | None:
         dm_session_s=settings.slack_dm_session_min * 60,
         inbox=services.inbox,
     )
+    signing_secret = settings.slack_signing_secret.get_secret_value()
     app = build_slack_app(
         deps,
         token=settings.slack_bot_token.get_secret_value(),
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        signing_secret=signing_secret,
         base_url=settings.slack_api_base_url,
     )
     token = settings.slack_app_token
-    return SlackSurface(app, deps, app_token=token.get_secret_value() if token else None)
+    return SlackSurface(
+        app, deps, signing_secret=signing_secret, app_token=token.get_secret_value() if token else None
+    )
