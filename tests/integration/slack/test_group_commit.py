@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import select, text
 
 from bot.server import start_server
 from core.store.models import InboxRow
@@ -20,12 +21,15 @@ from tests.integration.slack.conftest import SlackHarness
 N = 200
 
 
-@pytest.fixture
-async def burst(slack_settings: Callable[..., Any], fake_slack: FakeSlackWebAPI) -> AsyncIterator[SlackHarness]:
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def burst(
+    request: pytest.FixtureRequest, slack_settings: Callable[..., Any], fake_slack: FakeSlackWebAPI
+) -> AsyncIterator[SlackHarness]:
     """finbot with one final chat.postMessage per answer, and a window wide enough for a loopback burst."""
-    server = await start_server(
-        slack_settings(SLACK_STREAMING="off", FINBOT_ACK_BATCH_MS=20), host="127.0.0.1", port=0
-    )
+    values: dict[str, object] = {"SLACK_STREAMING": "off", "FINBOT_ACK_BATCH_MS": 20}
+    if request.param == "postgresql":
+        values["DATABASE_URL"] = request.getfixturevalue("postgres_url")
+    server = await start_server(slack_settings(**values), host="127.0.0.1", port=0)
     try:
         connector = aiohttp.TCPConnector(limit=0)  # every event on its own connection, as Slack sends them
         async with aiohttp.ClientSession(connector=connector) as http:
@@ -52,10 +56,13 @@ async def _until_answered(fake: FakeSlackWebAPI, threads: set[str], timeout: flo
 
 
 async def _inbox_rows(harness: SlackHarness) -> list[str]:
-    from sqlalchemy import select
-
     async with harness.server.container.db.session() as session:
         return list(await session.scalars(select(InboxRow.event_id)))
+
+
+async def _rename_inbox(harness: SlackHarness, old: str, new: str) -> None:
+    async with harness.server.container.db.session() as session:
+        await session.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
 
 
 async def test_200_concurrent_events_share_fewer_than_20_commits_and_get_one_reply_each(burst: SlackHarness) -> None:
@@ -82,4 +89,20 @@ async def test_the_same_event_twice_in_one_burst_is_stored_once_and_answered_onc
     await burst.send_event(marker)  # whatever the repeat would have caused has happened by the marker's answer
     answers = await _until_answered(burst.fake, threads | {marker["event"]["thread_ts"]})
     assert answers[payload["event"]["thread_ts"]] == 1
+    assert len(await _inbox_rows(burst)) == 3
+
+
+async def test_when_the_database_refuses_the_batch_slack_gets_no_ack_and_its_retry_is_answered_once(
+    burst: SlackHarness,
+) -> None:
+    payloads = [assistant_thread_payload("hello", user=f"U{i}", channel=f"D{i}") for i in range(3)]
+    await _rename_inbox(burst, "inbox", "inbox_away")  # every inbox write now fails
+    refused = await asyncio.gather(*(burst.send_event(p) for p in payloads))
+    assert [r.status for r in refused] == [500] * 3  # not acked: Slack delivers again
+    await _rename_inbox(burst, "inbox_away", "inbox")
+    retried = await asyncio.gather(*(burst.send_event(p, retry=1) for p in payloads))
+    assert [r.status for r in retried] == [200] * 3
+    threads = {p["event"]["thread_ts"] for p in payloads}
+    answers = await _until_answered(burst.fake, threads)
+    assert {answers[t] for t in threads} == {1}
     assert len(await _inbox_rows(burst)) == 3
