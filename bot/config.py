@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     taken by one process only."""
     inbox_max_attempts: int = Field(default=5, ge=1, le=100, alias="FINBOT_INBOX_MAX_ATTEMPTS")
     """Runs of one message before the sweep gives up on it (logged as an error)."""
+    ack_batch_ms: float = Field(default=2.0, ge=0, le=100, alias="FINBOT_ACK_BATCH_MS")
+    """Milliseconds an accepted message waits for others to share its inbox transaction (group commit) before
+    the ack; 0 still batches whatever arrives while the previous batch commits."""
+    ack_batch_max: int = Field(default=200, ge=1, le=1000, alias="FINBOT_ACK_BATCH_MAX")
+    """Most messages written by one inbox transaction; a full batch commits without waiting."""
 
     # --- server ---
     host: str = Field(default="127.0.0.1", alias="FINBOT_HOST")

@@ -214,7 +214,10 @@ class Container:
         )
         stack.push_async_callback(assistant.drain)
         events = EventLog(db)
-        inbox = Inbox(db, lease_s=settings.inbox_lease_s, max_attempts=settings.inbox_max_attempts)
+        inbox = Inbox(
+            db, lease_s=settings.inbox_lease_s, max_attempts=settings.inbox_max_attempts,
+            batch_window_s=settings.ack_batch_ms / 1000, batch_max=settings.ack_batch_max,
+        )
         services = SurfaceServices(
             assistant=assistant,
             conversations=conversations,

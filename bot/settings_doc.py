@@ -56,6 +56,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "memory": (
         "recent_turns", "context_token_budget", "memory_facts_k", "summary_interval_min", "summary_idle_min",
         "summary_token_budget", "jobs_enabled", "inbox_lease_s", "inbox_sweep_s", "inbox_max_attempts",
+        "ack_batch_ms", "ack_batch_max",
     ),
     "compliance": ("audit_enabled", "audit_key", "audit_retention", "audit_purge_interval_h", "pii_entities",
                    "review_sample", "reviewers", "review_token"),

@@ -4,8 +4,10 @@
 platform's ack: an acknowledged message is always on disk. The turn marks it `done` once the reply is
 delivered. `take_due` hands a sweep the rows whose lease ran out without a `done` (the process died, or the
 database failed mid-turn), leasing each to one caller across processes (`FOR UPDATE SKIP LOCKED` on
-PostgreSQL, a conditional UPDATE on SQLite). `accept` stays one small statement pair on purpose: it is what a
-later group commit batches.
+PostgreSQL, a conditional UPDATE on SQLite). `accept` is group-committed (core.store.group_commit): the calls
+that arrive within `batch_window_s` share one transaction of two multi-row `INSERT ... ON CONFLICT DO NOTHING
+RETURNING` statements, so a burst of events costs a few commits, not one each; a failed batch fails each of its
+callers (no ack without the row on disk).
 
 A process renews the leases of the events it is still running (`renew`, every sweep), so only a dead
 process's events fall due, never a slow turn's; and it never takes back its own running events.
@@ -19,15 +21,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Executable, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from core.store.db import Database, rowcount
+from core.store.db import Database, rowcount, table_of
+from core.store.group_commit import GroupCommit
 from core.store.models import InboxRow, ProcessedEvent, utcnow
 
 __all__ = ["Inbox", "InboxItem"]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Accepted:
+    """One `accept` call waiting for its batch."""
+
+    event_id: str
+    platform: str
+    payload: dict[str, Any]
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +61,11 @@ class Inbox:
         lease_s: float = 180.0,
         max_attempts: int = 5,
         clock: Callable[[], datetime] = utcnow,
+        batch_window_s: float = 0.002,
+        batch_max: int = 200,
     ) -> None:
         self._db = db
+        self._batches = GroupCommit(self._write, window_s=batch_window_s, max_batch=batch_max)
         self.lease = timedelta(seconds=lease_s)
         self.max_attempts = max_attempts
         self._clock = clock
@@ -59,21 +75,38 @@ class Inbox:
         """Delivered, but the database refused the `done`: marked at the next `renew`, never re-run here."""
 
     async def accept(self, event_id: str, *, platform: str, payload: dict[str, Any]) -> bool:
-        """Claim the event and store it; True for the first caller (any process), False for every repeat."""
-        now = self._clock()
-        try:
-            async with self._db.session() as session:
-                session.add(ProcessedEvent(event_id=event_id, created_at=now))
-                session.add(
-                    InboxRow(
-                        event_id=event_id, platform=platform, payload=payload, attempts=1,
-                        lease_until=now + self.lease, created_at=now,
-                    )
-                )
-        except IntegrityError:
-            return False
-        self._running.add(event_id)
-        return True
+        """Claim the event and store it; True for the first caller (any process), False for every repeat.
+
+        Raises when the database refused the batch the event was in: the platform must not be acked."""
+        first = await self._batches.submit(_Accepted(event_id, platform, payload, self._clock()))
+        if first:
+            self._running.add(event_id)
+        return first
+
+    async def _write(self, batch: list[_Accepted]) -> list[bool]:
+        """One transaction for a batch: the claims, then the rows of the events claimed now (first of each id)."""
+        first_of: dict[str, int] = {}
+        for i, accepted in enumerate(batch):
+            first_of.setdefault(accepted.event_id, i)  # a repeat inside the batch is a duplicate
+        unique = [batch[i] for i in first_of.values()]
+        async with self._db.session() as session:
+            claimed = set(await session.scalars(self._insert_claims(unique)))
+            fresh = [a for a in unique if a.event_id in claimed]
+            stored = set(await session.scalars(self._insert_rows(fresh))) if fresh else set()
+        return [first_of[a.event_id] == i and a.event_id in stored for i, a in enumerate(batch)]
+
+    def _insert_claims(self, batch: list[_Accepted]) -> Executable:
+        return _insert_new(self._db, ProcessedEvent, [{"event_id": a.event_id, "created_at": a.at} for a in batch])
+
+    def _insert_rows(self, batch: list[_Accepted]) -> Executable:
+        rows = [
+            {
+                "event_id": a.event_id, "platform": a.platform, "payload": a.payload, "attempts": 1,
+                "lease_until": a.at + self.lease, "delivery": None, "created_at": a.at, "done_at": None,
+            }
+            for a in batch
+        ]
+        return _insert_new(self._db, InboxRow, rows)
 
     def release(self, event_id: str) -> None:
         """This process stopped running the event without finishing it: a sweep may take it after its lease."""
@@ -174,3 +207,10 @@ def _item(row: InboxRow, *, attempts: int | None = None) -> InboxItem:
         event_id=row.event_id, platform=row.platform, payload=dict(row.payload), attempts=attempts or row.attempts,
         delivery=dict(row.delivery) if row.delivery else None,
     )
+
+
+def _insert_new(db: Database, model: type[Any], rows: list[dict[str, Any]]) -> Executable:
+    """A multi-row INSERT that skips ids already there and returns the ids it inserted (sqlite/postgresql)."""
+    table = table_of(model)
+    insert = sqlite.insert(table) if db.is_sqlite else postgresql.insert(table)
+    return insert.values(rows).on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id)
