@@ -78,7 +78,7 @@ class KnowledgeSync:
 
     async def _refresh_locked(self) -> None:
         version = await self._documents.version()
-        await self._retriever.refresh()
+        await self._retriever.refresh(version=version)
         self._seen = version
         if self.on_refresh is not None:
             await self.on_refresh()

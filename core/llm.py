@@ -1,14 +1,17 @@
-"""Language models: the factory, and the translation of provider failures into finbot's errors."""
+"""Language models: the factory, and the translation of provider failures into finbot's errors.
+
+The OpenAI SDK and langchain-openai are imported only when a model is made: importing them costs about 0.6 s
+and tens of MB, which the offline default (no model configured) never needs.
+"""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
-import openai
 from langchain_core.language_models import BaseChatModel
-from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from core.errors import ProviderError, ProviderRateLimited, ProviderTimeout
@@ -29,6 +32,8 @@ def make_chat_model(
 ) -> BaseChatModel:
     """A ChatOpenAI client for any OpenAI-compatible endpoint; with a `redactor`, personal data is replaced by
     placeholders in every request and restored in the responses (core.privacy)."""
+    from langchain_openai import ChatOpenAI
+
     client = httpx.AsyncClient(transport=RedactingTransport(redactor), timeout=timeout_s) if redactor else None
     return ChatOpenAI(
         model=model,
@@ -47,14 +52,24 @@ def provider_errors() -> Iterator[None]:
     """Re-raise the OpenAI SDK's failures as finbot's ProviderError family."""
     try:
         yield
-    except openai.APITimeoutError as exc:
-        raise ProviderTimeout("the language model timed out") from exc
     except TimeoutError as exc:
         raise ProviderTimeout("the language model timed out") from exc
-    except openai.RateLimitError as exc:
+    except Exception as exc:
+        translated = _translated(exc)
+        if translated is None:
+            raise
+        raise translated from exc
+
+
+def _translated(exc: Exception) -> ProviderError | None:
+    """finbot's error for an OpenAI SDK failure; None for anything else. Without the SDK imported, no failure
+    can be the SDK's, so it is not imported here."""
+    openai = sys.modules.get("openai")
+    if openai is None or not isinstance(exc, openai.OpenAIError):
+        return None
+    if isinstance(exc, openai.APITimeoutError):
+        return ProviderTimeout("the language model timed out")
+    if isinstance(exc, openai.RateLimitError):
         retry_after = exc.response.headers.get("retry-after") if exc.response is not None else None
-        raise ProviderRateLimited(
-            "the language model is rate limited", float(retry_after) if retry_after else None
-        ) from exc
-    except openai.OpenAIError as exc:
-        raise ProviderError(f"the language model failed ({exc.__class__.__name__})") from exc
+        return ProviderRateLimited("the language model is rate limited", float(retry_after) if retry_after else None)
+    return ProviderError(f"the language model failed ({exc.__class__.__name__})")

@@ -2,9 +2,11 @@
 
 On `refresh()` it reads every chunk from the database and compares a digest of (id, content hash)
 with the one saved in `data_dir/index/state.json`: when nothing changed, the saved BM25 index and
-the memory-mapped vectors are loaded as they are (a restart takes milliseconds). Otherwise BM25 is
-rebuilt (fast), and only chunks whose content is new are embedded: vectors are cached by content
-hash, so a renamed or re-ordered chunk costs nothing.
+the memory-mapped vectors are loaded as they are. Otherwise BM25 is rebuilt (fast), and only chunks whose
+content is new are embedded: vectors are cached by content hash, so a renamed or re-ordered chunk costs
+nothing. The chunks themselves are kept in a memory-mapped file (core.retrieval.chunk_file), not in the
+process; given the documents' version (`DocumentStore.version`) that the files were built from, a restart
+opens the saved files without reading the chunks from the database at all.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ import logging
 import os
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
 
 import numpy as np
 
 from core.retrieval.bm25 import ANALYZER_VERSION, Bm25Index
+from core.retrieval.chunk_file import ChunkFile
 from core.retrieval.documents import DocumentStore, StoredChunk
 from core.retrieval.embeddings import Embedder
 from core.retrieval.fusion import FusionConfig
@@ -138,6 +142,29 @@ class _ChunkTexts(Sequence[str]):
         return chunk_text(self._chunks[index])
 
 
+CHUNKS_FOLDER = "chunks"
+
+
+@dataclass(slots=True)
+class _Built:
+    """What a refresh hands the search: the chunks (a file view or the list just read) and their indexes."""
+
+    chunks: Sequence[StoredChunk]
+    ids: list[str]
+    sources: list[str]
+    bm25: Bm25Index
+    rebuilt: bool
+    embedded: int
+
+
+CHUNK_FILE_FORMAT = 1
+
+
+def _version_key(version: object) -> str:
+    """The documents' version with what else the saved files depend on (the BM25 analyzer, the file format)."""
+    return json.dumps([ANALYZER_VERSION, CHUNK_FILE_FORMAT, version], default=str)
+
+
 class HybridRetriever:
     """KnowledgeRetriever over the DocumentStore: BM25 + dense vectors, fused (see core.retrieval.fusion)."""
 
@@ -167,7 +194,7 @@ class HybridRetriever:
             embedder.dim,
             seeds=seed_embeddings,
         )
-        self._chunks: list[StoredChunk] = []
+        self._chunks: Sequence[StoredChunk] = []
         self._engine: HybridIndex | None = None
         self._lock = asyncio.Lock()
         self.last_refresh: dict[str, Any] = {}
@@ -229,48 +256,26 @@ class HybridRetriever:
 
     # -- refresh -----------------------------------------------------------------------------------
 
-    async def refresh(self, *, progress: RefreshProgress | None = None) -> None:
-        """Bring the indexes in step with the chunks in the database (embedding only what is new)."""
+    async def refresh(self, *, progress: RefreshProgress | None = None, version: object = None) -> None:
+        """Bring the indexes in step with the chunks in the database (embedding only what is new). `version`:
+        the documents' version read before this call; when the saved files were built from it, they are
+        opened as they are."""
         async with self._lock:
             started = time.perf_counter()
-            chunks = await self._documents.index_chunks()
-            hashes = [chunk_hash(c) for c in chunks]
-            digest = hashlib.sha256(f"bm25:{ANALYZER_VERSION}\n".encode())
-            digest.update("".join(f"{c.id}:{h}\n" for c, h in zip(chunks, hashes, strict=True)).encode())
             state = self._read_state()
-            bm25 = None
-            if state.get("digest") == digest.hexdigest() and self._folder:
-                bm25 = await asyncio.to_thread(Bm25Index.load, self._folder / "bm25")
-            rebuilt = bm25 is None
-            if bm25 is None:
-                bm25 = await asyncio.to_thread(Bm25Index.build, [chunk_text(c) for c in chunks])
-                if self._folder:
-                    await asyncio.to_thread(bm25.save, self._folder / "bm25")
-            key = f"{self._backend_name}:{self._embedder.model_id}"
-            unchanged = (
-                not rebuilt
-                and "synced" not in state
-                and state.get("counts", {}).get(key) == len(chunks)
-                and await self._vectors.count() == len(chunks)
-            )
-            embedded = 0
-            if not unchanged:  # the same digest and count: the backend holds exactly these chunks
-                synced = self._read_synced(state)
-                embedded = await self._sync_vectors(chunks, hashes, synced, key, progress)
-                self._write_synced(synced)
-                state.setdefault("counts", {})[key] = len(chunks)
-            state["digest"] = digest.hexdigest()
-            self._write_state(state)
-            sources: dict[str, dict[str, str]] = {}  # one metadata dict per document, shared by its chunks
+            built = await self._saved_index(state, version) or await self._rebuild(state, progress, version)
+            chunks = built.chunks
+            metadata: dict[str, dict[str, str]] = {}  # one metadata dict per document, shared by its chunks
             self._engine = HybridIndex(
-                ids=[c.id for c in chunks],
+                ids=built.ids,
                 texts=_ChunkTexts(chunks),
-                bm25=bm25,
+                bm25=built.bm25,
                 vectors=self._vectors,
                 fusion=self._fusion,
-                metadata=[sources.setdefault(c.source, {"source": c.source}) for c in chunks],
+                metadata=[metadata.setdefault(source, {"source": source}) for source in built.sources],
             )
             self._chunks = chunks
+            rebuilt, embedded = built.rebuilt, built.embedded
             self.last_refresh = {
                 "chunks": len(chunks),
                 "embedded": embedded,
@@ -285,6 +290,70 @@ class HybridRetriever:
                 "rebuilt" if rebuilt else "loaded",
                 self.last_refresh["seconds"],
             )
+
+    async def _saved_index(self, state: dict[str, Any], version: object) -> _Built | None:
+        """The saved chunk file and BM25 index when they were built from `version` of the documents and the
+        vector backend still holds that many chunks; None otherwise (then everything is checked again)."""
+        if self._folder is None or version is None or state.get("version") != _version_key(version):
+            return None
+        name, count = state.get("chunks"), state.get("counts", {}).get(self._vector_key())
+        if not isinstance(name, str) or not isinstance(count, int):
+            return None
+        chunks = await asyncio.to_thread(ChunkFile.open, self._folder / CHUNKS_FOLDER, name, count)
+        if chunks is None or await self._vectors.count() != count:
+            return None
+        keys = await asyncio.to_thread(chunks.keys)
+        bm25 = await asyncio.to_thread(Bm25Index.load, self._folder / "bm25")
+        if keys is None or bm25 is None or bm25.size != count:
+            return None
+        return _Built(chunks, keys[0], keys[1], bm25, rebuilt=False, embedded=0)
+
+    async def _rebuild(
+        self, state: dict[str, Any], progress: RefreshProgress | None, version: object
+    ) -> _Built:
+        """Read every chunk, reuse what their digest says is unchanged, rebuild or re-embed the rest."""
+        chunks = await self._documents.index_chunks()
+        hashes = [chunk_hash(c) for c in chunks]
+        digest = hashlib.sha256(f"bm25:{ANALYZER_VERSION}\n".encode())
+        digest.update("".join(f"{c.id}:{h}\n" for c, h in zip(chunks, hashes, strict=True)).encode())
+        bm25 = None
+        if state.get("digest") == digest.hexdigest() and self._folder:
+            bm25 = await asyncio.to_thread(Bm25Index.load, self._folder / "bm25")
+        rebuilt = bm25 is None
+        if bm25 is None:
+            bm25 = await asyncio.to_thread(Bm25Index.build, [chunk_text(c) for c in chunks])
+            if self._folder:
+                await asyncio.to_thread(bm25.save, self._folder / "bm25")
+        key = self._vector_key()
+        unchanged = (
+            not rebuilt
+            and "synced" not in state
+            and state.get("counts", {}).get(key) == len(chunks)
+            and await self._vectors.count() == len(chunks)
+        )
+        embedded = 0
+        if not unchanged:  # the same digest and count: the backend holds exactly these chunks
+            synced = self._read_synced(state)
+            embedded = await self._sync_vectors(chunks, hashes, synced, key, progress)
+            self._write_synced(synced)
+            state.setdefault("counts", {})[key] = len(chunks)
+        state["digest"] = digest.hexdigest()
+        ids, sources = [c.id for c in chunks], [c.source for c in chunks]
+        kept: Sequence[StoredChunk] = chunks
+        state.pop("version", None)
+        state.pop("chunks", None)
+        if self._folder is not None:
+            folder, name = self._folder / CHUNKS_FOLDER, digest.hexdigest()[:16]
+            kept = await asyncio.to_thread(ChunkFile.write, folder, name, chunks)
+            await asyncio.to_thread(ChunkFile.remove_others, folder, name)
+            state["chunks"] = name
+            if version is not None:
+                state["version"] = _version_key(version)
+        self._write_state(state)
+        return _Built(kept, ids, sources, bm25, rebuilt=rebuilt, embedded=embedded)
+
+    def _vector_key(self) -> str:
+        return f"{self._backend_name}:{self._embedder.model_id}"
 
     async def _sync_vectors(
         self,
