@@ -66,6 +66,8 @@ class Inbox:
     ) -> None:
         self._db = db
         self._batches = GroupCommit(self._write, window_s=batch_window_s, max_batch=batch_max)
+        self._finished = GroupCommit(self._write_done, window_s=batch_window_s, max_batch=batch_max)
+        """`done` marks are group-committed too: under a burst they are one UPDATE per batch, not per event."""
         self.lease = timedelta(seconds=lease_s)
         self.max_attempts = max_attempts
         self._clock = clock
@@ -132,12 +134,7 @@ class Inbox:
     async def done(self, event_id: str) -> bool:
         """The reply is delivered (or none was due): never re-run. False when the database refused."""
         try:
-            async with self._db.session() as session:
-                await session.execute(
-                    update(InboxRow)
-                    .where(InboxRow.event_id == event_id, InboxRow.done_at.is_(None))
-                    .values(done_at=self._clock())
-                )
+            await self._finished.submit(event_id)
         except Exception:  # the database is failing: kept as running, and marked at the next renew
             log.warning("could not mark inbox event %s done yet; will retry", event_id, exc_info=True)
             self._unmarked.add(event_id)
@@ -145,6 +142,15 @@ class Inbox:
         self._unmarked.discard(event_id)
         self._running.discard(event_id)
         return True
+
+    async def _write_done(self, event_ids: list[str]) -> list[bool]:
+        async with self._db.session() as session:
+            await session.execute(
+                update(InboxRow)
+                .where(InboxRow.event_id.in_(set(event_ids)), InboxRow.done_at.is_(None))
+                .values(done_at=self._clock())
+            )
+        return [True] * len(event_ids)
 
     async def note_delivery(self, event_id: str, delivery: dict[str, Any]) -> None:
         """Remember what was shown so far (best effort: a re-run without it posts afresh)."""

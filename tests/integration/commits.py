@@ -1,4 +1,5 @@
-"""Counts the commits of transactions that wrote inbox rows, with SQLAlchemy engine events."""
+"""Counts the commits of transactions that wrote inbox rows (or ran another statement), with SQLAlchemy
+engine events."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ class InboxCommits:
 
     Other transactions (the turns running beside the acks) are not counted."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, statement: str = "INSERT INTO INBOX ") -> None:
+        """`statement`: the start of the statements whose transactions count (upper case)."""
+        self._prefix = statement
         self.count = 0
         self.statements = 0
         sync = engine.sync_engine
@@ -24,7 +27,7 @@ class InboxCommits:
         event.listen(sync, "rollback", self._rollback)
 
     def _statement(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO INBOX "):
+        if statement.lstrip().upper().startswith(self._prefix):
             conn.info[_FLAG] = True
             self.statements += 1
 

@@ -43,6 +43,15 @@ async def test_concurrent_accepts_share_one_commit(db: Database) -> None:
     assert await inbox.pending() == 50
 
 
+async def test_concurrent_done_marks_share_one_commit(db: Database) -> None:
+    inbox = Inbox(db, batch_window_s=0.05)
+    await asyncio.gather(*(_accept(inbox, f"e{i}") for i in range(50)))
+    commits = InboxCommits(db.engine, statement="UPDATE INBOX ")
+    assert await asyncio.gather(*(inbox.done(f"e{i}") for i in range(50))) == [True] * 50
+    assert commits.count == 1
+    assert await inbox.pending() == 0
+
+
 async def test_a_repeat_inside_one_batch_loses_and_a_later_repeat_too(db: Database) -> None:
     commits = InboxCommits(db.engine)
     inbox = Inbox(db, batch_window_s=0.05)
