@@ -9,7 +9,9 @@
 3. The firm's closing text, once (core.compose.disclaimer.closing_note): the disclaimer on an answer that
    contains a recommendation, the no-recommendation line on an answer to a request for one that gives none.
 4. The answer guard (core.answering.guard): an answer from documents that carries account numbers, payment
-   instructions, off-channel requests or promissory terms is blocked and replaced by the refusal.
+   instructions, off-channel requests or promissory terms is blocked and replaced by the refusal; triage then
+   hands the turn to an advisor (reason `answer_guard:<kind>`, core.escalation.policy) and the turn's metrics
+   row counts it (`guard_blocked`).
 5. Whatever has not been streamed yet is streamed now (a model streams as it writes; the rest is sent whole).
 """
 

@@ -3,7 +3,8 @@
 Retrieved text is data, not instructions, but a planted document can still talk a model (or the extractive
 composer, which quotes) into repeating it. Every final answer drafted from documents (LLM, extractive, jury)
 is checked here; the advisor relay is not (an advisor's words are the firm's own). A hit blocks the answer:
-the person gets the refusal with the offer of an advisor instead, and the hit is logged with its kind.
+the refusal replaces it, the turn is handed to an advisor (reason `answer_guard:<kind>`) and counted
+(`turn_metrics.guard_blocked`, the dashboard's "Answers blocked by the guard").
 """
 
 from __future__ import annotations
