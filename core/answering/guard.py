@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["GUARD_RULES", "guard_hits"]
+__all__ = ["GUARD_RULES", "INSTRUCTION_LIKE", "flag_matches", "flags", "guard_hits"]
 
 GUARD_RULES: dict[str, re.Pattern[str]] = {
     "account_number": re.compile(
@@ -49,7 +49,23 @@ def guard_hits(text: str, *, approved: Iterable[str] = ()) -> list[str]:
     return [kind for kind, pattern in GUARD_RULES.items() if pattern.search(cleaned)]
 
 
+FLAG_RULES: dict[str, re.Pattern[str]] = {
+    "instruction_like": INSTRUCTION_LIKE,
+    **{kind: GUARD_RULES[kind] for kind in ("payment_instruction", "account_number", "iban")},
+}
+"""What ingestion looks for in a document: text addressed to the model, and payment instructions."""
+
+
+def flag_matches(text: str) -> dict[str, str]:
+    """Kind -> the first text of that kind found in a document (what `finbot ingest` shows)."""
+    found = {}
+    for kind, pattern in FLAG_RULES.items():
+        match = pattern.search(text)
+        if match:
+            found[kind] = " ".join(match.group(0).split())[:80]
+    return found
+
+
 def flags(text: str) -> list[str]:
     """Why a document looks planted: instruction-like text and payment instructions (for `finbot ingest`)."""
-    found = ["instruction_like"] if INSTRUCTION_LIKE.search(text) else []
-    return found + [k for k in ("payment_instruction", "account_number", "iban") if GUARD_RULES[k].search(text)]
+    return list(flag_matches(text))
