@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from core.answering.guard import flag_matches
 from core.errors import IngestError
 from core.retrieval.documents import DocumentStore
 from core.retrieval.loaders import SUPPORTED_SUFFIXES, load_chunks
@@ -119,6 +118,8 @@ class Ingestor:
             report.unchanged.append(source)
             return
         title, chunks = await asyncio.to_thread(load_chunks, file, size=self._chunk_size, overlap=self._chunk_overlap)
+        from core.answering.guard import flag_matches  # here: core.answering imports core.retrieval at load
+
         found = flag_matches("\n".join(chunk.text for chunk in chunks))
         if found:
             report.flagged[source] = found
