@@ -24,7 +24,8 @@ GUARD_RULES: dict[str, re.Pattern[str]] = {
     "payment_instruction": re.compile(
         r"(?i)\b(?:wire|send|transfer|deposit|move)\b[^.\n]{0,40}\b(?:money|funds|savings|payment|balance)\b"
         r"[^.\n]{0,30}\bto\b[^.\n]{0,30}\b(?:account|iban|wallet|\d)"
-        r"|\b(?:wire|send|transfer)\s+(?:it|them|money|funds)\s+to\b"
+        r"|\b(?:wire|send|transfer)\s+(?:money|funds)\s+to\b"
+        r"|\b(?:wire|send|transfer)\s+(?:it|them)\s+to\s+(?:account|iban|wallet|\d)"
     ),
     "off_channel": re.compile(
         r"(?i)\b(?:whatsapp|telegram|signal app|wechat|personal (?:email|phone)|text me at|call me on)\b"
@@ -32,6 +33,14 @@ GUARD_RULES: dict[str, re.Pattern[str]] = {
     "promissory": re.compile(r"(?i)\b(?:guaranteed (?:returns?|profits?|income)|risk[- ]free|can(?:no|')t lose)\b"),
 }
 """Kind -> pattern. Promissory terms pass when they are inside the firm's approved wording."""
+
+_NEGATED = re.compile(r"(?i)\b(?:never|not|no one|nobody)\b|n't\b")
+"""A payment instruction said not to follow ("we will never ask you to move money to a 'safe account'") is a
+fraud warning, not an instruction; account, IBAN and routing numbers are still caught by their own rules."""
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
+_BREAK = re.compile(r"[:;,\u2013\u2014]")
+"""Between a negation and the instruction on its line, this ends the negation ("Don't wait: wire money to ...")."""
+NEGATION_WINDOW = 300
 
 INSTRUCTION_LIKE = re.compile(
     r"(?i)\b(?:ignore|disregard|forget)\b[^.\n]{0,30}\b(?:previous|prior|above|all)\b[^.\n]{0,20}"
@@ -46,7 +55,27 @@ def guard_hits(text: str, *, approved: Iterable[str] = ()) -> list[str]:
     for wording in approved:
         if wording:
             cleaned = cleaned.replace(wording, " ")
-    return [kind for kind, pattern in GUARD_RULES.items() if pattern.search(cleaned)]
+    return [kind for kind, pattern in GUARD_RULES.items() if _first(kind, pattern, cleaned) is not None]
+
+
+def _first(kind: str, pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of `kind` that counts (a negated payment instruction does not)."""
+    if kind != "payment_instruction":
+        return pattern.search(text)
+    return next((m for m in pattern.finditer(text) if not _negated(text, m.start())), None)
+
+
+def _negated(text: str, at: int) -> bool:
+    """The sentence before `at` says not to (never, not, don't), and nothing on the instruction's own line
+    breaks that off; a fraud warning's list ("We will never:\n- ask you to move money to ...") counts."""
+    before = text[max(0, at - NEGATION_WINDOW) : at]
+    ends = list(_SENTENCE_END.finditer(before))
+    sentence = before[ends[-1].end() :] if ends else before
+    negations = list(_NEGATED.finditer(sentence))
+    if not negations:
+        return False
+    own_line = sentence[negations[-1].end() :].rsplit("\n", 1)[-1]
+    return _BREAK.search(own_line) is None
 
 
 FLAG_RULES: dict[str, re.Pattern[str]] = {
@@ -60,7 +89,7 @@ def flag_matches(text: str) -> dict[str, str]:
     """Kind -> the first text of that kind found in a document (what `finbot ingest` shows)."""
     found = {}
     for kind, pattern in FLAG_RULES.items():
-        match = pattern.search(text)
+        match = _first(kind, pattern, text)
         if match:
             found[kind] = " ".join(match.group(0).split())[:80]
     return found
