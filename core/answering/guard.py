@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["GUARD_RULES", "INSTRUCTION_LIKE", "flag_matches", "flags", "guard_hits"]
+from core.compose.draft import DeltaSink
+
+__all__ = ["GUARD_RULES", "INSTRUCTION_LIKE", "GuardedStream", "flag_matches", "flags", "guard_hits"]
 
 GUARD_RULES: dict[str, re.Pattern[str]] = {
     "account_number": re.compile(
@@ -76,6 +78,58 @@ def _negated(text: str, at: int) -> bool:
         return False
     own_line = sentence[negations[-1].end() :].rsplit("\n", 1)[-1]
     return _BREAK.search(own_line) is None
+
+
+_STREAM_BOUNDARY = re.compile(r"[.!?](?=\s)|\n")
+_TRIGGER = re.compile(
+    r"\d|(?-i:\b[A-Z]{2}\d)|(?i:\b(?:acc|a/c|guarantee|can)|\b(?:wire|send|transfer|deposit|move|routing|aba|"
+    r"sort|swift|bic|iban|whatsapp|telegram|signal|wechat|personal|text|call|risk)\b)"
+)
+"""Where a match of GUARD_RULES can begin: the words and digits each rule starts with. Whole words before the first
+of these stream at once; from it on, text waits for its sentence's end (or STREAM_HOLD characters)."""
+STREAM_HOLD = 160
+"""Longer than any match of GUARD_RULES: text this far back from the newest word cannot be part of a match that
+is still being written, so it may go out even before its sentence ends."""
+
+
+class GuardedStream:
+    """A model's words reach the person as they come until a word or digit a guarded phrase can begin with; from
+    there a sentence at a time (or STREAM_HOLD characters behind the newest), each only once the guard finds
+    nothing in all that was written so far: an obeying model's "wire money to account 4417-..." is never
+    streamed. After a hit nothing more passes; the assessment replaces the answer."""
+
+    def __init__(self, sink: DeltaSink, *, approved: Iterable[str] = ()) -> None:
+        self._sink = sink
+        self._approved = tuple(approved)
+        self._text = ""
+        self._sent = 0
+        self.stopped = False
+        """The guard found something: the rest of this answer is not streamed."""
+
+    async def __call__(self, piece: str) -> None:
+        self._text += piece
+        ends = [m.end() for m in _STREAM_BOUNDARY.finditer(self._text, self._sent)]
+        ends.append(len(self._text) - STREAM_HOLD)  # a long sentence: all but its last characters
+        for end in sorted(ends):
+            await self._release(end)  # in order: the clean sentences before a blocked one still go
+        # Whole words up to the first place a match could begin stream as they come (a word cut between two
+        # pieces waits: "trans" may become "transfer").
+        words_end = self._text.rfind(" ", self._sent) + 1
+        trigger = _TRIGGER.search(self._text, self._sent)
+        await self._release(min(words_end, trigger.start() if trigger else len(self._text)))
+
+    async def flush(self) -> None:
+        """The model is done: the rest goes out if the whole text passes."""
+        await self._release(len(self._text))
+
+    async def _release(self, end: int) -> None:
+        if self.stopped or end <= self._sent:
+            return
+        if guard_hits(self._text[:end], approved=self._approved):
+            self.stopped = True
+            return
+        piece, self._sent = self._text[self._sent : end], end
+        await self._sink(piece)
 
 
 FLAG_RULES: dict[str, re.Pattern[str]] = {
