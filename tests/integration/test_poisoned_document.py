@@ -73,6 +73,9 @@ async def _escalated_and_counted(server: RunningServer, replies: list[dict[str, 
           f"stats: {blocked} blocked")
     assert len(escalated) == len(replies) and len(reasons) == len(replies)
     assert blocked == str(len(replies))
+    async with browser() as http, http.get(server.url + "/metrics") as response:
+        exposition = await response.text()
+    assert f"finbot_guard_blocked_total {float(len(replies))}" in exposition
 
 
 async def _poisoned_server(settings: object, tmp_path: Path):  # type: ignore[no-untyped-def]
