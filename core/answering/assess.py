@@ -11,9 +11,8 @@
 4. The answer guard (core.answering.guard): an answer from documents (or a refusal naming documents) that
    carries account numbers, payment instructions, off-channel requests or promissory terms is blocked and
    replaced by a refusal naming no source (a model's stream never showed it: compose streams through
-   `GuardedStream`); triage then
-   hands the turn to an advisor (reason `answer_guard:<kind>`, core.escalation.policy) and the turn's metrics
-   row counts it (`guard_blocked`).
+   `GuardedStream`); triage then hands the turn to an advisor (reason `answer_guard:<kind>`,
+   core.escalation.policy) and the turn's metrics row counts it (`guard_blocked`).
 5. Whatever has not been streamed yet is streamed now (a model streams as it writes; the rest is sent whole).
 """
 

@@ -126,6 +126,7 @@ class Ingestor:
             if self._flagged == "skip":
                 if known_hash:  # its earlier version goes too: the index never holds a planted file
                     await self._documents.delete_source(source)
+                    report.removed.append(source)
                 report.skipped.append(source)
                 return
         # Cited by its own web address when it declares one; else finbot's page of it (DocumentStore.all_chunks).

@@ -66,6 +66,7 @@ def test_skip_mode_reports_it_and_keeps_it_out_of_the_index(
     _ingest(knowledge, "flag", monkeypatch, capsys)  # indexed first: switching to skip takes it out again
     out = _ingest(knowledge, "skip", monkeypatch, capsys)
     assert "kept out of the index" in out and f"flagged: {(knowledge / 'verification.md').resolve()}:" in out
+    assert "removed 1," in out  # the version indexed under `flag`
     texts, flagged = asyncio.run(_indexed())
     assert texts and not any(PLANTED in t for t in texts)
     assert any("$25" in t for t in texts) and flagged == {}
