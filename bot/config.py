@@ -291,6 +291,9 @@ class Settings(BaseSettings):
     """Characters per chunk (a change re-chunks on the next ingest)."""
     chunk_overlap: int = Field(default=150, ge=0, le=5000, alias="FINBOT_CHUNK_OVERLAP")
     """Characters carried over between consecutive chunks."""
+    ingest_flagged: Literal["flag", "skip"] = Field(default="flag", alias="FINBOT_INGEST_FLAGGED")
+    """A document with instruction-like or payment-instruction text (core.answering.guard): `flag` indexes it with
+    its chunks marked and reports it; `skip` reports it and keeps it out of the index. `finbot ingest` lists both."""
     fusion: Literal["dense-boost", "convex", "rrf", "weighted"] = Field(default="dense-boost", alias="FINBOT_FUSION")
     """How BM25 and dense results are fused: `dense-boost`, `convex`, `rrf`, `weighted`."""
     query_rewrite: Literal["off", "heuristic", "llm"] = Field(default="heuristic", alias="FINBOT_QUERY_REWRITE")

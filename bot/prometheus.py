@@ -41,6 +41,9 @@ class PrometheusMetrics(TurnObserver):
             registry=r,
         )
         self.low_confidence = Counter("finbot_low_confidence", "Answers sent with the 'not sure' note", registry=r)
+        self.guard_blocked = Counter(
+            "finbot_guard_blocked", "Answers the answer guard blocked (handed to an advisor)", registry=r
+        )
         self.errors = Counter("finbot_errors", "Errors by kind", ["kind"], registry=r)
         self.tokens = Counter("finbot_llm_tokens", "Language-model tokens", ["direction"], registry=r)
         self.cost = Counter("finbot_llm_cost_usd", "Language-model cost in USD (price table)", registry=r)
@@ -59,6 +62,8 @@ class PrometheusMetrics(TurnObserver):
             self.fallbacks.labels(record.strategy or "-").inc()
         if record.low_confidence:
             self.low_confidence.inc()
+        if record.guard_blocked:
+            self.guard_blocked.inc()
         self.tokens.labels("input").inc(record.tokens_in)
         self.tokens.labels("output").inc(record.tokens_out)
         self.cost.inc(record.cost_usd)

@@ -36,7 +36,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "knowledge": (
         "sample_knowledge", "index_watch_s", "embeddings", "embeddings_model", "onnx_threads", "onnx_spinning",
         "onnx_memory_arena", "vector_backend", "vector_precision", "pinecone_api_key",
-        "pinecone_host", "pinecone_index", "pgvector_url", "chunk_size", "chunk_overlap", "fusion", "query_rewrite",
+        "pinecone_host", "pinecone_index", "pgvector_url", "chunk_size", "chunk_overlap", "ingest_flagged", "fusion",
+        "query_rewrite",
         "grounding_judge", "extractive_timeout_s",
     ),
     "slack": (

@@ -31,6 +31,7 @@ from adapters.slack.escalation_card import (
     relay_blocks,
     thread_link,
 )
+from adapters.slack.render import escape_mrkdwn, to_mrkdwn
 from core.escalation import Advisor, CardRef, Escalation, EscalationService
 from core.types import Conversation
 
@@ -67,7 +68,7 @@ class SlackAdvisorDesk:
         await post_message(
             self._client,
             card.channel,
-            text=f"The client wrote: {text[:2900]}",
+            text=escape_mrkdwn(f"The client wrote: {text[:2900]}"),
             blocks=forwarded_blocks(escalation, text),
             thread_ts=card.message_id,
         )
@@ -109,7 +110,7 @@ class SlackPersonChannel:
             channel, thread_ts = await self._direct_channel(str(reference["user"])), None
             blocks = [_context(f"About your private question in <#{reference.get('channel')}>"), *blocks]
         fallback = f"{advisor_name} (your advisor): {text}" if advisor_name else text
-        await post_message(self._client, channel, text=fallback[:3000], blocks=blocks, thread_ts=thread_ts)
+        await post_message(self._client, channel, text=to_mrkdwn(fallback[:3000]), blocks=blocks, thread_ts=thread_ts)
 
     async def _direct_channel(self, user: str) -> str:
         """The DM between finbot and the person (conversations.open with only them)."""

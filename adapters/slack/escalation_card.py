@@ -1,10 +1,14 @@
-"""An escalation -> the Block Kit card in the advisor channel, and the relay shown in the person's thread. Pure."""
+"""An escalation -> the Block Kit card in the advisor channel, and the relay shown in the person's thread. Pure.
+
+Everything from the person or the documents (question, summary, sources, names) is escaped: a `<!channel>` or
+a Markdown link in a client's question never pings the advisors' channel or becomes a live link there.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from adapters.slack.render import SECTION_LIMIT, to_mrkdwn
+from adapters.slack.render import SECTION_LIMIT, escape_mrkdwn, to_mrkdwn
 from core.escalation import Escalation, Status
 
 __all__ = [
@@ -59,7 +63,7 @@ def thread_link(escalation: Escalation, permalink: str | None) -> str | None:
 
 def card_text(escalation: Escalation) -> str:
     """The notification text (and the fallback for clients that show no blocks)."""
-    return f"Escalation ({escalation.reason_label}): {escalation.question[:200]}"
+    return escape_mrkdwn(f"Escalation ({escalation.reason_label}): {escalation.question[:200]}")
 
 
 def card_blocks(escalation: Escalation, *, link: str | None = None) -> list[Block]:
@@ -67,7 +71,7 @@ def card_blocks(escalation: Escalation, *, link: str | None = None) -> list[Bloc
     confidence = "n/a" if escalation.confidence is None else f"{escalation.confidence}%"
     fields = [
         f"*Client*\n{person_label(escalation)}",
-        f"*Reason*\n{escalation.reason_label}",
+        f"*Reason*\n{escape_mrkdwn(escalation.reason_label)}",
         f"*Confidence*\n{confidence}",
         f"*From*\n{escalation.conversation.platform.capitalize()}",
     ]
@@ -80,7 +84,7 @@ def card_blocks(escalation: Escalation, *, link: str | None = None) -> list[Bloc
         },
     ]
     if escalation.summary:
-        summary = _clip(f"*Recent conversation*\n```{escalation.summary}```")
+        summary = _clip(f"*Recent conversation*\n```{escape_mrkdwn(escalation.summary)}```")
         blocks.append(_section(summary))
     if escalation.sources:
         titles = "; ".join(to_mrkdwn(s.get("title", "")) for s in escalation.sources)

@@ -23,6 +23,7 @@ __all__ = [
     "is_direct_channel",
     "is_person_message",
     "mentions",
+    "slack_unescape",
     "strip_mention",
 ]
 
@@ -38,6 +39,12 @@ def is_direct_channel(channel: str, channel_type: str | None = None) -> bool:
 
 def mentions(text: str, user_id: str | None) -> bool:
     return bool(user_id) and f"<@{user_id}>" in text
+
+
+def slack_unescape(text: str) -> str:
+    """Slack sends a person's literal `&`, `<`, `>` as entities: the core gets what they typed (render.py
+    escapes everything on the way out, so decoding here never makes an echo live, only never doubled)."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def strip_mention(text: str, user_id: str | None) -> str:
@@ -118,7 +125,9 @@ def event_to_incoming(
         event_id=f"slack:{body.get('event_id') or channel + ':' + str(event['ts'])}",
         person=Person.of("slack", team, user),
         conversation=conversation,
-        text=(strip_mention(strip_controls(str(event.get("text") or "")), bot_user_id) or "help")[:MAX_TEXT],
+        text=slack_unescape(strip_mention(strip_controls(str(event.get("text") or "")), bot_user_id) or "help")[
+            :MAX_TEXT
+        ],
         kind=kind,
     )
 
@@ -142,7 +151,7 @@ def command_to_incoming(body: dict[str, Any]) -> IncomingMessage:
         event_id=f"slack:cmd:{body.get('trigger_id') or body.get('command', '') + ':' + user}",
         person=Person.of("slack", team, user, str(body.get("user_name") or "")),
         conversation=command_conversation(team=team, channel=channel, user=user),
-        text=strip_controls(str(body.get("text") or "")).strip()[:MAX_TEXT],
+        text=slack_unescape(strip_controls(str(body.get("text") or ""))).strip()[:MAX_TEXT],
         kind="command",
     )
 

@@ -36,6 +36,7 @@ __all__ = [
     "SECTION_LIMIT",
     "SHARE",
     "Block",
+    "MarkdownStream",
     "escape_mrkdwn",
     "extra_blocks",
     "feedback_of",
@@ -44,6 +45,7 @@ __all__ = [
     "split_text",
     "text_blocks",
     "to_mrkdwn",
+    "unfinished_link",
 ]
 
 Block = dict[str, Any]
@@ -79,9 +81,52 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _inert(text: str) -> str:
+    """Escaped, and a Markdown link keeps only its label (the same for mrkdwn and for `markdown_text`)."""
+    return _LINK.sub(lambda m: m.group(1), _escape(text))
+
+
 def escape_mrkdwn(text: str) -> str:
-    """Text from people or documents, shown as-is in mrkdwn (no mentions, links or markup of its own)."""
-    return _escape(text)
+    """Text from people or documents, shown as-is in mrkdwn (no mentions, links or markup of its own): the
+    `text` of a message (notifications), a card's fields, a slash command's echo."""
+    return _inert(text)
+
+
+_LINK_PREFIX = re.compile(r"\[[^\]\n]*(?:\](?:\([^)\s]*)?)?$")
+"""The start of a Markdown link that has not been closed yet (the rest may arrive with the next words)."""
+LINK_HOLD_LIMIT = 2000
+"""Held text longer than this is not waiting for a link's end any more."""
+
+
+def unfinished_link(text: str) -> int:
+    """Where an unclosed Markdown link begins at the end of `text` (len(text): none): streamed words are shown
+    up to there, so a link cut between two deltas is never sent half-made (and live)."""
+    start = text.rfind("[", max(0, len(text) - LINK_HOLD_LIMIT))
+    while start != -1:
+        if _LINK_PREFIX.fullmatch(text, start):
+            return start
+        start = text.rfind("[", max(0, len(text) - LINK_HOLD_LIMIT), start)
+    return len(text)
+
+
+class MarkdownStream:
+    """Streamed answer text -> the `markdown_text` of Slack's chat stream: escaped, Markdown links reduced to their
+    labels (only the citations finbot builds are live), an unfinished link held until its end arrives."""
+
+    def __init__(self) -> None:
+        self._held = ""
+
+    def feed(self, text: str) -> str:
+        """What may be sent now of `text` (with anything held before it)."""
+        pending = self._held + text
+        cut = unfinished_link(pending)
+        self._held = pending[cut:]
+        return _inert(pending[:cut])
+
+    def flush(self) -> str:
+        """The rest at the end of the answer."""
+        rest, self._held = self._held, ""
+        return _inert(rest)
 
 
 def to_mrkdwn(markdown: str) -> str:
@@ -290,6 +335,7 @@ def reply_blocks(
 
 
 def notification_text(reply: Reply) -> str:
-    """The plain `text` Slack shows in notifications and screen readers (blocks carry the real content)."""
-    text = reply.text.strip() or "finbot replied."
+    """The `text` Slack shows in notifications and screen readers (blocks carry the real content): mrkdwn too,
+    so escaped like the blocks."""
+    text = escape_mrkdwn(reply.text.strip()) or "finbot replied."
     return text if len(text) <= NOTIFICATION_LIMIT else text[: NOTIFICATION_LIMIT - 1] + "…"

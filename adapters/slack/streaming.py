@@ -6,6 +6,8 @@ Three ways, picked by `open_delivery`:
 - `UpdateDelivery`: post the first words, then `chat.update` at most once per `interval_s`.
 - `FinalDelivery`: one message when the answer is complete.
 
+Streamed words are person- and document-derived text like the rest: escaped for Slack, Markdown links reduced
+to their labels (`render.MarkdownStream`, `render.unfinished_link`); only the citations finbot builds are live.
 The final Reply's text is authoritative (it may differ from the streamed words), and the feedback buttons
 arrive with the final message. On ANY error while streaming, the partial message is removed (best effort)
 and the whole answer is sent as one final `chat.postMessage`.
@@ -25,7 +27,15 @@ from slack_sdk.models.messages.chunk import TaskUpdateChunk
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.delivery import delete_message, post_message, refused_blocks, update_message
-from adapters.slack.render import extra_blocks, notification_text, reply_blocks, split_text
+from adapters.slack.render import (
+    MarkdownStream,
+    extra_blocks,
+    notification_text,
+    reply_blocks,
+    split_text,
+    to_mrkdwn,
+    unfinished_link,
+)
 from core.types import Reply
 
 __all__ = [
@@ -164,6 +174,8 @@ class ChatStreamDelivery(Delivery):
         self._buffer_size = buffer_size
         self._stream: Any = None
         self._streamed = ""
+        """The raw text given to `add` (compared with the final Reply's)."""
+        self._markdown = MarkdownStream()
         self._tasks: list[tuple[str, str]] = []
         """(id, title) of each step shown, in order."""
         self._tasks_on = True
@@ -228,7 +240,9 @@ class ChatStreamDelivery(Delivery):
             if not self._streamed and self._tasks:  # the answer begins: the last step is done
                 await self._stream.append(chunks=self._closed_tasks())
             self._streamed += text
-            await self._stream.append(markdown_text=text)
+            safe = self._markdown.feed(text)
+            if safe:
+                await self._stream.append(markdown_text=safe)
             self.partial_ts = self._stream.ts
         except Exception:  # a stream error must never lose the answer
             self.partial_ts = self._stream.ts if self._stream is not None else None
@@ -239,7 +253,7 @@ class ChatStreamDelivery(Delivery):
             return await self._post_whole(reply)
         extras = extra_blocks(reply, offer_value=self.target.offer_value, native=self.native)
         if reply.text.startswith(self._streamed) and len(reply.text) - len(self._streamed) <= STREAM_TEXT_LIMIT:
-            rest = reply.text[len(self._streamed) :] or None
+            rest = (self._markdown.feed(reply.text[len(self._streamed) :]) + self._markdown.flush()) or None
             tasks = self._closed_tasks(reply, last_open=not self._streamed) if self._tasks_on and self._tasks else None
             tasks = tasks or None
             response = await self._stream.stop(markdown_text=rest, blocks=extras, chunks=tasks)
@@ -275,7 +289,8 @@ class UpdateDelivery(Delivery):
         if self.broken or not text:
             return
         self._text += text
-        shown = split_text(self._text)[0] + " …" if self._text.strip() else ""
+        words = self._text[: unfinished_link(self._text)]  # a link cut between deltas waits for its end
+        shown = to_mrkdwn(split_text(words)[0]) + " …" if words.strip() else ""
         try:
             if self.partial_ts is None and shown:
                 self.partial_ts = await post_message(

@@ -105,9 +105,20 @@ async def _ingest(args: argparse.Namespace, settings: Settings) -> int:
         )
         for source, problem in report.failed.items():
             print(f"  failed: {source}: {problem}", file=sys.stderr)
+        _print_flagged(report, settings.ingest_flagged)
         return 0 if not report.failed else 1
     finally:
         await container.close()
+
+
+def _print_flagged(report: Any, policy: str) -> None:
+    """The documents that look planted (instruction-like or payment-instruction text) and what was found."""
+    if not report.flagged:
+        return
+    done = "kept out of the index" if policy == "skip" else "indexed, its chunks flagged"
+    print(f"flagged {len(report.flagged)} document(s) (FINBOT_INGEST_FLAGGED={policy}: {done}):")
+    for source, found in report.flagged.items():
+        print(f"  flagged: {source}: " + "; ".join(f'{kind} "{text}"' for kind, text in found.items()))
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -8,8 +8,11 @@
    nearest sources (core.answering.refusal). It keeps the withheld answer's confidence.
 3. The firm's closing text, once (core.compose.disclaimer.closing_note): the disclaimer on an answer that
    contains a recommendation, the no-recommendation line on an answer to a request for one that gives none.
-4. The answer guard (core.answering.guard): an answer from documents that carries account numbers, payment
-   instructions, off-channel requests or promissory terms is blocked and replaced by the refusal.
+4. The answer guard (core.answering.guard): an answer from documents (or a refusal naming documents) that
+   carries account numbers, payment instructions, off-channel requests or promissory terms is blocked and
+   replaced by a refusal naming no source (a model's stream never showed it: compose streams through
+   `GuardedStream`); triage then hands the turn to an advisor (reason `answer_guard:<kind>`,
+   core.escalation.policy) and the turn's metrics row counts it (`guard_blocked`).
 5. Whatever has not been streamed yet is streamed now (a model streams as it writes; the rest is sent whole).
 """
 
@@ -20,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.answering.guard import guard_hits
-from core.answering.refusal import OFFER, refusal
+from core.answering.refusal import OFFER, UNSURE, refusal
 from core.answering.request import AnswerRequest
 from core.compose.disclaimer import DEFAULT_DISCLAIMER, DEFAULT_NO_RECOMMENDATION, closing_note
 from core.compose.draft import Draft, stream_text
@@ -38,6 +41,8 @@ WRONG_PERIOD_CAP = 0.05
 """The most an answer can be trusted when the question names a period none of its sources covers: such an
 answer quotes another year's figures (on the development sets 9 of 9 were wrong)."""
 FROM_DOCUMENTS = frozenset({"extractive", "llm", "jury"})
+GUARDED = FROM_DOCUMENTS | {"refusal"}
+"""What the answer guard checks: answers drafted from documents, and refusals (they name the nearest documents)."""
 
 
 @dataclass(slots=True)
@@ -65,6 +70,11 @@ class Assessor:
     """FINBOT_NO_RECOMMENDATION: on answers to a request for a recommendation that give none."""
     grounder: GroundingChecker | None = None
 
+    @property
+    def approved(self) -> tuple[str, str]:
+        """The firm's own wording: the answer guard does not count what is inside it."""
+        return self.disclaimer, self.no_recommendation
+
     async def assess(self, request: AnswerRequest, draft: Draft, *, retrieved: Sequence[Passage]) -> Assessment:
         result = await self._score(request, draft, retrieved)
         final = result.draft
@@ -73,10 +83,10 @@ class Assessor:
             final.failures, final.model = draft.failures, draft.model
             final.tokens_in, final.tokens_out = draft.tokens_in, draft.tokens_out
             result.withheld = True
-        hits = guard_hits(final.text, approved=(self.disclaimer, self.no_recommendation))
-        if final.step in FROM_DOCUMENTS and hits:
+        hits = guard_hits(final.text, approved=self.approved) if final.step in GUARDED else []
+        if hits:
             log.warning("answer guard blocked an answer (%s)", ", ".join(hits))
-            final = refusal(request, withheld=draft)
+            final = Draft(f"{UNSURE} {OFFER}", "refusal", step="refusal")  # no nearest sources: they are suspect
             final.failures, final.model = draft.failures, draft.model
             final.tokens_in, final.tokens_out = draft.tokens_in, draft.tokens_out
             result.withheld, result.blocked, result.confidence = True, hits, 0

@@ -12,7 +12,7 @@ from core.compose.llm import citation_of
 from core.compose.question import QuestionProfile, periods_in
 from core.retrieval.types import Passage
 
-__all__ = ["NOTHING_FOUND", "OFFER", "refusal"]
+__all__ = ["NOTHING_FOUND", "OFFER", "UNSURE", "refusal"]
 
 NOTHING_FOUND = "I couldn't find anything about that in the firm's documents, and I'd rather not guess."
 UNSURE = "I couldn't find a clear answer to that in the firm's documents, and I'd rather not guess."

@@ -83,6 +83,7 @@ def turn_entry(
         "route": list(state.get("route") or []),
         "disclaimer_shown": bool(facts.disclaimer) and facts.disclaimer in answer,
         "withheld": bool(state.get("withheld")),
+        "guard_blocked": list(state.get("blocked") or []),
         "escalation": state.get("escalation"),
         "escalate_reason": state.get("escalate_reason", ""),
         "offer_reason": state.get("offer_reason", ""),

@@ -33,6 +33,7 @@ __all__ = [
     "DEFAULT_CONTACT_LINE",
     "DEFAULT_HIGH_STAKES_TOPICS",
     "Decision",
+    "GUARD_REASON",
     "EscalationPolicy",
     "SENSITIVE_REASONS",
     "no_desk_text",
@@ -49,6 +50,8 @@ SENSITIVE_REASONS: tuple[str, ...] = (
     "transfer_instruction",
 )
 """Reasons of `core.escalation.intents`; by default every one of them is handed over at once."""
+GUARD_REASON = "answer_guard"
+"""Prefix of the reason of a hand-over after the answer guard blocked an answer (`answer_guard:<kind>`)."""
 ALWAYS: frozenset[str] = frozenset({"asked_for_human"})
 """A person asked for a person: never only an offer."""
 CANNOT_ANSWER_STRATEGIES = frozenset({"human", "refusal"})
@@ -119,6 +122,8 @@ class EscalationPolicy:
 
     def after_answer(self, state: TurnState) -> Decision:
         """After the draft was checked against its sources: answer, offer an advisor, or hand over."""
+        if state.blocked:  # the answer guard replaced the answer: a person decides what the client is told
+            return Decision("handover", f"{GUARD_REASON}:{state.blocked[0]}")
         strategy = state.strategy
         question = state.message.text
         recommendation = bool(state.high_stakes or state.advice)
@@ -157,13 +162,14 @@ _LEADS = {
     "hardship": "Thank you for telling me. I've asked one of our advisors to talk this through with you.",
     "bereavement": "I'm very sorry for your loss. I've asked one of our advisors to help you personally.",
     "low_confidence": "I've asked one of our advisors to check this for you.",
+    GUARD_REASON: "I can't answer this one myself, so I've asked one of our advisors to help you with it.",
 }
 _ACCEPTED = "Of course: I've asked one of our advisors to help you with this."
 
 
 def notice_text(reason: str, expected: str, *, accepted: bool = False) -> str:
     """What the person reads in the same thread: an advisor has been asked, and roughly when to expect them."""
-    lead = _ACCEPTED if accepted else _LEADS.get(reason, "I've asked one of our advisors to help you.")
+    lead = _ACCEPTED if accepted else _LEADS.get(reason.split(":")[0], "I've asked one of our advisors to help you.")
     return f"{lead} You can expect to hear from them {expected}, right here in this conversation."
 
 

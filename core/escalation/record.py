@@ -55,6 +55,8 @@ REASON_LABELS: dict[str, str] = {
 
 
 def reason_label(reason: str) -> str:
+    if reason.startswith("answer_guard:"):  # core.escalation.policy.GUARD_REASON: the kind the guard found
+        return f"Answer blocked by the guard ({reason.partition(':')[2].replace('_', ' ')})"
     return REASON_LABELS.get(reason, reason.replace("_", " ").capitalize())
 
 

@@ -94,6 +94,9 @@ class TurnState:
     """The confidence model's inputs for an answer drafted from documents (core.confidence.signals)."""
     withheld: bool = False
     """The draft was below the threshold and a refusal replaced it."""
+    blocked: list[str] = field(default_factory=list)
+    """What the answer guard found in the draft (core.answering.guard): the refusal replaced it and the turn is
+    handed to an advisor (reason `answer_guard:<kind>`); empty: nothing."""
 
     # --- privacy (core.privacy: filled from the turn's ledger for the audit row and metrics) ---
     model_inputs: list[Any] = field(default_factory=list)

@@ -69,6 +69,8 @@ class Dashboard:
     escalations: int = 0
     low_confidence: int = 0
     fallbacks: int = 0
+    guard_blocked: int = 0
+    """Answers the answer guard blocked (each such turn is handed to an advisor)."""
     thumbs_up: int = 0
     rated: int = 0
     time_to_claim_p50_s: float | None = None
@@ -126,9 +128,8 @@ class DashboardQuery:
                 int(v) for v in totals[:5]
             )
             board.cost_usd = float(totals[5])
-            board.escalations, board.low_confidence, board.fallbacks, board.thumbs_up, board.rated = (
-                int(v) for v in totals[6:]
-            )
+            (board.escalations, board.low_confidence, board.fallbacks, board.guard_blocked, board.thumbs_up,
+             board.rated) = (int(v) for v in totals[6:])
             board.strategies = await _strategies(session, window, board.turns)
             board.top_routes = await _top_routes(session, window)
             samples = (
@@ -176,6 +177,7 @@ def _totals_query() -> Any:
         _count_true(row.escalated),
         _count_true(row.low_confidence),
         _count_true(row.fallback),
+        _count_true(row.guard_blocked),
         func.coalesce(func.sum(case((row.feedback > 0, 1), else_=0)), 0),
         func.count(row.feedback),
     )

@@ -63,6 +63,7 @@ def build_turn_record(
         escalated=reply.escalation is not None,
         fallback=bool(failures),
         failures="; ".join(failures)[:400],
+        guard_blocked=bool(state.blocked),
         docs_retrieved=len(state.passages),
         memory_tiers=",".join(state.memory_tiers),
         signals=dict(state.signals),

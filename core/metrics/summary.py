@@ -64,6 +64,7 @@ def summary_rows(board: Dashboard) -> list[tuple[str, str]]:
         ("Unrouted hand-over requests", NA if board.unrouted is None else str(board.unrouted)),
         ("Low-confidence rate", fmt_pct(board.low_confidence_rate)),
         ("Fallback rate", fmt_pct(board.fallback_rate)),
+        ("Answers blocked by the guard", str(board.guard_blocked)),
         ("Answered by", strategies or NA),
         ("Thumbs up", thumbs),
         ("Top routes", routes or NA),

@@ -71,8 +71,11 @@ class DocumentStore:
             rows = (await session.execute(select(DocumentRow.source, DocumentRow.content_hash))).all()
         return {source: digest for source, digest in rows}
 
-    async def replace(self, *, source: str, uri: str, title: str, digest: str, chunks: list[TextChunk]) -> str:
-        """Write (or rewrite) one document and its chunks in one transaction; returns the document id."""
+    async def replace(
+        self, *, source: str, uri: str, title: str, digest: str, chunks: list[TextChunk], flags: str = ""
+    ) -> str:
+        """Write (or rewrite) one document and its chunks in one transaction; returns the document id. `flags`:
+        why the document looks planted (FINBOT_INGEST_FLAGGED=flag), kept on each of its chunks."""
         doc_id = hashlib.sha1(source.encode("utf-8"), usedforsecurity=False).hexdigest()
         async with self._db.session() as session:
             await session.execute(delete(ChunkRow).where(ChunkRow.document_id == doc_id))
@@ -91,6 +94,7 @@ class DocumentStore:
                         title=chunk.title,
                         uri=uri + anchor,
                         text=chunk.text,
+                        flags=flags,
                     )
                 )
         return doc_id
@@ -103,6 +107,12 @@ class DocumentStore:
             await session.execute(delete(ChunkRow).where(ChunkRow.document_id == doc.id))
             await session.delete(doc)
             return True
+
+    async def flagged_chunks(self) -> dict[str, str]:
+        """Chunk id -> its flags, for the chunks of documents ingestion flagged."""
+        async with self._db.session() as session:
+            rows = (await session.execute(select(ChunkRow.id, ChunkRow.flags).where(ChunkRow.flags != ""))).all()
+        return {id_: flags for id_, flags in rows}
 
     async def all_chunks(self) -> list[StoredChunk]:
         """Every chunk in order, each with the URI a citation of it links to."""

@@ -1,4 +1,9 @@
-"""Ingest a folder (or file) into the knowledge base: new and changed files in, deleted ones out."""
+"""Ingest a folder (or file) into the knowledge base: new and changed files in, deleted ones out.
+
+A document with instruction-like or payment-instruction text (core.answering.guard.flag_matches) is reported;
+FINBOT_INGEST_FLAGGED decides whether it is indexed with its chunks marked (`flag`) or kept out (`skip`, which
+also removes an earlier version of it from the index).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from core.errors import IngestError
 from core.retrieval.documents import DocumentStore
@@ -17,6 +23,8 @@ __all__ = ["IngestReport", "Ingestor", "ProgressCallback"]
 
 ProgressCallback = Callable[[int, int, str], None]
 """Called as (done, total, current source) after each file."""
+FlaggedPolicy = Literal["flag", "skip"]
+"""FINBOT_INGEST_FLAGGED: what happens to a flagged document."""
 
 
 @dataclass(slots=True)
@@ -26,6 +34,10 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    flagged: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Source -> {kind: the text found} for each document read this run that looks planted."""
+    skipped: list[str] = field(default_factory=list)
+    """Flagged documents kept out of the index (FINBOT_INGEST_FLAGGED=skip)."""
     chunks: int = 0
 
     @property
@@ -51,10 +63,18 @@ def _file_hash(file: Path, chunking: str = "") -> str:
 
 
 class Ingestor:
-    def __init__(self, documents: DocumentStore, *, chunk_size: int = 1200, chunk_overlap: int = 150) -> None:
+    def __init__(
+        self,
+        documents: DocumentStore,
+        *,
+        chunk_size: int = 1200,
+        chunk_overlap: int = 150,
+        flagged: FlaggedPolicy = "flag",
+    ) -> None:
         self._documents = documents
         self._chunk_size = chunk_size
         self._chunk_overlap = chunk_overlap
+        self._flagged = flagged
 
     async def ingest_path(self, path: Path, *, progress: ProgressCallback | None = None) -> IngestReport:
         """Index every supported file under `path`; files gone from a folder are removed from the index."""
@@ -91,13 +111,28 @@ class Ingestor:
             )
             else ""
         )
+        if self._flagged == "skip":  # switching to skip re-reads every file, so flagged ones already in go
+            chunking += "|flagged:skip"
         digest = await asyncio.to_thread(_file_hash, file, chunking)
         if digest == known_hash:
             report.unchanged.append(source)
             return
         title, chunks = await asyncio.to_thread(load_chunks, file, size=self._chunk_size, overlap=self._chunk_overlap)
+        from core.answering.guard import flag_matches  # here: core.answering imports core.retrieval at load
+
+        found = flag_matches("\n".join(chunk.text for chunk in chunks))
+        if found:
+            report.flagged[source] = found
+            if self._flagged == "skip":
+                if known_hash:  # its earlier version goes too: the index never holds a planted file
+                    await self._documents.delete_source(source)
+                    report.removed.append(source)
+                report.skipped.append(source)
+                return
         # Cited by its own web address when it declares one; else finbot's page of it (DocumentStore.all_chunks).
         uri = await asyncio.to_thread(declared_url, file) or file.as_uri()
-        await self._documents.replace(source=source, uri=uri, title=title, digest=digest, chunks=chunks)
+        await self._documents.replace(
+            source=source, uri=uri, title=title, digest=digest, chunks=chunks, flags=",".join(found)
+        )
         report.chunks += len(chunks)
         (report.updated if known_hash else report.added).append(source)

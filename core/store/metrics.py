@@ -38,6 +38,8 @@ class TurnRecord:
     low_confidence: bool = False
     fallback: bool = False
     failures: str = ""
+    guard_blocked: bool = False
+    """The answer guard blocked the answer (core.answering.guard) and the turn went to an advisor."""
     jury_size: int = 0
     jury_agreement: float | None = None
     jury_latency_ms: float | None = None

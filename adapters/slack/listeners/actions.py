@@ -16,7 +16,16 @@ from adapters.slack.delivery import post_ephemeral, post_message
 from adapters.slack.deps import SlackDeps
 from adapters.slack.listeners.commands import settle
 from adapters.slack.middleware import claim_key
-from adapters.slack.render import FEEDBACK, FEEDBACK_DOWN, FEEDBACK_UP, OFFER_ADVISOR, SHARE, feedback_of, text_blocks
+from adapters.slack.render import (
+    FEEDBACK,
+    FEEDBACK_DOWN,
+    FEEDBACK_UP,
+    OFFER_ADVISOR,
+    SHARE,
+    escape_mrkdwn,
+    feedback_of,
+    text_blocks,
+)
 from adapters.slack.turn import Inboxed, answer_in_thread, answer_privately
 from core.escalation import ACCEPT_OFFER
 
@@ -86,10 +95,10 @@ async def handle_share(body: dict[str, Any], action: dict[str, Any], client: Asy
         await post_ephemeral(client, channel, user, text="I couldn't find that answer any more; please ask again.")
         return
     question = history[index - 1].text if index > 0 and history[index - 1].role == "user" else ""
-    intro = f"<@{user}> asked finbot" + (f": _{question[:300]}_" if question else "")
+    intro = f"<@{user}> asked finbot" + (f": _{escape_mrkdwn(question[:300])}_" if question else "")
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": intro}]}, *text_blocks(history[index].text)]
     try:
-        await post_message(client, channel, text=history[index].text[:3000], blocks=blocks[:50])
+        await post_message(client, channel, text=escape_mrkdwn(history[index].text[:3000]), blocks=blocks[:50])
     except SlackApiError as exc:
         log.info("could not share into %s: %s", channel, exc.response.get("error"))
         await post_ephemeral(

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import inbound
 from adapters.slack.deps import SlackDeps
 from adapters.slack.middleware import INBOX_PREFIXES, claim_key
+from adapters.slack.render import escape_mrkdwn
 from adapters.slack.turn import answer_privately
 
 __all__ = ["COMMANDS", "USAGE", "handle_command", "register", "rerun_command", "settle"]
@@ -41,7 +42,7 @@ async def handle_command(
         await ack(text=USAGE)
         await settle(deps, key, True)
         return
-    await ack(text=f":mag: Looking that up: _{question[:200]}_")
+    await ack(text=f":mag: Looking that up: _{escape_mrkdwn(question[:200])}_")
     reply = await answer_privately(client, deps, inbound.command_to_incoming(body), respond=respond)
     await settle(deps, key, reply is not None)
 

@@ -23,6 +23,7 @@ from adapters.slack import inbound
 from adapters.slack.delivery import post_message
 from adapters.slack.deps import SlackDeps
 from adapters.slack.middleware import COMMAND_PREFIX, MESSAGE_PREFIX, OFFER_PREFIX, claim_key
+from adapters.slack.render import escape_mrkdwn
 from adapters.slack.sessions import dm_session_id
 from adapters.slack.turn import Inboxed, answer_in_thread
 from core.store import InboxItem
@@ -178,7 +179,7 @@ async def _note_files(client: AsyncWebClient, event: dict[str, Any], deps: Slack
     """Say once, where the file was shared, that finbot does not read files."""
     if event.get("bot_id") or not event.get("user") or event.get("user") == bot_user_id or deps.ignores(event):
         return
-    names = ", ".join(f"“{f.get('name') or f.get('title') or 'the file'}”" for f in event["files"][:3])
+    names = ", ".join(f"“{escape_mrkdwn(f.get('name') or f.get('title') or 'the file')}”" for f in event["files"][:3])
     in_thread = event.get("thread_ts") or (None if inbound.is_top_level_dm(event) else event.get("ts"))
     try:
         await post_message(client, str(event["channel"]), text=FILES_NOTE.format(names=names), thread_ts=in_thread)

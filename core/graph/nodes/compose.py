@@ -1,4 +1,5 @@
-"""compose: the answer chain writes the draft (a model streams it as it writes; core.answering.chain)."""
+"""compose: the answer chain writes the draft (a model streams it as it writes; core.answering.chain), through
+the answer guard's sentence gate (core.answering.guard.GuardedStream): what the guard would block never streams."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from core.answering.guard import GuardedStream
 from core.graph.context import GraphContext
 from core.graph.nodes.answer_request import answer_request
 from core.graph.state import TurnState
@@ -20,7 +22,10 @@ async def compose(state: TurnState, runtime: Runtime[GraphContext]) -> dict[str,
     async def on_delta(text: str) -> None:
         runtime.stream_writer({"delta": text})
 
-    draft = await runtime.context.chain.answer(answer_request(state, on_delta))
+    guarded = GuardedStream(on_delta, approved=runtime.context.assessor.approved)
+    draft = await runtime.context.chain.answer(answer_request(state, guarded))
+    if draft.streamed:  # the last sentence, held until the model was done
+        await guarded.flush()
     record = asdict(draft)
     record["citations"] = [c.model_dump() for c in draft.citations]
     return {"draft_record": record}

@@ -42,4 +42,5 @@ async def check_grounding(state: TurnState, runtime: Runtime[GraphContext]) -> d
         "grounded": result.grounded,
         "signals": result.signals,
         "withheld": result.withheld,
+        "blocked": result.blocked,
     }

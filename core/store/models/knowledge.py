@@ -31,3 +31,6 @@ class ChunkRow(Base):
     title: Mapped[str] = mapped_column(String(500), doc="heading path, used as the citation title")
     uri: Mapped[str] = mapped_column(String(1000))
     text: Mapped[str] = mapped_column(Text)
+    flags: Mapped[str] = mapped_column(
+        String(200), default="", doc="why its document looks planted (core.answering.guard.flags), comma-separated"
+    )

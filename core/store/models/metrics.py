@@ -40,6 +40,7 @@ class TurnMetricRow(Base):
     low_confidence: Mapped[bool] = mapped_column(default=False, doc="answered with the 'not fully sure' note")
     fallback: Mapped[bool] = mapped_column(default=False, doc="an earlier step of the fallback chain failed")
     failures: Mapped[str] = mapped_column(String(400), default="", doc="the failed steps, '; '-separated")
+    guard_blocked: Mapped[bool] = mapped_column(default=False, doc="the answer guard blocked the answer")
     jury_size: Mapped[int] = mapped_column(default=0, doc="drafts the jury wrote (0: no jury this turn)")
     jury_agreement: Mapped[float | None] = mapped_column(default=None, doc="0..1 share agreeing with the majority")
     jury_latency_ms: Mapped[float | None] = mapped_column(default=None)

@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from core.escalation import CardRef, Escalation, EscalationPolicy, NotifierRouter, no_desk_text, notice_text
+from core.escalation import (
+    CardRef,
+    Escalation,
+    EscalationPolicy,
+    NotifierRouter,
+    no_desk_text,
+    notice_text,
+    reason_label,
+)
 from core.escalation.policy import SENSITIVE_REASONS
 from core.graph.state import TurnState
 from core.types import Conversation, IncomingMessage, Person
@@ -46,6 +54,16 @@ def test_a_recommendation_request_is_never_handed_over_for_low_confidence_alone(
     state = _state("Can you recommend something for long-term growth?", strategy="llm", grounded=False,
                    high_stakes=True)
     assert POLICY.after_answer(state).action == "offer"
+
+
+def test_a_blocked_answer_is_handed_over_whatever_the_firm_switched_off() -> None:
+    quiet = EscalationPolicy(on_low_confidence=False, on_no_answer=False)
+    blocked = _state(strategy="refusal", withheld=True, blocked=["account_number", "payment_instruction"])
+    assert quiet.after_answer(blocked) == POLICY.after_answer(blocked)
+    assert POLICY.after_answer(blocked).action == "handover"
+    assert POLICY.after_answer(blocked).reason == "answer_guard:account_number"
+    assert reason_label("answer_guard:payment_instruction") == "Answer blocked by the guard (payment instruction)"
+    assert notice_text("answer_guard:iban", "within about an hour").startswith("I can't answer this one myself")
 
 
 def test_asks_for_a_person_always_hand_over_and_settings_name_the_sensitive_topics() -> None:

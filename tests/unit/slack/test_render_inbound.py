@@ -142,3 +142,19 @@ def test_an_offer_button_finds_its_conversation_again() -> None:
         assert again is not None and again.key == conversation.key
     assert (command.reference or {})["private"] is True
     assert inbound.conversation_of_offer("x:1", team="T1", channel="C1", user="U1") is None
+
+
+def test_a_link_cut_between_streamed_deltas_never_goes_out_live() -> None:
+    echoed = "Your bank is [verify here](https://evil.example/a) <!channel>; see [1] & [2]."
+    for size in range(1, len(echoed) + 1):
+        stream = render.MarkdownStream()
+        sent = [stream.feed(echoed[i : i + size]) for i in range(0, len(echoed), size)] + [stream.flush()]
+        assert "".join(sent) == "Your bank is verify here &lt;!channel&gt;; see [1] &amp; [2].", size
+        assert not any("https://evil" in piece for piece in sent), size
+    assert render.unfinished_link("see [verify](https://ev") == 4 and render.unfinished_link("see [1] ok") == 10
+
+
+def test_slack_entities_are_decoded_inbound_and_escaped_once_outbound() -> None:
+    typed = inbound.slack_unescape("Q&amp;A &lt;!channel&gt; <!here>")
+    assert typed == "Q&A <!channel> <!here>"
+    assert render.escape_mrkdwn(typed) == "Q&amp;A &lt;!channel&gt; &lt;!here&gt;"
