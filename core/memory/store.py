@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.memory.similarity import FactSimilarity, from_bytes, jaccard, normalise, to_bytes
 from core.memory.types import CandidateFact, Fact, Profile
-from core.store.db import Database, rowcount, table_of
+from core.store.db import Database, rowcount, table_of, upsert_insert
 from core.store.models import UserFactRow, UserProfileRow, utcnow
 
 __all__ = ["MemoryStore"]
@@ -88,9 +88,10 @@ class MemoryStore:
 
     @staticmethod
     async def save_profile_in(session: AsyncSession, profile: Profile, *, known: bool = False) -> None:
-        """Insert or update the profile inside the caller's transaction (a savepoint guards a concurrent insert).
+        """Insert or update the profile inside the caller's transaction: one upsert (`INSERT ... ON CONFLICT
+        DO UPDATE`), so a concurrent first turn of the same person cannot collide with it.
 
-        `known`: the caller read the row in this turn, so one UPDATE does (an insert follows if it is gone)."""
+        `known`: the caller read the row in this turn, so one UPDATE does (the upsert follows if it is gone)."""
         values = {
             "name": profile.name,
             "style": profile.style,
@@ -100,22 +101,13 @@ class MemoryStore:
             "avg_words": profile.avg_words,
             "last_interaction": profile.last_interaction,
         }
+        table = table_of(UserProfileRow)
         if known:
-            table = table_of(UserProfileRow)
             updated = await session.execute(update(table).where(table.c.user_id == profile.user_id).values(**values))
             if rowcount(updated):
                 return
-        row = await session.get(UserProfileRow, profile.user_id)
-        if row is None:
-            try:
-                async with session.begin_nested():
-                    session.add(UserProfileRow(user_id=profile.user_id, **values))
-                return
-            except IntegrityError:  # created by a concurrent turn of the same person: write over it
-                row = await session.get(UserProfileRow, profile.user_id, populate_existing=True)
-                assert row is not None
-        for name, value in values.items():
-            setattr(row, name, value)
+        insert = upsert_insert(session, table).values(user_id=profile.user_id, **values)
+        await session.execute(insert.on_conflict_do_update(index_elements=[table.c.user_id], set_=values))
 
     # --- facts ---
 

@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Result, Table, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from core.errors import ConfigurationError
 
-__all__ = ["Database", "normalize_url", "rowcount", "table_of"]
+__all__ = ["Database", "normalize_url", "rowcount", "table_of", "upsert_insert"]
 
 _DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
 
@@ -80,6 +82,12 @@ class Database:
 def rowcount(result: Result[Any]) -> int:
     """The rows an UPDATE or DELETE touched (`execute` is typed as Result; for DML it is a CursorResult)."""
     return int(cast("CursorResult[Any]", result).rowcount or 0)
+
+
+def upsert_insert(session: AsyncSession, table: Any) -> Any:
+    """`INSERT` of the session's dialect that can take `.on_conflict_do_update(...)` (SQLite and PostgreSQL)."""
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else postgresql_insert
+    return insert(table)
 
 
 def table_of(model: type[Any]) -> Table:
