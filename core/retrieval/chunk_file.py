@@ -12,6 +12,7 @@ still reads the old ones is never disturbed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mmap
 import os
@@ -81,7 +82,8 @@ class ChunkFile(Sequence[StoredChunk]):
         """Delete chunk files other than `keep` (a process still reading one keeps its open mapping)."""
         for path in [*folder.glob("*.bin"), *folder.glob("*.idx"), *folder.glob("*.keys"), *folder.glob("*.tmp")]:
             if path.stem != keep:
-                path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # e.g. Windows refuses while another process maps it
+                    path.unlink(missing_ok=True)
 
     def keys(self) -> tuple[list[str], list[str]] | None:
         """Every chunk's id and source, in order, without reading the chunks; None when the file is bad."""
