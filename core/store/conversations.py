@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.store.db import Database, table_of
 from core.store.models import ConversationRow, MessageRow, UserRow, utcnow
-from core.types import Conversation, IncomingMessage, Person
+from core.types import Conversation, Person
 
 __all__ = ["ConversationStore", "StoredMessage"]
 
@@ -43,25 +42,6 @@ class ConversationStore:
         Upserts (`INSERT ... ON CONFLICT DO UPDATE`, SQLite and PostgreSQL): a person's first two messages
         arriving at once, in one process or two, both succeed instead of one hitting the primary key.
         """
-        async with self._db.session() as session:
-            await self._touch_in(session, person, conversation)
-
-    async def touch_after_latest(
-        self,
-        platform: str,
-        tenant: str,
-        channel_id: str,
-        decide: Callable[[list[Conversation]], IncomingMessage],
-    ) -> IncomingMessage:
-        """`latest_in_channel`, the message `decide` makes of it, and `touch` of its person and conversation, in
-        one session: a top-level DM finds the session it continues and records itself at once (so the next DM
-        finds it too) in one database round instead of two."""
-        async with self._db.session() as session:
-            message = decide(await self._latest_in(session, platform, tenant, channel_id))
-            await self._touch_in(session, message.person, message.conversation)
-        return message
-
-    async def _touch_in(self, session: AsyncSession, person: Person, conversation: Conversation) -> None:
         now = utcnow()
         insert = self._insert()
         user = insert(UserRow).values(
@@ -79,8 +59,11 @@ class ConversationStore:
         row_update: dict[str, Any] = {"last_activity_at": now}
         if conversation.reference is not None:
             row_update["reference"] = row.excluded.reference
-        await session.execute(user.on_conflict_do_update(index_elements=[UserRow.id], set_=user_update))
-        await session.execute(row.on_conflict_do_update(index_elements=[ConversationRow.key], set_=row_update))
+        async with self._db.session() as session:
+            await session.execute(user.on_conflict_do_update(index_elements=[UserRow.id], set_=user_update))
+            await session.execute(
+                row.on_conflict_do_update(index_elements=[ConversationRow.key], set_=row_update)
+            )
 
     def _insert(self) -> Any:
         return sqlite_insert if self._db.is_sqlite else postgresql_insert
@@ -204,23 +187,17 @@ class ConversationStore:
     ) -> list[Conversation]:
         """The channel's most recently active conversations, newest first (e.g. to continue a DM session)."""
         async with self._db.session() as session:
-            return await self._latest_in(session, platform, tenant, channel_id, limit)
-
-    @staticmethod
-    async def _latest_in(
-        session: AsyncSession, platform: str, tenant: str, channel_id: str, limit: int = 5
-    ) -> list[Conversation]:
-        rows = await session.scalars(
-            select(ConversationRow)
-            .where(
-                ConversationRow.platform == platform,
-                ConversationRow.tenant == tenant,
-                ConversationRow.channel_id == channel_id,
+            rows = await session.scalars(
+                select(ConversationRow)
+                .where(
+                    ConversationRow.platform == platform,
+                    ConversationRow.tenant == tenant,
+                    ConversationRow.channel_id == channel_id,
+                )
+                .order_by(ConversationRow.last_activity_at.desc())
+                .limit(limit)
             )
-            .order_by(ConversationRow.last_activity_at.desc())
-            .limit(limit)
-        )
-        return [_conversation(row) for row in rows]
+            return [_conversation(row) for row in rows]
 
 
 def _conversation(row: ConversationRow) -> Conversation:

@@ -24,10 +24,10 @@ from adapters.slack.delivery import post_message
 from adapters.slack.deps import SlackDeps
 from adapters.slack.middleware import COMMAND_PREFIX, MESSAGE_PREFIX, OFFER_PREFIX, claim_key
 from adapters.slack.render import escape_mrkdwn
-from adapters.slack.sessions import continue_session
+from adapters.slack.sessions import dm_session_id
 from adapters.slack.turn import Inboxed, answer_in_thread
 from core.store import InboxItem
-from core.types import Conversation, IncomingMessage
+from core.types import IncomingMessage
 
 __all__ = ["EVENTS", "FILES_NOTE", "handle_mention", "handle_message", "handle_stored", "register"]
 
@@ -163,15 +163,16 @@ async def _answered(
 async def _in_dm_session(body: dict[str, Any], deps: SlackDeps, bot_user_id: str | None) -> IncomingMessage:
     """The top-level DM as part of its DM session (recorded at once, so the next DM finds the session)."""
     event = body["event"]
-    ts = str(event["ts"])
-
-    def in_session(latest: list[Conversation]) -> IncomingMessage:
-        session = continue_session(latest, ts, window_s=deps.dm_session_s) or ts
-        return inbound.event_to_incoming(body, bot_user_id=bot_user_id, session_id=session)
-
-    return await deps.conversations.touch_after_latest(
-        "slack", inbound.event_team(body, event), str(event["channel"]), in_session
+    session = await dm_session_id(
+        deps.conversations,
+        team=inbound.event_team(body, event),
+        channel=str(event["channel"]),
+        ts=str(event["ts"]),
+        window_s=deps.dm_session_s,
     )
+    message = inbound.event_to_incoming(body, bot_user_id=bot_user_id, session_id=session)
+    await deps.conversations.touch(message.person, message.conversation)
+    return message
 
 
 async def _note_files(client: AsyncWebClient, event: dict[str, Any], deps: SlackDeps, bot_user_id: str | None) -> None:
