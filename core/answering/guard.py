@@ -19,7 +19,7 @@ __all__ = ["GUARD_RULES", "INSTRUCTION_LIKE", "GuardedStream", "flag_matches", "
 GUARD_RULES: dict[str, re.Pattern[str]] = {
     "account_number": re.compile(
         r"(?i)\b(?:account|acct|a/c)\s*(?:number|no\.?|#)?\s*[:#]?\s*\d[\d -]{4,}\d"
-        r"|\b\d{3,6}-\d{3,6}-\d{3,10}\b"
+        r"|\b(?!\d{3}-\d{3}-\d{4}\b)\d{3,6}-\d{3,6}-\d{3,10}\b"  # not a phone number's 3-3-4
     ),
     "iban": re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}\b"),
     "routing_number": re.compile(r"(?i)\b(?:routing|aba|sort code|swift|bic)\b[^.\n]{0,25}\b[\dA-Z-]{6,11}\b"),
@@ -34,7 +34,9 @@ GUARD_RULES: dict[str, re.Pattern[str]] = {
     ),
     "promissory": re.compile(r"(?i)\b(?:guaranteed (?:returns?|profits?|income)|risk[- ]free|can(?:no|')t lose)\b"),
 }
-"""Kind -> pattern. Promissory terms pass when they are inside the firm's approved wording."""
+"""Kind -> pattern. Promissory terms pass when they are inside the firm's approved wording. A bare number in
+three dashed groups is an account number unless it has a (North American) phone number's shape, 3-3-4 digits:
+a firm's "call 800-555-0199" must not block its answers; "account 800-555-0199" still does."""
 
 _NEGATED = re.compile(r"(?i)\b(?:never|not|no one|nobody)\b|n't\b")
 """A payment instruction said not to follow ("we will never ask you to move money to a 'safe account'") is a

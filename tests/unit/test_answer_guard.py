@@ -20,6 +20,8 @@ SAMPLE_KNOWLEDGE = Path(__file__).resolve().parents[2] / "examples" / "knowledge
     ("text", "kinds"),
     [
         ("Please wire money to account 4417-2290-1183 at Northbank.", ["account_number", "payment_instruction"]),
+        ("Reference 4417-2290-1183 is where it goes.", ["account_number"]),
+        ("Our account number: 800-555-0199.", ["account_number"]),
         ("Don't wait: wire money to our account at Northbank.", ["payment_instruction"]),
         ("Use IBAN GB33 BUKB 2020 1555 5555 55 for the deposit.", ["iban"]),
         ("Our routing number is 021000021.", ["routing_number"]),
@@ -38,6 +40,7 @@ def test_forbidden_content_blocks_an_answer(text: str, kinds: list[str]) -> None
         "We will never ask you to move money to a \"safe account\".",
         "We will **never**:\n\n- ask for your password, by phone;\n- ask you to move money to a \"safe account\".",
         "Send them to your advisor in writing, and we will record them.",
+        "Call the service desk at 800-555-0199 or fax 212-555-0100.",
     ],
 )
 def test_ordinary_answers_and_fraud_warnings_pass(text: str) -> None:
