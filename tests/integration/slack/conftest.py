@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,11 +95,18 @@ def slack_settings(make_settings: SettingsFactory, fake_slack: FakeSlackWebAPI) 
     return factory
 
 
-@pytest.fixture
-async def slack(slack_settings: Callable[..., Any], fake_slack: FakeSlackWebAPI) -> AsyncIterator[SlackHarness]:
-    server = await start_server(slack_settings(), host="127.0.0.1", port=0)
+@asynccontextmanager
+async def running_slack(settings: Any, fake: FakeSlackWebAPI) -> AsyncIterator[SlackHarness]:
+    """A finbot server on 127.0.0.1 with `settings`, and a client that signs requests like Slack."""
+    server = await start_server(settings, host="127.0.0.1", port=0)
     try:
         async with aiohttp.ClientSession() as http:
-            yield SlackHarness(server, fake_slack, http)
+            yield SlackHarness(server, fake, http)
     finally:
         await server.stop()
+
+
+@pytest.fixture
+async def slack(slack_settings: Callable[..., Any], fake_slack: FakeSlackWebAPI) -> AsyncIterator[SlackHarness]:
+    async with running_slack(slack_settings(), fake_slack) as harness:
+        yield harness

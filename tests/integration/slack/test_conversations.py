@@ -9,19 +9,17 @@ import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import aiohttp
 import pytest
 from sqlalchemy import select
 
 from adapters.slack.escalation_card import CLAIM
 from adapters.slack.render import OFFER_ADVISOR
-from bot.server import start_server
 from core.escalation.policy import DEFAULT_CONTACT_LINE
 from core.metrics import DashboardQuery
 from core.store.models import EscalationRow, MessageRow
 from tests.fakes import FakeSlackWebAPI, SlackCall
 from tests.fakes.slack_signing import block_actions_body, event_callback, message_im_payload, slash_command_body
-from tests.integration.slack.conftest import SlackHarness
+from tests.integration.slack.conftest import SlackHarness, running_slack
 
 ADVISORS = "CADV"
 WIRE = "How much does a domestic wire cost?"
@@ -43,12 +41,8 @@ class Seconds:
 async def desk_slack(slack_settings: Callable[..., Any], fake_slack: FakeSlackWebAPI) -> AsyncIterator[SlackHarness]:
     """Slack with an advisors' channel (the desk)."""
     fake_slack.add_user("UADV1", "Jane Advisor")
-    server = await start_server(slack_settings(SLACK_ADVISOR_CHANNEL=ADVISORS), host="127.0.0.1", port=0)
-    try:
-        async with aiohttp.ClientSession() as http:
-            yield SlackHarness(server, fake_slack, http)
-    finally:
-        await server.stop()
+    async with running_slack(slack_settings(SLACK_ADVISOR_CHANNEL=ADVISORS), fake_slack) as harness:
+        yield harness
 
 
 def _finals(fake: FakeSlackWebAPI, channel: str) -> list[SlackCall]:

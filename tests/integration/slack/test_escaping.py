@@ -10,13 +10,11 @@ import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import aiohttp
 import pytest
 
-from bot.server import start_server
 from tests.fakes import FakeSlackWebAPI, SlackCall
 from tests.fakes.slack_signing import assistant_thread_payload, message_im_payload, new_ts
-from tests.integration.slack.conftest import SlackHarness
+from tests.integration.slack.conftest import SlackHarness, running_slack
 
 ADVISORS = "CADV"
 PUBLIC = "https://finbot.harborpine.test"
@@ -28,12 +26,8 @@ LIVE = re.compile(r"<!channel>|<!here>|<https://x\.test|<@U0BOSS>|\]\(https://ev
 
 @pytest.fixture
 async def desk_slack(slack_settings: Callable[..., Any], fake_slack: FakeSlackWebAPI) -> AsyncIterator[SlackHarness]:
-    server = await start_server(slack_settings(SLACK_ADVISOR_CHANNEL=ADVISORS), host="127.0.0.1", port=0)
-    try:
-        async with aiohttp.ClientSession() as http:
-            yield SlackHarness(server, fake_slack, http)
-    finally:
-        await server.stop()
+    async with running_slack(slack_settings(SLACK_ADVISOR_CHANNEL=ADVISORS), fake_slack) as harness:
+        yield harness
 
 
 def _sent(calls: list[SlackCall]) -> str:
@@ -86,13 +80,8 @@ async def test_the_advisor_card_shows_the_question_inert(desk_slack: SlackHarnes
 
 async def test_citations_stay_live_links(slack_settings: Callable[..., Any], fake_slack: FakeSlackWebAPI) -> None:
     """The only links in an answer are finbot's own: its sources (finbot's page of each, under its public URL)."""
-    server = await start_server(slack_settings(FINBOT_PUBLIC_URL=PUBLIC), host="127.0.0.1", port=0)
-    try:
-        async with aiohttp.ClientSession() as http:
-            slack = SlackHarness(server, fake_slack, http)
-            await slack.send_event(message_im_payload("How much does a domestic wire cost?", user="U4", channel="D4"))
-            reply = await _final(slack, "D4")
-    finally:
-        await server.stop()
+    async with running_slack(slack_settings(FINBOT_PUBLIC_URL=PUBLIC), fake_slack) as slack:
+        await slack.send_event(message_im_payload("How much does a domestic wire cost?", user="U4", channel="D4"))
+        reply = await _final(slack, "D4")
     sources = [b for b in reply.json_arg("blocks") if b["type"] == "context" and "Sources" in json.dumps(b)]
     assert sources and re.search(rf"<{re.escape(PUBLIC)}/kb/[^|>]+\|[^>]+>", sources[0]["elements"][0]["text"])
