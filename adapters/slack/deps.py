@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from adapters.slack.sessions import DmSessions
 from core.assistant import Assistant
 from core.audit.review import ReviewQueue
 from core.escalation import EscalationService
@@ -65,6 +66,8 @@ class SlackDeps:
     """What finbot remembers about people: the Home tab shows it, with Forget buttons (listeners/home.py)."""
     dm_session_s: float = 4 * 3600.0
     """Top-level DMs this close together continue one conversation (SLACK_DM_SESSION_MIN)."""
+    dm_sessions: DmSessions = field(default_factory=DmSessions)
+    """The newest session of each DM this process answered (a DM's next message joins it at once)."""
     inbox: Inbox | None = None
     """The durable inbox: people's messages are stored with their claim (middleware.py) and marked done here."""
 

@@ -11,13 +11,13 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit.chain import GENESIS, row_hash, sign
 from core.audit.entries import AuditEntry, TurnFacts, turn_entry
 from core.audit.versions import template_version
-from core.store.db import Database
+from core.store.db import Database, table_of
 from core.store.models import AuditRow, DocumentRow, utcnow
 
 __all__ = ["AuditTrail", "ReviewMarks"]
@@ -80,8 +80,13 @@ class AuditTrail:
             conversation_key=entry.conversation_key, turn_id=entry.turn_id, body=entry.body, prev_hash=prev,
             hash=digest, signature=sign(self._key, digest) if signed else "",
         )
-        session.add(row)
-        await session.flush()
+        # A Core INSERT of one constant statement (cached once compiled) with the row as its parameters: no
+        # ORM unit of work to flush on every turn. The returned row is transient, for the caller to read.
+        await session.execute(insert(table_of(AuditRow)), {
+            "seq": seq, "kind": row.kind, "created_at": created_at, "person_id": row.person_id,
+            "conversation_key": row.conversation_key, "turn_id": row.turn_id, "body": row.body,
+            "prev_hash": prev, "hash": digest, "signature": row.signature,
+        })
         return row
 
     async def append_turn(self, state: Mapping[str, Any], *, disclaimer: str = "") -> AuditRow:

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BindParameter, delete, select, update
+from sqlalchemy import BindParameter, String, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,8 +102,9 @@ class MemoryStore:
             "last_interaction": profile.last_interaction,
         }
         table = table_of(UserProfileRow)
-        if known:
-            updated = await session.execute(update(table).where(table.c.user_id == profile.user_id).values(**values))
+        if known:  # one constant statement, the values as its parameters (cached once compiled)
+            by_person = update(table).where(table.c.user_id == bindparam("profile_of", type_=String))
+            updated = await session.execute(by_person, {**values, "profile_of": profile.user_id})
             if rowcount(updated):
                 return
         insert = upsert_insert(session, table).values(user_id=profile.user_id, **values)

@@ -26,6 +26,11 @@ class Holding:
     sector: str = ""
 
 
+_HOLDING_COLUMNS = (HoldingRow.symbol, HoldingRow.quantity, HoldingRow.cost_basis, HoldingRow.account,
+                    HoldingRow.name, HoldingRow.asset_class, HoldingRow.sector)
+"""A Holding's fields in its order: columns, not entities, so a turn's read builds no ORM objects."""
+
+
 class HoldingStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -62,22 +67,22 @@ class HoldingStore:
     @staticmethod
     async def holdings_in(session: AsyncSession, owner_id: str) -> list[Holding]:
         """The owner's holdings inside the caller's transaction (the turn's one read, core.turn)."""
-        rows = await session.scalars(
-            select(HoldingRow).where(HoldingRow.owner_id == owner_id).order_by(HoldingRow.account, HoldingRow.symbol)
+        rows = await session.execute(
+            select(*_HOLDING_COLUMNS).where(HoldingRow.owner_id == owner_id)
+            .order_by(HoldingRow.account, HoldingRow.symbol)
         )
-        return [Holding(r.symbol, r.quantity, r.cost_basis, r.account, r.name, r.asset_class, r.sector) for r in rows]
+        return [Holding(*r) for r in rows]
 
     @staticmethod
     async def holdings_of_in(session: AsyncSession, owner_ids: Sequence[str]) -> dict[str, list[Holding]]:
         """Several owners' holdings in one statement (owner id -> holdings, in `holdings_in`'s order)."""
-        rows = await session.scalars(
-            select(HoldingRow).where(HoldingRow.owner_id.in_(list(owner_ids)))
+        rows = await session.execute(
+            select(HoldingRow.owner_id, *_HOLDING_COLUMNS).where(HoldingRow.owner_id.in_(list(owner_ids)))
             .order_by(HoldingRow.owner_id, HoldingRow.account, HoldingRow.symbol)
         )
         found: dict[str, list[Holding]] = {}
-        for r in rows:
-            found.setdefault(r.owner_id, []).append(
-                Holding(r.symbol, r.quantity, r.cost_basis, r.account, r.name, r.asset_class, r.sector))
+        for owner, *fields in rows:
+            found.setdefault(owner, []).append(Holding(*fields))
         return found
 
     async def targets(self, owner_id: str) -> dict[str, float]:

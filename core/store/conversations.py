@@ -128,9 +128,11 @@ class ConversationStore:
             {"conversation_key": conversation_key, "role": "assistant", "text": answer, "user_id": None,
              "event_id": None, "turn_id": turn_id, "created_at": now},
         ]
-        # One INSERT of both rows (multi-row VALUES); RETURNING's order is not guaranteed, its roles tell them apart.
+        # One INSERT of both rows: an executemany with RETURNING, which SQLAlchemy sends as one multi-row VALUES
+        # statement it can cache (`.values(rows)` is compiled anew every time). RETURNING's order is not
+        # guaranteed: the roles tell the rows apart.
         table = table_of(MessageRow)  # the table, not the entity: no ORM bulk-insert machinery
-        returned = await session.execute(insert(table).values(rows).returning(table.c.id, table.c.role))
+        returned = await session.execute(insert(table).returning(table.c.id, table.c.role), rows)
         return next(int(i) for i, role in returned.all() if role == "user")
 
     async def answer_for(self, event_id: str) -> str | None:
@@ -165,17 +167,16 @@ class ConversationStore:
         """`recent_messages` inside the caller's transaction (the turn's one read, core.turn)."""
         if limit <= 0:
             return []
+        m = MessageRow  # columns, not entities: the turn's read builds no ORM objects
         rows = (
-            await session.scalars(
-                select(MessageRow)
-                .where(MessageRow.conversation_key == conversation_key)
-                .order_by(MessageRow.id.desc())
+            await session.execute(
+                select(m.id, m.role, m.text, m.user_id, m.created_at, m.turn_id)
+                .where(m.conversation_key == conversation_key)
+                .order_by(m.id.desc())
                 .limit(limit)
             )
         ).all()
-        return [
-            StoredMessage(r.id, r.role, r.text, r.user_id, r.created_at, r.turn_id) for r in reversed(rows)
-        ]
+        return [StoredMessage(*r) for r in reversed(rows)]
 
     async def get_conversation(self, key: str) -> Conversation | None:
         async with self._db.session() as session:

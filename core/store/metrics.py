@@ -66,7 +66,9 @@ class MetricsStore:
         row = asdict(record)
         row.pop("signals", None)
         row.pop("pii", None)
-        await session.execute(insert(table_of(TurnMetricRow)).values(**row))  # the table: no ORM bulk path
+        # The table, not the entity (no ORM bulk path), and the row as parameters of one constant statement
+        # (cached once compiled; `.values(**row)` would build and key a new statement every turn).
+        await session.execute(insert(table_of(TurnMetricRow)), row)
 
     async def set_feedback(self, turn_id: str, value: int, note: str | None = None) -> bool:
         """Store thumbs up (+1) / down (-1) on a turn; False when the turn is unknown."""

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import BindParameter, Select, String, bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.escalation.store import EscalationStore
@@ -21,7 +20,7 @@ from core.memory.store import MemoryStore
 from core.memory.types import Profile
 from core.portfolio.access import HoldingsAccess
 from core.store.conversations import ConversationStore
-from core.store.db import Database, table_of
+from core.store.db import Database, table_of, upsert_insert
 from core.store.metrics import MetricsStore, TurnRecord
 from core.store.models import (
     ConversationRow,
@@ -134,14 +133,12 @@ class TurnStore:
             person: dict[str, Any] = {"last_seen_at": now}
             if message.person.display_name:
                 person["display_name"] = message.person.display_name
-            users, conversations = table_of(UserRow), table_of(ConversationRow)  # tables: no ORM update path
-            await session.execute(update(users).where(users.c.id == message.person.id).values(**person))
+            # Constant statements with the values as parameters: compiled once and cached (per set of columns).
+            await session.execute(_UPDATE_PERSON, {**person, "person": message.person.id})
             conversation: dict[str, Any] = {"last_activity_at": now, "thread_state": write.thread.to_json()}
             if message.conversation.reference is not None:
                 conversation["reference"] = message.conversation.reference
-            await session.execute(
-                update(conversations).where(conversations.c.key == message.conversation.key).values(**conversation)
-            )
+            await session.execute(_UPDATE_CONVERSATION, {**conversation, "conversation": message.conversation.key})
             if write.profile is not None:
                 await MemoryStore.save_profile_in(session, write.profile, known=write.profile_known)
             message_id = await ConversationStore.add_exchange_in(
@@ -156,6 +153,11 @@ class TurnStore:
             if write.audit is not None:
                 await write.audit(session)
         return Closed(message_id, record is not None)
+
+
+_users, _conversations = table_of(UserRow), table_of(ConversationRow)  # tables: no ORM update path
+_UPDATE_PERSON = update(_users).where(_users.c.id == bindparam("person", type_=String))
+_UPDATE_CONVERSATION = update(_conversations).where(_conversations.c.key == bindparam("conversation", type_=String))
 
 
 class _MetricsFailed(Exception):
@@ -186,21 +188,17 @@ def _heads(person: BindParameter[str], key: BindParameter[str], *, memory: bool)
 
 
 async def _create(session: AsyncSession, message: IncomingMessage, *, person: bool, conversation: bool) -> None:
-    """A first message: the person and conversation rows (a concurrent first message may win the insert)."""
+    """A first message: the person and conversation rows. `INSERT ... ON CONFLICT DO NOTHING`: a concurrent first
+    message (in this process or another) may have inserted them first, and that is fine."""
     now, c = utcnow(), message.conversation
-    rows: list[UserRow | ConversationRow] = []
     if person:
-        rows.append(UserRow(id=message.person.id, platform=c.platform, display_name=message.person.display_name,
-                            created_at=now, last_seen_at=now))
+        await session.execute(upsert_insert(session, _users).on_conflict_do_nothing(), {
+            "id": message.person.id, "platform": c.platform, "display_name": message.person.display_name,
+            "created_at": now, "last_seen_at": now,
+        })
     if conversation:
-        rows.append(ConversationRow(
-            key=c.key, platform=c.platform, tenant=c.tenant, channel_id=c.channel_id, thread_id=c.thread_id,
-            is_direct=c.is_direct, reference=c.reference, created_at=now, last_activity_at=now,
-        ))
-    for row in rows:
-        try:
-            async with session.begin_nested():
-                session.add(row)
-        except IntegrityError:
-            log.debug("a concurrent first message of conversation %s created it first", c.key)
-
+        await session.execute(upsert_insert(session, _conversations).on_conflict_do_nothing(), {
+            "key": c.key, "platform": c.platform, "tenant": c.tenant, "channel_id": c.channel_id,
+            "thread_id": c.thread_id, "is_direct": c.is_direct, "reference": c.reference, "created_at": now,
+            "last_activity_at": now,
+        })

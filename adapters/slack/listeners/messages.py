@@ -24,7 +24,6 @@ from adapters.slack.delivery import post_message
 from adapters.slack.deps import SlackDeps
 from adapters.slack.middleware import COMMAND_PREFIX, MESSAGE_PREFIX, OFFER_PREFIX, claim_key
 from adapters.slack.render import escape_mrkdwn
-from adapters.slack.sessions import dm_session_id
 from adapters.slack.turn import Inboxed, answer_in_thread
 from core.store import InboxItem
 from core.types import IncomingMessage
@@ -161,18 +160,18 @@ async def _answered(
 
 
 async def _in_dm_session(body: dict[str, Any], deps: SlackDeps, bot_user_id: str | None) -> IncomingMessage:
-    """The top-level DM as part of its DM session (recorded at once, so the next DM finds the session)."""
+    """The top-level DM as part of its DM session. Nothing is written here: the turn's read creates the
+    conversation and its write records the message; a DM arriving meanwhile finds the session in
+    `deps.dm_sessions` (adapters/slack/sessions.py)."""
     event = body["event"]
-    session = await dm_session_id(
+    session = await deps.dm_sessions.session_of(
         deps.conversations,
         team=inbound.event_team(body, event),
         channel=str(event["channel"]),
         ts=str(event["ts"]),
         window_s=deps.dm_session_s,
     )
-    message = inbound.event_to_incoming(body, bot_user_id=bot_user_id, session_id=session)
-    await deps.conversations.touch(message.person, message.conversation)
-    return message
+    return inbound.event_to_incoming(body, bot_user_id=bot_user_id, session_id=session)
 
 
 async def _note_files(client: AsyncWebClient, event: dict[str, Any], deps: SlackDeps, bot_user_id: str | None) -> None:

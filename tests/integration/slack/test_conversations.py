@@ -4,6 +4,7 @@ promise, and a private question stays private."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
@@ -142,6 +143,20 @@ async def test_two_top_level_dms_15_s_apart_are_one_conversation_with_one_hand_o
         keys = (await session.scalars(select(MessageRow.conversation_key).where(MessageRow.role == "user")
                                       .order_by(MessageRow.id))).all()
     assert keys[0] == keys[1] == rows[0].conversation_key and keys[2] != keys[0]
+
+
+async def test_two_top_level_dms_sent_at_once_join_one_session(desk_slack: SlackHarness) -> None:
+    """Nothing is written before the turn: the second DM finds the first one's session in memory."""
+    seconds = Seconds()
+    sent = await asyncio.gather(*(
+        desk_slack.send_event(message_im_payload(text, ts=seconds.at(i)))
+        for i, text in enumerate((WIRE, "What are the trading hours for stocks?"))
+    ))
+    assert [s.status for s in sent] == [200, 200]
+    await desk_slack.fake.wait_for(lambda c: len(_finals(desk_slack.fake, "D1")) >= 2, timeout=15)
+    async with desk_slack.server.container.db.session() as session:
+        keys = (await session.scalars(select(MessageRow.conversation_key).where(MessageRow.role == "user"))).all()
+    assert len(keys) == 2 and keys[0] == keys[1]
 
 
 async def test_the_offer_button_hands_the_question_over(desk_slack: SlackHarness) -> None:
