@@ -134,7 +134,8 @@ async def offline(n: int) -> None:
         await assistant.drain()
         timed = _timed(container)
         begins = [0]
-        event.listen(container.db.engine.sync_engine, "begin", lambda _c: begins.__setitem__(0, begins[0] + 1))
+        for engine in getattr(container.db, "engines", [container.db.engine.sync_engine]):  # + a threaded one
+            event.listen(engine, "begin", lambda _c: begins.__setitem__(0, begins[0] + 1))
         checkpoints, size = await _checkpoint_rows(container), await _db_bytes(container)
         begins[0] = 0
         times: list[float] = []

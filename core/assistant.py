@@ -12,7 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, cast
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from core.audit.entries import as_mapping
 from core.graph import GraphContext, TurnState
@@ -182,10 +182,10 @@ class Assistant:
         record = self._record(state, reply, latency_ms, ttft_ms)
         audit, disclaimer = self._context.audit, self._context.assessor.disclaimer
 
-        async def audit_row(session: AsyncSession) -> None:  # the answer as delivered, with what produced it
+        def audit_row(session: Session) -> None:  # the answer as delivered, with what produced it
             assert audit is not None
             # the turn's earlier writes already hold SQLite's write lock (core.turn.TurnStore.close)
-            await audit.append_turn_in(session, as_mapping(state), disclaimer=disclaimer, locked=True)
+            audit.write_turn(session, as_mapping(state), disclaimer=disclaimer, locked=True)
 
         return await self._turns.close(TurnWrite(
             message=message, turn_id=state.turn_id,

@@ -13,6 +13,7 @@ from typing import Any, Protocol, cast
 
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from core.audit.chain import GENESIS, row_hash, sign
 from core.audit.entries import AuditEntry, TurnFacts, turn_entry
@@ -29,6 +30,8 @@ class ReviewMarks(Protocol):
     def marks(self, state: Mapping[str, Any]) -> dict[str, Any]: ...
 
 _LOCK_ID = 0x66696E617564  # "finaud"
+_HEAD = select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+_INSERT = insert(table_of(AuditRow))
 
 
 class AuditTrail:
@@ -55,20 +58,22 @@ class AuditTrail:
 
     async def append(self, entry: AuditEntry, *, signed: bool = False) -> AuditRow:
         """Append in a transaction of its own."""
-        async with self._db.session() as session:
-            return await self.append_in(session, entry, signed=signed)
+        return await self._db.run(self.write, entry, signed=signed)
 
     async def append_in(
         self, session: AsyncSession, entry: AuditEntry, *, signed: bool = False, locked: bool = False
     ) -> AuditRow:
+        """Append inside the caller's open async transaction (`write` on its synchronous session)."""
+        return await session.run_sync(self.write, entry, signed=signed, locked=locked)
+
+    def write(self, session: Session, entry: AuditEntry, *, signed: bool = False, locked: bool = False) -> AuditRow:
         """Append inside the caller's open transaction (committed with the rest of its writes).
 
         `locked`: the transaction has already written on SQLite, so it holds the database's write lock and
         no other writer can move the chain's head (PostgreSQL always takes the chain's advisory lock)."""
         if not (locked and self._db.is_sqlite):
-            await self._lock(session)
-        last = select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
-        head = (await session.execute(last)).first()
+            self._lock(session)
+        head = session.execute(_HEAD).first()
         seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
         created_at = self._clock()
         digest = row_hash(
@@ -82,7 +87,7 @@ class AuditTrail:
         )
         # A Core INSERT of one constant statement (cached once compiled) with the row as its parameters: no
         # ORM unit of work to flush on every turn. The returned row is transient, for the caller to read.
-        await session.execute(insert(table_of(AuditRow)), {
+        session.execute(_INSERT, {
             "seq": seq, "kind": row.kind, "created_at": created_at, "person_id": row.person_id,
             "conversation_key": row.conversation_key, "turn_id": row.turn_id, "body": row.body,
             "prev_hash": prev, "hash": digest, "signature": row.signature,
@@ -91,26 +96,25 @@ class AuditTrail:
 
     async def append_turn(self, state: Mapping[str, Any], *, disclaimer: str = "") -> AuditRow:
         """The record of one answered turn, in a transaction of its own."""
-        async with self._db.session() as session:
-            return await self.append_turn_in(session, state, disclaimer=disclaimer)
+        return await self._db.run(self.write_turn, state, disclaimer=disclaimer)
 
-    async def append_turn_in(
-        self, session: AsyncSession, state: Mapping[str, Any], *, disclaimer: str = "", locked: bool = False
+    def write_turn(
+        self, session: Session, state: Mapping[str, Any], *, disclaimer: str = "", locked: bool = False
     ) -> AuditRow:
         """The record of one answered turn (core.audit.entries.turn_entry), inside the caller's transaction."""
         passages = list(state.get("passages") or []) + list(state.get("nearby") or [])
-        versions = await self.document_versions(session, [str(p.get("source", "")) for p in passages])
+        versions = self.document_versions(session, [str(p.get("source", "")) for p in passages])
         extra = {"review": self._review.marks(state)} if self._review is not None else {}
         facts = TurnFacts(template_version=template_version(), disclaimer=disclaimer, extra=extra)
-        return await self.append_in(session, turn_entry(state, facts=facts, versions=versions), locked=locked)
+        return self.write(session, turn_entry(state, facts=facts, versions=versions), locked=locked)
 
-    async def document_versions(self, session: AsyncSession, sources: list[str]) -> dict[str, str]:
+    def document_versions(self, session: Session, sources: list[str]) -> dict[str, str]:
         """The knowledge base's version (content hash) of each document a turn read; remembered until
         `forget_versions` (called whenever the index refreshes, which retrieval does before it reads)."""
         wanted = sorted({s for s in sources if s} - self._versions.keys())
         if wanted:
             query = select(DocumentRow.source, DocumentRow.content_hash).where(DocumentRow.source.in_(wanted))
-            self._versions |= dict((await session.execute(query)).all())
+            self._versions |= {source: version for source, version in session.execute(query).all()}
         return {s: self._versions[s] for s in sources if s in self._versions}
 
     def forget_versions(self) -> None:
@@ -145,8 +149,8 @@ class AuditTrail:
                 yield row
             after = cast(int, chunk[-1][0])
 
-    async def _lock(self, session: AsyncSession) -> None:
+    def _lock(self, session: Session) -> None:
         if self._db.is_sqlite:
-            await session.execute(delete(AuditRow).where(text("0 = 1")))  # takes the write lock, deletes nothing
+            session.execute(delete(AuditRow).where(text("0 = 1")))  # takes the write lock, deletes nothing
         else:
-            await session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
+            session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})

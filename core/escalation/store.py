@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, and_, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ScalarSelect
 
 from core.escalation.record import ACTIVE, Advisor, CardRef, Escalation, Status
@@ -122,12 +122,12 @@ class EscalationStore:
     async def active_for_conversation(self, conversation_key: str) -> Escalation | None:
         """The newest escalation of this conversation that still holds the conversation, if any."""
         async with self._db.session() as session:
-            return await self.active_in(session, conversation_key)
+            return await session.run_sync(self.active_in, conversation_key)
 
     @staticmethod
-    async def active_in(session: AsyncSession, conversation_key: str) -> Escalation | None:
+    def active_in(session: Session, conversation_key: str) -> Escalation | None:
         """`active_for_conversation` inside the caller's transaction (the turn's one read, core.turn)."""
-        row = await session.scalar(
+        row = session.scalar(
             select(EscalationRow)
             .where(EscalationRow.conversation_key == conversation_key, EscalationRow.status.in_(_ACTIVE_VALUES))
             .order_by(EscalationRow.created_at.desc())

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from datetime import time as clock_time
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from core.market.csv_loader import DailyClose
 from core.market.feed import DailyHistory, Quote, Tick
@@ -82,17 +82,17 @@ class DbMarketFeed:
         if self._symbols is not None and not self.symbols_stale():
             return self._symbols
         async with self._db.session() as session:
-            await self.refresh_symbols_in(session)
+            await session.run_sync(self.refresh_symbols_in)
         assert self._symbols is not None
         return self._symbols
 
     def symbols_stale(self) -> bool:
         return self._symbols is None or time.monotonic() - self._symbols_at >= self._symbols_ttl
 
-    async def refresh_symbols_in(self, session: AsyncSession) -> None:
+    def refresh_symbols_in(self, session: Session) -> None:
         """Re-read the symbols inside the caller's transaction (the turn's one read, core.turn, when stale)."""
-        closes = set(await session.scalars(select(PriceRow.symbol).distinct()))
-        ticks = set(await session.scalars(select(QuoteRow.symbol)))
+        closes = set(session.scalars(select(PriceRow.symbol).distinct()))
+        ticks = set(session.scalars(select(QuoteRow.symbol)))
         self._symbols, self._symbols_at = sorted(closes | ticks), time.monotonic()
 
     def _changed(self) -> None:

@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import BindParameter, String, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from core.memory.similarity import FactSimilarity, from_bytes, jaccard, normalise, to_bytes
 from core.memory.types import CandidateFact, Fact, Profile
@@ -43,6 +44,10 @@ def _profile(row: Any) -> Profile:
         avg_words=row.avg_words,
         last_interaction=row.last_interaction,
     )
+
+
+_profiles = table_of(UserProfileRow)
+_UPDATE_PROFILE = update(_profiles).where(_profiles.c.user_id == bindparam("profile_of", type_=String))
 
 
 class MemoryStore:
@@ -81,13 +86,13 @@ class MemoryStore:
     async def save_profile(self, profile: Profile) -> None:
         try:
             async with self._db.session() as session:
-                await self.save_profile_in(session, profile)
+                await session.run_sync(self.save_profile_in, profile)
         except IntegrityError:  # created by a concurrent turn of the same person: write over it
             async with self._db.session() as session:
-                await self.save_profile_in(session, profile)
+                await session.run_sync(self.save_profile_in, profile)
 
     @staticmethod
-    async def save_profile_in(session: AsyncSession, profile: Profile, *, known: bool = False) -> None:
+    def save_profile_in(session: Session, profile: Profile, *, known: bool = False) -> None:
         """Insert or update the profile inside the caller's transaction: one upsert (`INSERT ... ON CONFLICT
         DO UPDATE`), so a concurrent first turn of the same person cannot collide with it.
 
@@ -103,12 +108,11 @@ class MemoryStore:
         }
         table = table_of(UserProfileRow)
         if known:  # one constant statement, the values as its parameters (cached once compiled)
-            by_person = update(table).where(table.c.user_id == bindparam("profile_of", type_=String))
-            updated = await session.execute(by_person, {**values, "profile_of": profile.user_id})
+            updated = session.execute(_UPDATE_PROFILE, {**values, "profile_of": profile.user_id})
             if rowcount(updated):
                 return
         insert = upsert_insert(session, table).values(user_id=profile.user_id, **values)
-        await session.execute(insert.on_conflict_do_update(index_elements=[table.c.user_id], set_=values))
+        session.execute(insert.on_conflict_do_update(index_elements=[table.c.user_id], set_=values))
 
     # --- facts ---
 
@@ -118,12 +122,12 @@ class MemoryStore:
 
     async def _rows(self, user_id: str) -> list[UserFactRow]:
         async with self._db.session() as session:
-            return await self.rows_in(session, user_id)
+            return await session.run_sync(self.rows_in, user_id)
 
     @staticmethod
-    async def rows_in(session: AsyncSession, user_id: str) -> list[UserFactRow]:
+    def rows_in(session: Session, user_id: str) -> list[UserFactRow]:
         """The person's fact rows, most important first, inside the caller's transaction."""
-        rows = await session.scalars(
+        rows = session.scalars(
             select(UserFactRow)
             .where(UserFactRow.user_id == user_id)
             .order_by(UserFactRow.importance.desc(), UserFactRow.id.desc())

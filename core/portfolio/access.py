@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from core.portfolio.holdings import Holding, HoldingStore
 
@@ -44,17 +44,13 @@ class HoldingsAccess:
         patterns = [p.strip() for p in self.demo_viewers.split(",") if p.strip()]
         return any(fnmatch.fnmatchcase(person_id, pattern) for pattern in patterns)
 
-    async def held_in(self, session: AsyncSession, person_id: str) -> list[Holding]:
-        """What `owner_for` resolves to, with its holdings, inside the caller's transaction (core.turn)."""
-        return (await self.owned_in(session, person_id))[1]
-
-    async def owned_in(self, session: AsyncSession, person_id: str) -> tuple[Owner | None, list[Holding]]:
+    def owned_in(self, session: Session, person_id: str) -> tuple[Owner | None, list[Holding]]:
         """`owner_for` and that owner's holdings, in one statement inside the caller's transaction (core.turn)."""
         if not self.sees_demo(person_id) or person_id == self.demo_owner:
-            own = await self.store.holdings_in(session, person_id)
+            own = self.store.holdings_in(session, person_id)
             return (Owner(person_id) if own else None), own
         # one statement for both: their own holdings when they have any, else the demo's
-        both = await self.store.holdings_of_in(session, [person_id, self.demo_owner])
+        both = self.store.holdings_of_in(session, [person_id, self.demo_owner])
         if both.get(person_id):
             return Owner(person_id), both[person_id]
         if both.get(self.demo_owner):

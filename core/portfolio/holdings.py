@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from core.store.db import Database
 from core.store.models import HoldingRow, TargetAllocationRow
@@ -29,6 +30,12 @@ class Holding:
 _HOLDING_COLUMNS = (HoldingRow.symbol, HoldingRow.quantity, HoldingRow.cost_basis, HoldingRow.account,
                     HoldingRow.name, HoldingRow.asset_class, HoldingRow.sector)
 """A Holding's fields in its order: columns, not entities, so a turn's read builds no ORM objects."""
+_OWN = (select(*_HOLDING_COLUMNS).where(HoldingRow.owner_id == bindparam("owner", type_=String))
+        .order_by(HoldingRow.account, HoldingRow.symbol))
+_OWNERS = (select(HoldingRow.owner_id, *_HOLDING_COLUMNS)
+           .where(HoldingRow.owner_id.in_(bindparam("owners", expanding=True, type_=String)))
+           .order_by(HoldingRow.owner_id, HoldingRow.account, HoldingRow.symbol))
+"""Built once, bound each turn (building a statement costs more than running it)."""
 
 
 class HoldingStore:
@@ -62,27 +69,21 @@ class HoldingStore:
 
     async def holdings(self, owner_id: str) -> list[Holding]:
         async with self._db.session() as session:
-            return await self.holdings_in(session, owner_id)
+            return await session.run_sync(self.holdings_in, owner_id)
 
     @staticmethod
-    async def holdings_in(session: AsyncSession, owner_id: str) -> list[Holding]:
+    def holdings_in(session: Session, owner_id: str) -> list[Holding]:
         """The owner's holdings inside the caller's transaction (the turn's one read, core.turn)."""
-        rows = await session.execute(
-            select(*_HOLDING_COLUMNS).where(HoldingRow.owner_id == owner_id)
-            .order_by(HoldingRow.account, HoldingRow.symbol)
-        )
+        rows = session.execute(_OWN, {"owner": owner_id})
         return [Holding(*r) for r in rows]
 
     @staticmethod
-    async def holdings_of_in(session: AsyncSession, owner_ids: Sequence[str]) -> dict[str, list[Holding]]:
+    def holdings_of_in(session: Session, owner_ids: Sequence[str]) -> dict[str, list[Holding]]:
         """Several owners' holdings in one statement (owner id -> holdings, in `holdings_in`'s order)."""
-        rows = await session.execute(
-            select(HoldingRow.owner_id, *_HOLDING_COLUMNS).where(HoldingRow.owner_id.in_(list(owner_ids)))
-            .order_by(HoldingRow.owner_id, HoldingRow.account, HoldingRow.symbol)
-        )
+        rows = session.execute(_OWNERS, {"owners": list(owner_ids)})
         found: dict[str, list[Holding]] = {}
-        for owner, *fields in rows:
-            found.setdefault(owner, []).append(Holding(*fields))
+        for row in rows:
+            found.setdefault(row.owner_id, []).append(Holding(*row[1:]))
         return found
 
     async def targets(self, owner_id: str) -> dict[str, float]:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Integer, String, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from core.store.db import Database, table_of
 from core.store.models import ConversationRow, MessageRow, UserRow, utcnow
@@ -26,6 +26,17 @@ class StoredMessage:
     user_id: str | None
     created_at: datetime
     turn_id: str | None = None
+
+
+_messages = table_of(MessageRow)  # the table, not the entity: no ORM bulk-insert machinery
+_INSERT_MESSAGES = insert(_messages).returning(_messages.c.id, _messages.c.role)
+_RECENT = (  # columns, not entities: the turn's read builds no ORM objects; built once, bound each turn
+    select(MessageRow.id, MessageRow.role, MessageRow.text, MessageRow.user_id, MessageRow.created_at,
+           MessageRow.turn_id)
+    .where(MessageRow.conversation_key == bindparam("key", type_=String))
+    .order_by(MessageRow.id.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
 
 
 class ConversationStore:
@@ -104,14 +115,14 @@ class ConversationStore:
     ) -> int:
         """The person's message and finbot's answer in one transaction; returns the question's message id."""
         async with self._db.session() as session:
-            return await self.add_exchange_in(
-                session, conversation_key, question=question, answer=answer, user_id=user_id, event_id=event_id,
-                turn_id=turn_id,
+            return await session.run_sync(
+                self.add_exchange_in, conversation_key, question=question, answer=answer, user_id=user_id,
+                event_id=event_id, turn_id=turn_id,
             )
 
     @staticmethod
-    async def add_exchange_in(
-        session: AsyncSession,
+    def add_exchange_in(
+        session: Session,
         conversation_key: str,
         *,
         question: str,
@@ -131,8 +142,7 @@ class ConversationStore:
         # One INSERT of both rows: an executemany with RETURNING, which SQLAlchemy sends as one multi-row VALUES
         # statement it can cache (`.values(rows)` is compiled anew every time). RETURNING's order is not
         # guaranteed: the roles tell the rows apart.
-        table = table_of(MessageRow)  # the table, not the entity: no ORM bulk-insert machinery
-        returned = await session.execute(insert(table).returning(table.c.id, table.c.role), rows)
+        returned = session.execute(_INSERT_MESSAGES, rows)
         return next(int(i) for i, role in returned.all() if role == "user")
 
     async def answer_for(self, event_id: str) -> str | None:
@@ -160,22 +170,14 @@ class ConversationStore:
         if limit <= 0:
             return []
         async with self._db.session() as session:
-            return await self.recent_in(session, conversation_key, limit)
+            return await session.run_sync(self.recent_in, conversation_key, limit)
 
     @staticmethod
-    async def recent_in(session: AsyncSession, conversation_key: str, limit: int) -> list[StoredMessage]:
+    def recent_in(session: Session, conversation_key: str, limit: int) -> list[StoredMessage]:
         """`recent_messages` inside the caller's transaction (the turn's one read, core.turn)."""
         if limit <= 0:
             return []
-        m = MessageRow  # columns, not entities: the turn's read builds no ORM objects
-        rows = (
-            await session.execute(
-                select(m.id, m.role, m.text, m.user_id, m.created_at, m.turn_id)
-                .where(m.conversation_key == conversation_key)
-                .order_by(m.id.desc())
-                .limit(limit)
-            )
-        ).all()
+        rows = session.execute(_RECENT, {"key": conversation_key, "limit": limit}).all()
         return [StoredMessage(*r) for r in reversed(rows)]
 
     async def get_conversation(self, key: str) -> Conversation | None:

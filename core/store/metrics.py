@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from core.store.db import Database, table_of
 from core.store.models import TurnMetricRow, utcnow
@@ -52,23 +52,26 @@ class TurnRecord:
     """Values kept from the language model per kind (core.privacy; observers and the audit row, not a column)."""
 
 
+_NOT_STORED = ("signals", "pii")
+_COLUMNS = tuple(f.name for f in fields(TurnRecord) if f.name not in _NOT_STORED)
+_INSERT = insert(table_of(TurnMetricRow))
+
+
 class MetricsStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
     async def record(self, record: TurnRecord) -> None:
         async with self._db.session() as session:
-            await self.record_in(session, record)
+            await session.run_sync(self.record_in, record)
 
-    async def record_in(self, session: AsyncSession, record: TurnRecord) -> None:
+    def record_in(self, session: Session, record: TurnRecord) -> None:
         """Insert the turn's record in the caller's transaction (the turn's one write, core.turn): one INSERT,
         no ORM object to flush."""
-        row = asdict(record)
-        row.pop("signals", None)
-        row.pop("pii", None)
-        # The table, not the entity (no ORM bulk path), and the row as parameters of one constant statement
-        # (cached once compiled; `.values(**row)` would build and key a new statement every turn).
-        await session.execute(insert(table_of(TurnMetricRow)), row)
+        # The record's own fields, not a deep copy of them (`asdict`); the table, not the entity (no ORM bulk
+        # path); the row as the parameters of one constant statement (compiled once, then cached).
+        row = {name: getattr(record, name) for name in _COLUMNS}
+        session.execute(_INSERT, row)
 
     async def set_feedback(self, turn_id: str, value: int, note: str | None = None) -> bool:
         """Store thumbs up (+1) / down (-1) on a turn; False when the turn is unknown."""

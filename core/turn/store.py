@@ -7,12 +7,12 @@ way. Metrics are written in a savepoint so that a failure to record them never l
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import BindParameter, Select, String, bindparam, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from core.escalation.store import EscalationStore
 from core.market.store import DbMarketFeed
@@ -52,7 +52,7 @@ class TurnWrite:
     """The profile after this turn; None: memory is off."""
     record: TurnRecord | None = None
     """The turn's metrics row."""
-    audit: Callable[[AsyncSession], Awaitable[object]] | None = None
+    audit: Callable[[Session], object] | None = None
     """Adds the turn's audit row (core.audit) inside this transaction: no answer is kept without its record."""
     profile_known: bool = False
     """The profile's row existed when the turn read it (an UPDATE, else an insert guarded by a savepoint)."""
@@ -89,29 +89,31 @@ class TurnStore:
     async def open(self, message: IncomingMessage) -> TurnSnapshot:
         """One transaction: the person and conversation (created when new), the hold, memory, recent messages,
         holdings. The single-valued reads share one statement (`_heads`): each statement costs a round trip."""
+        return await self._db.run(self._open, message)
+
+    def _open(self, session: Session, message: IncomingMessage) -> TurnSnapshot:
         person, key = message.person.id, message.conversation.key
-        async with self._db.session() as session:
-            snapshot = TurnSnapshot(person_id=person, conversation_key=key)
-            heads = (await session.execute(self._heads, {"person": person, "key": key})).one()
-            snapshot.new_person = heads.user is None
-            snapshot.new_conversation = heads.conversation is None
-            if heads.conversation is not None:  # another person's thread state too, in a shared channel thread
-                snapshot.thread = ThreadState.from_json(heads.thread_state)
-            snapshot.documents_version = (int(heads.documents or 0), str(heads.documents_updated))
-            if heads.escalation is not None:  # rare: load the hold only when there is one
-                snapshot.active = await EscalationStore.active_in(session, key)
-            if self._memory:
-                snapshot.profile = MemoryStore.profile_from(heads)
-                if heads.facts:  # most people have none: no query for them
-                    snapshot.fact_rows = await MemoryStore.rows_in(session, person)
-                snapshot.summary = heads.summary or ""
-            snapshot.recent = await ConversationStore.recent_in(session, key, self._recent)
-            if self._access is not None:
-                snapshot.owner, snapshot.holdings = await self._access.owned_in(session, person)
-            if self._market is not None and self._market.symbols_stale():
-                await self._market.refresh_symbols_in(session)
-            if snapshot.new_person or snapshot.new_conversation:  # last: SQLite's write lock only for the inserts
-                await _create(session, message, person=snapshot.new_person, conversation=snapshot.new_conversation)
+        snapshot = TurnSnapshot(person_id=person, conversation_key=key)
+        heads = session.execute(self._heads, {"person": person, "key": key}).one()
+        snapshot.new_person = heads.user is None
+        snapshot.new_conversation = heads.conversation is None
+        if heads.conversation is not None:  # another person's thread state too, in a shared channel thread
+            snapshot.thread = ThreadState.from_json(heads.thread_state)
+        snapshot.documents_version = (int(heads.documents or 0), str(heads.documents_updated))
+        if heads.escalation is not None:  # rare: load the hold only when there is one
+            snapshot.active = EscalationStore.active_in(session, key)
+        if self._memory:
+            snapshot.profile = MemoryStore.profile_from(heads)
+            if heads.facts:  # most people have none: no query for them
+                snapshot.fact_rows = MemoryStore.rows_in(session, person)
+            snapshot.summary = heads.summary or ""
+        snapshot.recent = ConversationStore.recent_in(session, key, self._recent)
+        if self._access is not None:
+            snapshot.owner, snapshot.holdings = self._access.owned_in(session, person)
+        if self._market is not None and self._market.symbols_stale():
+            self._market.refresh_symbols_in(session)
+        if snapshot.new_person or snapshot.new_conversation:  # last: SQLite's write lock only for the inserts
+            _create(session, message, person=snapshot.new_person, conversation=snapshot.new_conversation)
         return snapshot
 
     async def close(self, write: TurnWrite) -> Closed:
@@ -128,30 +130,32 @@ class TurnStore:
         return await self._close(write, None)
 
     async def _close(self, write: TurnWrite, record: TurnRecord | None) -> Closed:
+        return await self._db.run(self._write, write, record)
+
+    def _write(self, session: Session, write: TurnWrite, record: TurnRecord | None) -> Closed:
         message, now = write.message, utcnow()
-        async with self._db.session() as session:
-            person: dict[str, Any] = {"last_seen_at": now}
-            if message.person.display_name:
-                person["display_name"] = message.person.display_name
-            # Constant statements with the values as parameters: compiled once and cached (per set of columns).
-            await session.execute(_UPDATE_PERSON, {**person, "person": message.person.id})
-            conversation: dict[str, Any] = {"last_activity_at": now, "thread_state": write.thread.to_json()}
-            if message.conversation.reference is not None:
-                conversation["reference"] = message.conversation.reference
-            await session.execute(_UPDATE_CONVERSATION, {**conversation, "conversation": message.conversation.key})
-            if write.profile is not None:
-                await MemoryStore.save_profile_in(session, write.profile, known=write.profile_known)
-            message_id = await ConversationStore.add_exchange_in(
-                session, message.conversation.key, question=write.question, answer=write.answer,
-                user_id=message.person.id, event_id=message.event_id, turn_id=write.turn_id,
-            )
-            if record is not None:
-                try:
-                    await self._metrics.record_in(session, record)
-                except Exception as exc:  # rolled back with the rest; `close` writes the exchange without it
-                    raise _MetricsFailed from exc
-            if write.audit is not None:
-                await write.audit(session)
+        person: dict[str, Any] = {"last_seen_at": now}
+        if message.person.display_name:
+            person["display_name"] = message.person.display_name
+        # Constant statements with the values as parameters: compiled once and cached (per set of columns).
+        session.execute(_UPDATE_PERSON, {**person, "person": message.person.id})
+        conversation: dict[str, Any] = {"last_activity_at": now, "thread_state": write.thread.to_json()}
+        if message.conversation.reference is not None:
+            conversation["reference"] = message.conversation.reference
+        session.execute(_UPDATE_CONVERSATION, {**conversation, "conversation": message.conversation.key})
+        if write.profile is not None:
+            MemoryStore.save_profile_in(session, write.profile, known=write.profile_known)
+        message_id = ConversationStore.add_exchange_in(
+            session, message.conversation.key, question=write.question, answer=write.answer,
+            user_id=message.person.id, event_id=message.event_id, turn_id=write.turn_id,
+        )
+        if record is not None:
+            try:
+                self._metrics.record_in(session, record)
+            except Exception as exc:  # rolled back with the rest; `close` writes the exchange without it
+                raise _MetricsFailed from exc
+        if write.audit is not None:
+            write.audit(session)
         return Closed(message_id, record is not None)
 
 
@@ -187,17 +191,17 @@ def _heads(person: BindParameter[str], key: BindParameter[str], *, memory: bool)
     return select(*columns)
 
 
-async def _create(session: AsyncSession, message: IncomingMessage, *, person: bool, conversation: bool) -> None:
+def _create(session: Session, message: IncomingMessage, *, person: bool, conversation: bool) -> None:
     """A first message: the person and conversation rows. `INSERT ... ON CONFLICT DO NOTHING`: a concurrent first
     message (in this process or another) may have inserted them first, and that is fine."""
     now, c = utcnow(), message.conversation
     if person:
-        await session.execute(upsert_insert(session, _users).on_conflict_do_nothing(), {
+        session.execute(upsert_insert(session, _users).on_conflict_do_nothing(), {
             "id": message.person.id, "platform": c.platform, "display_name": message.person.display_name,
             "created_at": now, "last_seen_at": now,
         })
     if conversation:
-        await session.execute(upsert_insert(session, _conversations).on_conflict_do_nothing(), {
+        session.execute(upsert_insert(session, _conversations).on_conflict_do_nothing(), {
             "key": c.key, "platform": c.platform, "tenant": c.tenant, "channel_id": c.channel_id,
             "thread_id": c.thread_id, "is_direct": c.is_direct, "reference": c.reference, "created_at": now,
             "last_activity_at": now,

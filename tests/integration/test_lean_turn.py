@@ -39,19 +39,20 @@ class Transactions:
 
 def _count(container: Container) -> Transactions:
     counted = Transactions()
-    engine = container.db.engine.sync_engine
 
-    @event.listens_for(engine, "begin")
     def _begin(_conn: Any) -> None:
         counted.begins += 1
 
-    @event.listens_for(engine, "commit")
     def _commit(_conn: Any) -> None:
         counted.commits += 1
 
-    @event.listens_for(engine, "before_cursor_execute")
     def _statement(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         counted.statements.append(statement.split("\n")[0][:80])
+
+    for engine in container.db.engines:  # the async engine's, and the one Database.run uses on SQLite
+        event.listen(engine, "begin", _begin)
+        event.listen(engine, "commit", _commit)
+        event.listen(engine, "before_cursor_execute", _statement)
 
     return counted
 
