@@ -188,19 +188,31 @@ class ConversationStore:
     async def latest_in_channel(
         self, platform: str, tenant: str, channel_id: str, limit: int = 5
     ) -> list[Conversation]:
-        """The channel's most recently active conversations, newest first (e.g. to continue a DM session)."""
-        async with self._db.session() as session:
-            rows = await session.scalars(
-                select(ConversationRow)
-                .where(
-                    ConversationRow.platform == platform,
-                    ConversationRow.tenant == tenant,
-                    ConversationRow.channel_id == channel_id,
-                )
-                .order_by(ConversationRow.last_activity_at.desc())
-                .limit(limit)
-            )
-            return [_conversation(row) for row in rows]
+        """The channel's most recently active conversations, newest first (e.g. to continue a DM session).
+        Asked before every top-level Slack DM: one `Database.run` on a statement built once."""
+        return await self._db.run(_latest_in_channel, platform, tenant, channel_id, limit)
+
+
+def _latest_in_channel(session: Session, platform: str, tenant: str, channel_id: str, limit: int) -> list[Conversation]:
+    params = {"platform": platform, "tenant": tenant, "channel": channel_id, "limit": limit}
+    return [
+        Conversation(platform=r.platform, tenant=r.tenant, channel_id=r.channel_id, thread_id=r.thread_id,
+                     is_direct=r.is_direct, reference=r.reference)
+        for r in session.execute(_LATEST, params)
+    ]
+
+
+_LATEST = (
+    select(ConversationRow.platform, ConversationRow.tenant, ConversationRow.channel_id, ConversationRow.thread_id,
+           ConversationRow.is_direct, ConversationRow.reference)
+    .where(
+        ConversationRow.platform == bindparam("platform", type_=String),
+        ConversationRow.tenant == bindparam("tenant", type_=String),
+        ConversationRow.channel_id == bindparam("channel", type_=String),
+    )
+    .order_by(ConversationRow.last_activity_at.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
 
 
 def _conversation(row: ConversationRow) -> Conversation:

@@ -44,7 +44,7 @@ class ScriptedGraph:
 
 
 class BrokenStore(MetricsStore):
-    async def record_in(self, session: Any, record: TurnRecord) -> None:
+    def record_in(self, session: Any, record: TurnRecord) -> None:
         raise ConnectionError("database is down")
 
 
