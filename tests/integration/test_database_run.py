@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, insert, select
@@ -16,15 +14,6 @@ from sqlalchemy.orm import Session
 from core.store import Database
 from core.store.db import table_of
 from core.store.models import UserRow, utcnow
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else f"sqlite:///{tmp_path}/f.db"
-    database = Database(url)
-    await database.upgrade_schema()
-    yield database
-    await database.dispose()
 
 
 def _add_person(session: Session, person: str, *, fail: bool = False) -> str:

@@ -4,25 +4,13 @@ a repeat inside a batch loses, a batch the database refuses fails every caller a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from core.store import Database, Inbox
 from core.store.models import InboxRow, ProcessedEvent
 from tests.integration.commits import InboxCommits
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else f"sqlite:///{tmp_path}/f.db"
-    database = Database(url)
-    await database.upgrade_schema()
-    yield database
-    await database.dispose()
 
 
 async def _count(db: Database, model: type[Any]) -> int:
